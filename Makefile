@@ -1,0 +1,41 @@
+# Two commands for a fresh machine: `make run` (the application with demo data) and `make test`.
+# Without DATABASE_URL both use an embedded PostgreSQL under .data/pg; without REDIS_URL the
+# Celery worker uses a filesystem broker under .data/broker.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: install run test test-fast messages check-deploy clean help
+
+help:
+	@echo "make run    - run the site with demo data, worker and beat on http://127.0.0.1:8000"
+	@echo "make test   - run the whole test suite (unit, real worker, browser)"
+	@echo "make test-fast - unit tests only (no worker, no browser)"
+	@echo "make messages  - extract and compile the Vietnamese translations"
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(PY) manage.py devrun
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not browser and not worker" $(PYTEST_ARGS)
+
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l vi --no-location --ignore=.venv --ignore=.data
+	$(PY) manage.py compilemessages -l vi --ignore=.venv
+
+clean:
+	rm -rf .data/broker .data/staticfiles test-output

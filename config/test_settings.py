@@ -1,0 +1,13 @@
+"""Settings for the test suite: the real PostgreSQL (embedded or DATABASE_URL), fast hashing,
+tasks run inline. Tests of the real worker switch eager mode off for themselves."""
+
+from .settings import *  # noqa: F401,F403
+
+DJANGO_ENV = "test"
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

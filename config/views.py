@@ -1,0 +1,59 @@
+"""Site-wide views: the home page, the health endpoint and the error pages."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import health
+
+
+@login_required
+def home(request):
+    seen_at = health.last_worker_heartbeat()
+    return render(
+        request,
+        "home.html",
+        {"worker_seen_at": seen_at, "worker_fresh": health.worker_is_fresh(seen_at)},
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """JSON status for load balancers and monitoring: 200 when the database and broker answer, else 503.
+
+    The worker's last heartbeat is reported but does not fail the check: pages keep working while
+    the worker is down, and queued work is done when it returns.
+    """
+    database = health.check_database()
+    broker = health.check_broker()
+    seen_at = health.last_worker_heartbeat() if database.ok else None
+    ok = database.ok and broker.ok
+    body = {
+        "status": "ok" if ok else "error",
+        "database": {"ok": database.ok, "detail": database.detail},
+        "broker": {"ok": broker.ok, "detail": broker.detail},
+        "worker": {
+            "last_heartbeat": seen_at.isoformat() if seen_at else None,
+            "fresh": health.worker_is_fresh(seen_at),
+        },
+    }
+    return JsonResponse(body, status=200 if ok else 503)
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    # No context processors that touch the database: the database may be what failed.
+    from django.template import loader
+    from django.http import HttpResponseServerError
+
+    return HttpResponseServerError(loader.get_template("500.html").render())

@@ -1,0 +1,44 @@
+"""Every asset is served locally (government intranets are often offline); translations are complete."""
+
+import gettext
+import re
+from pathlib import Path
+
+import polib
+from django.contrib.staticfiles import finders
+
+from tests.conftest import ROOT
+
+EXTERNAL = re.compile(r"""(?:src|href|url)\s*[=(]\s*["']?(?:https?:)?//""", re.IGNORECASE)
+
+
+def _our_files():
+    for folder in ("templates", "static"):
+        for path in (ROOT / folder).rglob("*"):
+            if path.is_file() and path.suffix in {".html", ".css", ".js", ".txt", ".svg"}:
+                yield path
+    for path in ROOT.glob("*/templates/**/*.html"):
+        yield path
+
+
+def test_no_template_or_static_file_references_an_external_host():
+    offenders = [str(p.relative_to(ROOT)) for p in _our_files() if EXTERNAL.search(p.read_text(errors="ignore"))]
+    assert offenders == []
+
+
+def test_the_base_template_assets_are_found_locally():
+    for asset in ("bootstrap/css/bootstrap.min.css", "bootstrap/js/bootstrap.bundle.min.js",
+                  "django_htmx/htmx-2.min.js", "vendor/bootstrap-icons/bootstrap-icons.min.css",
+                  "vendor/bootstrap-icons/fonts/bootstrap-icons.woff2", "css/app.css"):
+        assert finders.find(asset), asset
+
+
+def test_vietnamese_catalogue_is_complete_and_compiled():
+    po_path = ROOT / "locale/vi/LC_MESSAGES/django.po"
+    po = polib.pofile(str(po_path))
+    untranslated = [e.msgid for e in po if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
+    assert untranslated == [], "run `make messages` and translate these"
+    with open(po_path.with_suffix(".mo"), "rb") as fh:
+        compiled = gettext.GNUTranslations(fh)
+    stale = [e.msgid for e in po if not e.obsolete and not e.msgid_plural and compiled.gettext(e.msgid) != e.msgstr]
+    assert stale == [], "the .mo is older than the .po: run `make messages`"

@@ -1,0 +1,66 @@
+"""A real Celery worker process, on the configured broker (Redis in CI), runs a task that writes to
+the test database."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+from django.db import connection
+
+from config.celery import app
+from config.env import database_url_from_settings
+from config.models import WorkerHeartbeat
+from config.tasks import record_heartbeat
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def real_worker(transactional_db, output_dir):
+    """Start a worker on a queue of its own, so no other worker on the same broker can take the task."""
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = os.environ.copy()
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"  # not the eager test settings
+    env["DATABASE_URL"] = database_url_from_settings(connection.settings_dict, name=connection.settings_dict["NAME"])
+    opts = app.conf.broker_transport_options or {}
+    if "data_folder_in" in opts:
+        env["CELERY_FS_BROKER_DIR"] = opts["data_folder_in"]
+    log = open(output_dir / "worker.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue,
+         "--without-mingle", "--without-gossip", "--loglevel=INFO", f"--hostname={queue}@%h"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        yield queue
+    finally:
+        app.conf.task_always_eager = eager
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.mark.worker
+def test_a_real_worker_runs_a_task_and_writes_to_the_database(real_worker, output_dir):
+    marker = f"probe-{uuid.uuid4().hex[:8]}"
+    record_heartbeat.apply_async(kwargs={"hostname": marker}, queue=real_worker)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        beat = WorkerHeartbeat.objects.filter(hostname=marker).first()
+        if beat:
+            break
+        time.sleep(0.5)
+    else:
+        pytest.fail("the worker did not run the task within 90 s; see " + str(output_dir / "worker.log"))
+    assert beat.beats == 1
+    # The broker in use is the one the settings chose: Redis in CI, the filesystem one locally.
+    expected = "redis" if os.environ.get("REDIS_URL") else "filesystem"
+    assert app.conf.broker_url.startswith(expected)
