@@ -1,1 +1,248 @@
-"""Models of this app arrive with its issue (see docs/ARCHITECTURE.md)."""
+"""The party-organization tree, its dated history, host units, mass organizations and role assignments."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateRangeField, RangeOperators
+from django.contrib.postgres.indexes import GistIndex, OpClass
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+from .choices import CELL_KINDS, TCCSD_KINDS, EventKind, MassOrgKind, MassOrgLevel, OrgKind, Role, Sector
+from .permissions import Perm
+from .scoping import restrict_to_paths
+
+
+class HostUnit(models.Model):
+    """The agency, public-service unit, enterprise or commune a grassroots organization sits in.
+    Its sector decides which targets and report sections it falls under."""
+
+    name = models.CharField(_("name"), max_length=255)
+    sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("host unit")
+        verbose_name_plural = _("host units")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class OrganizationQuerySet(MP_NodeQuerySet):
+    def visible_to(self, user, perm: str = Perm.VIEW):
+        return restrict_to_paths(self, "path", user, perm)
+
+    def tccsd(self):
+        """Grassroots party organizations (tổ chức cơ sở đảng)."""
+        return self.filter(kind__in=TCCSD_KINDS)
+
+    def cells(self):
+        """Cells (chi bộ): the only organizations members belong to."""
+        return self.filter(kind__in=CELL_KINDS)
+
+    def active(self):
+        return self.filter(dissolved_on__isnull=True)
+
+    def subtree_of(self, organization, include_self: bool = True):
+        qs = self.filter(path__startswith=organization.path)
+        return qs if include_self else qs.exclude(pk=organization.pk)
+
+    def children_of(self, organization):
+        return self.filter(path__startswith=organization.path, depth=organization.depth + 1)
+
+
+class OrganizationManager(MP_NodeManager.from_queryset(OrganizationQuerySet)):
+    def get_queryset(self):
+        return OrganizationQuerySet(self.model, using=self._db).order_by("path")
+
+
+class Organization(MP_Node):
+    """A party organization at any level. The materialized path (treebeard MP) is today's place in the
+    tree; where it was on an earlier date is in OrganizationPlacement. Write through
+    organizations.services, which keeps both in step and records the dated event."""
+
+    steplen = 4
+    name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    code = models.CharField(_("code"), max_length=50, blank=True, db_index=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=OrgKind.choices)
+    host_unit = models.ForeignKey(
+        HostUnit, verbose_name=_("host unit"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="organizations",
+    )
+    founded_on = models.DateField(_("founded on"), default=dt.date(2000, 1, 1))
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords(excluded_fields=["numchild"])
+
+    objects = OrganizationManager()
+
+    class Meta:
+        verbose_name = _("party organization")
+        verbose_name_plural = _("party organizations")
+        indexes = [
+            # LIKE 'prefix%' subtree tests use this whatever the database collation.
+            models.Index(OpClass("path", name="varchar_pattern_ops"), name="org_path_pattern"),
+            models.Index(fields=["kind", "dissolved_on"], name="org_kind_dissolved"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_tccsd(self) -> bool:
+        return self.kind in TCCSD_KINDS
+
+    @property
+    def is_cell(self) -> bool:
+        return self.kind in CELL_KINDS
+
+    @property
+    def is_active(self) -> bool:
+        return self.dissolved_on is None
+
+    def existed_on(self, day: dt.date) -> bool:
+        return self.founded_on <= day and (self.dissolved_on is None or day < self.dissolved_on)
+
+    def grassroots(self) -> Organization | None:
+        """The TCCSĐ this organization belongs to (itself if it is one)."""
+        if self.is_tccsd:
+            return self
+        for ancestor in reversed(Organization.objects.get_ancestors(self)):
+            if ancestor.is_tccsd:
+                return ancestor
+        return None
+
+
+class PlacementQuerySet(models.QuerySet):
+    def on(self, day: dt.date):
+        return self.filter(valid__contains=day)
+
+    def during(self, start: dt.date, end: dt.date):
+        """Placements overlapping [start, end] (both inclusive)."""
+        from psycopg2.extras import DateRange
+
+        return self.filter(valid__overlap=DateRange(start, end, "[]"))
+
+    def under(self, path: str):
+        return self.filter(path__startswith=path)
+
+
+class OrganizationPlacement(models.Model):
+    """Where an organization stood in the tree, and under which name, for a span of dates.
+
+    The tree's paths are today's; an organization moved under a new committee in 2025 must still count
+    under its old committee for 2021–2024. Each tree change closes the affected rows and opens new ones,
+    so "which organizations existed under X on date D" is: placements valid on D whose path starts with
+    X's path on D. At any date no two valid placements share a path."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="placements")
+    path = models.CharField(max_length=255)
+    depth = models.PositiveIntegerField()
+    name = models.CharField(max_length=255)
+    kind = models.CharField(max_length=32, choices=OrgKind.choices)
+    valid = DateRangeField()
+
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organization placement")
+        verbose_name_plural = _("organization placements")
+        indexes = [
+            models.Index(OpClass("path", name="varchar_pattern_ops"), name="placement_path_pattern"),
+            GistIndex(fields=["valid"], name="placement_valid_gist"),
+        ]
+        constraints = [
+            ExclusionConstraint(
+                name="placement_no_overlap_per_org",
+                expressions=[("organization", RangeOperators.EQUAL), ("valid", RangeOperators.OVERLAPS)],
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} [{self.valid.lower}, {self.valid.upper})"
+
+
+class OrganizationEvent(models.Model):
+    """A dated operation on the tree: founding, rename, move, merge, split, dissolution. ``related``
+    holds the other side (the organizations merged into this one, or those a split created)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("operation"), max_length=16, choices=EventKind.choices)
+    date = models.DateField(_("effective date"))
+    related = models.ManyToManyField(Organization, blank=True, related_name="related_events")
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    decision = models.CharField(_("decision"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organization event")
+        verbose_name_plural = _("organization events")
+        ordering = ["-date", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.organization} {self.date:%d/%m/%Y}"
+
+
+class MassOrganization(models.Model):
+    """A mass organization (đoàn thể) attached to a party organization; rated yearly (ratings issue)."""
+
+    name = models.CharField(_("name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=16, choices=MassOrgKind.choices)
+    level = models.CharField(_("level"), max_length=16, choices=MassOrgLevel.choices, default=MassOrgLevel.GRASSROOTS)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("party organization"), on_delete=models.PROTECT, related_name="mass_organizations"
+    )
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("mass organization")
+        verbose_name_plural = _("mass organizations")
+        ordering = ["organization__path", "kind"]
+
+    def __str__(self):
+        return self.name
+
+
+class RoleAssignmentQuerySet(models.QuerySet):
+    def visible_to(self, user, perm: str = Perm.MANAGE_ROLES):
+        return restrict_to_paths(self, "organization__path", user, perm)
+
+
+class RoleAssignment(models.Model):
+    """A user holds a role over an organization's whole subtree."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "organization"], name="unique_role_assignment"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.organization}"

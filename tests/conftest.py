@@ -1,11 +1,25 @@
-"""Shared fixtures: personas (one per role as roles arrive), output folder, tool requirements."""
+"""Shared fixtures: a small organization tree, one persona per role, the output folder, tool checks.
+
+The tree (founded 01/01/2020):
+
+    Tỉnh ủy Thử nghiệm (provincial)                    <- administrator
+    ├── Đảng ủy Khối A (direct)                        <- committee staff, inspection staff, leadership
+    │   ├── Đảng bộ Sở A1 (grassroots committee)       <- grassroots officer
+    │   │   ├── Chi bộ A1-1 (sub cell)                 <- cell secretary
+    │   │   └── Chi bộ A1-2 (sub cell)
+    │   └── Chi bộ Sở A2 (grassroots cell)
+    └── Đảng ủy Khối B (direct)                        <- outsider (committee staff of another subtree)
+        └── Chi bộ Sở B1 (grassroots cell)
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -13,6 +27,8 @@ from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT_ROOT = ROOT / "test-output"
+FOUNDED = dt.date(2020, 1, 1)
+PASSWORD = "Mật-khẩu-thử-2026"
 
 
 def require_tool(path_or_name: str, package: str) -> str:
@@ -35,9 +51,63 @@ def output_dir(request) -> Path:
     return path
 
 
-# --- Personas -------------------------------------------------------------------------------------
+@pytest.fixture
+def tree(db):
+    """The small tree above, built through the services like real data."""
+    from organizations.choices import OrgKind
+    from organizations.services import organization_create
 
-PASSWORD = "Mật-khẩu-thử-2026"
+    def make(name, kind, parent):
+        return organization_create(name=name, kind=kind, parent=parent, founded_on=FOUNDED)
+
+    province = make("Tỉnh ủy Thử nghiệm", OrgKind.PROVINCIAL, None)
+    bloc_a = make("Đảng ủy Khối A", OrgKind.DIRECT, province)
+    a1 = make("Đảng bộ Sở A1", OrgKind.GRASSROOTS_COMMITTEE, bloc_a)
+    a1_1 = make("Chi bộ A1-1", OrgKind.SUB_CELL, a1)
+    a1_2 = make("Chi bộ A1-2", OrgKind.SUB_CELL, a1)
+    a2 = make("Chi bộ Sở A2", OrgKind.GRASSROOTS_CELL, bloc_a)
+    bloc_b = make("Đảng ủy Khối B", OrgKind.DIRECT, province)
+    b1 = make("Chi bộ Sở B1", OrgKind.GRASSROOTS_CELL, bloc_b)
+    return SimpleNamespace(province=province, bloc_a=bloc_a, a1=a1, a1_1=a1_1, a1_2=a1_2, a2=a2, bloc_b=bloc_b, b1=b1)
+
+
+def _persona(role, organization, username):
+    from organizations.models import RoleAssignment
+
+    user = UserFactory(username=username, password=PASSWORD)
+    if role is not None:
+        RoleAssignment.objects.create(user=user, role=role, organization=organization)
+    return user
+
+
+@pytest.fixture
+def personas(tree):
+    """One user per role (and an outsider holding committee staff over bloc B only)."""
+    from organizations.choices import Role
+
+    return SimpleNamespace(
+        administrator=_persona(Role.ADMINISTRATOR, tree.province, "quantri"),
+        committee_staff=_persona(Role.COMMITTEE_STAFF, tree.bloc_a, "canbo"),
+        inspection_staff=_persona(Role.INSPECTION_STAFF, tree.bloc_a, "kiemtra"),
+        grassroots_officer=_persona(Role.GRASSROOTS_OFFICER, tree.a1, "coso"),
+        cell_secretary=_persona(Role.CELL_SECRETARY, tree.a1_1, "bithu"),
+        leadership=_persona(Role.LEADERSHIP, tree.bloc_a, "lanhdao"),
+        outsider=_persona(Role.COMMITTEE_STAFF, tree.bloc_b, "ngoai"),
+        no_role=_persona(None, None, "khongvaitro"),
+    )
+
+
+@pytest.fixture
+def client_for(client, personas):
+    """``client_for("committee_staff")`` logs the test client in as that persona; None stays anonymous."""
+
+    def login(persona: str | None):
+        client.logout()
+        if persona is not None:
+            client.force_login(getattr(personas, persona))
+        return client
+
+    return login
 
 
 @pytest.fixture
@@ -53,7 +123,7 @@ def member_user(db):
 
 @pytest.fixture
 def authenticated(client, member_user):
-    """A logged-in user holding no role yet."""
+    """A logged-in user holding no role."""
     client.force_login(member_user)
     client.user = member_user
     return client

@@ -20,3 +20,25 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+def make_member(cell, *, start=None, user=None, **overrides):
+    """A member created through the service, with a plausible profile; overrides win."""
+    import datetime as dt
+
+    from members.services import member_create
+
+    fake = factory.Faker._get_faker(locale="vi_VN")
+    data = {
+        "full_name": fake.name(),
+        "gender": fake.random_element(["male", "female"]),
+        "birth_date": fake.date_between(dt.date(1965, 1, 1), dt.date(2000, 12, 31)),
+        "ethnicity": "Kinh",
+        "religion": "none",
+        "admission_date": dt.date(2015, 5, 19),
+        "full_membership_date": dt.date(2016, 5, 19),
+        "professional_level": "university",
+        "political_theory": "intermediate",
+    }
+    data.update(overrides)
+    return member_create(cell=cell, start_date=start or dt.date(2020, 1, 1), user=user, **data)

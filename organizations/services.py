@@ -1,0 +1,309 @@
+"""Writes to the organization tree. Every change runs in one transaction, checks the kind rules and the
+acting user's scope, records a dated OrganizationEvent and keeps OrganizationPlacement in step, so that
+forms, imports, the admin and the demo loader obey the same rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .choices import ALLOWED_PARENTS, CELL_KINDS, EventKind, OrgKind
+from .models import HostUnit, Organization, OrganizationEvent, OrganizationPlacement
+from .permissions import Perm
+from .scoping import user_can
+
+
+def _d(day: dt.date) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+def _require(user, perm: str, organization: Organization | None) -> None:
+    """Refuse a change outside the acting user's subtree. ``user=None`` is a trusted system caller
+    (demo loader, migrations, Celery)."""
+    if user is None:
+        return
+    if organization is None:
+        if not user.is_superuser:
+            raise PermissionDenied(_("Only a system administrator can create a top-level organization."))
+        return
+    if not user_can(user, perm, organization):
+        raise PermissionDenied(_("“%(org)s” is outside the organizations you may change.") % {"org": organization})
+
+
+def check_kind_under(kind: str, parent: Organization | None) -> None:
+    parent_kind = parent.kind if parent else None
+    if parent_kind not in ALLOWED_PARENTS[kind]:
+        allowed = ", ".join(str(OrgKind(k).label) for k in ALLOWED_PARENTS[kind] if k) or _("none (top level)")
+        raise ValidationError(
+            {"parent": _("A %(kind)s cannot sit under %(parent)s. Allowed: %(allowed)s.") % {
+                "kind": OrgKind(kind).label,
+                "parent": OrgKind(parent_kind).label if parent_kind else _("nothing (top level)"),
+                "allowed": allowed,
+            }}
+        )
+
+
+def _check_active_on(organization: Organization, day: dt.date, field: str = "date") -> None:
+    if not organization.existed_on(day):
+        raise ValidationError({field: _("“%(org)s” did not exist on %(day)s.") % {"org": organization, "day": _d(day)}})
+
+
+def _check_not_before_last_change(organizations: Sequence[Organization], day: dt.date) -> None:
+    """A dated operation may not be placed before a later recorded change of the same organizations:
+    the placements after it would no longer be true."""
+    last = (
+        OrganizationPlacement.objects.filter(organization__in=[o.pk for o in organizations])
+        .aggregate(m=Max("valid__startswith"))["m"]
+    )
+    if last and day < last:
+        raise ValidationError(
+            {"date": _("The date %(day)s is before a change already recorded on %(last)s; record operations in order.")
+             % {"day": _d(day), "last": _d(last)}}
+        )
+
+
+def sync_placements(day: dt.date) -> None:
+    """Bring OrganizationPlacement in line with today's tree from ``day`` on, set-based: close every open
+    placement whose path, depth, name or kind no longer matches, open one for every organization that
+    has none and is not dissolved. A tree move can renumber whole branches; this catches them all."""
+    with connection.cursor() as cur:
+        cur.execute(
+            """
+            UPDATE organizations_organizationplacement p
+               SET valid = daterange(lower(p.valid), %(day)s, '[)')
+              FROM organizations_organization o
+             WHERE p.organization_id = o.id AND upper_inf(p.valid)
+               AND (p.path <> o.path OR p.depth <> o.depth OR p.name <> o.name OR p.kind <> o.kind
+                    OR (o.dissolved_on IS NOT NULL AND o.dissolved_on <= %(day)s))
+               AND lower(p.valid) < %(day)s
+            """,
+            {"day": day},
+        )
+        # A placement opened today and changed again today never held: drop it rather than keep an empty span.
+        cur.execute(
+            """
+            DELETE FROM organizations_organizationplacement p
+             USING organizations_organization o
+             WHERE p.organization_id = o.id AND upper_inf(p.valid) AND lower(p.valid) >= %(day)s
+               AND (p.path <> o.path OR p.depth <> o.depth OR p.name <> o.name OR p.kind <> o.kind
+                    OR o.dissolved_on IS NOT NULL)
+            """,
+            {"day": day},
+        )
+        cur.execute(
+            """
+            INSERT INTO organizations_organizationplacement (organization_id, path, depth, name, kind, valid)
+            SELECT o.id, o.path, o.depth, o.name, o.kind, daterange(GREATEST(o.founded_on, %(day)s), NULL, '[)')
+              FROM organizations_organization o
+             WHERE o.dissolved_on IS NULL
+               AND NOT EXISTS (SELECT 1 FROM organizations_organizationplacement p
+                                WHERE p.organization_id = o.id AND upper_inf(p.valid))
+            """,
+            {"day": day},
+        )
+
+
+def _event(organization, kind, day, user, *, related=(), details=None, note="", decision=""):
+    event = OrganizationEvent.objects.create(
+        organization=organization, kind=kind, date=day, details=details or {}, note=note, decision=decision,
+        recorded_by=user if user and user.is_authenticated else None,
+    )
+    if related:
+        event.related.set(related)
+    return event
+
+
+@transaction.atomic
+def organization_create(
+    *, name: str, kind: str, parent: Organization | None, founded_on: dt.date, user=None,
+    short_name: str = "", code: str = "", host_unit: HostUnit | None = None, notes: str = "", decision: str = "",
+) -> Organization:
+    _require(user, Perm.CHANGE_TREE, parent)
+    check_kind_under(kind, parent)
+    if parent is not None:
+        _check_active_on(parent, founded_on, "founded_on")
+    org = Organization(name=name.strip(), kind=kind, short_name=short_name, code=code, host_unit=host_unit,
+                       founded_on=founded_on, notes=notes)
+    org.full_clean(exclude=["path", "depth", "numchild"])
+    org = Organization.objects.add_child(parent, instance=org) if parent else Organization.objects.add_root(instance=org)
+    sync_placements(founded_on)
+    _event(org, EventKind.FOUNDED, founded_on, user, decision=decision,
+           details={"parent": parent.name if parent else None})
+    return org
+
+
+@transaction.atomic
+def organization_update(*, organization: Organization, user=None, **fields) -> Organization:
+    """Edit attributes that carry no history (short name, code, host unit, notes)."""
+    _require(user, Perm.CHANGE_TREE, organization)
+    allowed = {"short_name", "code", "host_unit", "notes", "founded_on"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(_("These fields change through a dated operation: %s") % ", ".join(sorted(unknown)))
+    for key, value in fields.items():
+        setattr(organization, key, value)
+    organization.full_clean(exclude=["path", "depth", "numchild"])
+    organization.save()
+    return organization
+
+
+@transaction.atomic
+def organization_rename(*, organization: Organization, new_name: str, date: dt.date, user=None,
+                        decision: str = "") -> Organization:
+    _require(user, Perm.CHANGE_TREE, organization)
+    _check_active_on(organization, date)
+    _check_not_before_last_change([organization], date)
+    old = organization.name
+    new_name = new_name.strip()
+    if not new_name or new_name == old:
+        raise ValidationError({"new_name": _("Enter a new name different from the current one.")})
+    organization.name = new_name
+    organization.save(update_fields=["name"])
+    sync_placements(date)
+    _event(organization, EventKind.RENAMED, date, user, details={"old_name": old, "new_name": new_name},
+           decision=decision)
+    return organization
+
+
+@transaction.atomic
+def organization_move(*, organization: Organization, new_parent: Organization, date: dt.date, user=None,
+                      decision: str = "") -> Organization:
+    organization.refresh_from_db()
+    new_parent.refresh_from_db()
+    _require(user, Perm.CHANGE_TREE, organization)
+    _require(user, Perm.CHANGE_TREE, new_parent)
+    check_kind_under(organization.kind, new_parent)
+    _check_active_on(organization, date)
+    _check_active_on(new_parent, date, "new_parent")
+    if new_parent.path.startswith(organization.path):
+        raise ValidationError({"new_parent": _("An organization cannot move under itself or its own sub-organization.")})
+    old_parent = Organization.objects.get_parent(organization)
+    if old_parent and old_parent.pk == new_parent.pk:
+        raise ValidationError({"new_parent": _("The organization is already under “%(org)s”.") % {"org": new_parent}})
+    subtree = list(Organization.objects.subtree_of(organization))
+    _check_not_before_last_change(subtree, date)
+    Organization.objects.move(organization, new_parent, "last-child")
+    sync_placements(date)
+    organization.refresh_from_db()
+    _event(organization, EventKind.MOVED, date, user, decision=decision,
+           details={"old_parent": old_parent.name if old_parent else None, "new_parent": new_parent.name})
+    return organization
+
+
+def _active_member_count(org_ids) -> int:
+    from members.models import Member
+
+    return Member.objects.filter(cell_id__in=org_ids, left_on__isnull=True).count()
+
+
+@transaction.atomic
+def organization_dissolve(*, organization: Organization, date: dt.date, user=None, decision: str = "",
+                          note: str = "", _event_kind: str = EventKind.DISSOLVED, _details=None) -> Organization:
+    """Dissolve an organization that has no active sub-organization and no current member left: move or
+    dissolve those first (or use merge/split, which do it for you)."""
+    organization.refresh_from_db()
+    _require(user, Perm.CHANGE_TREE, organization)
+    _check_active_on(organization, date)
+    if date <= organization.founded_on:
+        raise ValidationError({"date": _("The dissolution date must be after the founding date.")})
+    active_children = Organization.objects.children_of(organization).active().count()
+    members = _active_member_count([organization.pk])
+    if active_children or members:
+        raise ValidationError(
+            _("“%(org)s” still has %(children)d active sub-organization(s) and %(members)d member(s): move or "
+              "dissolve them first.") % {"org": organization, "children": active_children, "members": members}
+        )
+    _check_not_before_last_change([organization], date)
+    organization.dissolved_on = date
+    organization.save(update_fields=["dissolved_on"])
+    sync_placements(date)
+    _event(organization, _event_kind, date, user, decision=decision, note=note, details=_details or {})
+    return organization
+
+
+@transaction.atomic
+def organizations_merge(*, sources: Sequence[Organization], into: Organization, date: dt.date, user=None,
+                        decision: str = "") -> Organization:
+    """Merge several organizations into one (existing or just created): their sub-organizations move
+    under it, members of merged cells transfer to it when it is a cell, and the sources are dissolved."""
+    from members.services import members_transfer_bulk
+
+    from members.choices import MembershipReason
+    from members.models import Member
+
+    sources = [s for s in sources if s.pk != into.pk]
+    if not sources:
+        raise ValidationError({"sources": _("Choose at least one organization to merge.")})
+    _require(user, Perm.CHANGE_TREE, into)
+    _check_active_on(into, date, "into")
+    for source in sources:
+        _require(user, Perm.CHANGE_TREE, source)
+        _check_active_on(source, date, "sources")
+        if into.path.startswith(source.path):
+            raise ValidationError({"into": _("Cannot merge “%(org)s” into its own sub-organization.") % {"org": source}})
+    for source in sources:
+        for child in Organization.objects.children_of(source).active():
+            organization_move(organization=child, new_parent=into, date=date, user=user, decision=decision)
+        members = Member.objects.filter(cell=source, left_on__isnull=True)
+        if members.exists():
+            if into.kind not in CELL_KINDS:
+                raise ValidationError(
+                    {"into": _("“%(src)s” has members; it can only be merged into a party cell.") % {"src": source}}
+                )
+            members_transfer_bulk(members=members, to_cell=into, date=date, reason=MembershipReason.RESTRUCTURED,
+                                  user=user)
+        organization_dissolve(organization=source, date=date, user=user, decision=decision,
+                              _details={"merged_into": into.name, "merged_into_id": into.pk})
+    _event(into, EventKind.MERGED, date, user, related=sources, decision=decision,
+           details={"sources": [s.name for s in sources]})
+    return into
+
+
+@transaction.atomic
+def organization_split(*, source: Organization, parts: Sequence[dict], member_assignment: dict[int, int],
+                       date: dt.date, user=None, decision: str = "") -> list[Organization]:
+    """Split ``source`` into new organizations under the same parent. ``parts`` are dicts with name and
+    kind; ``member_assignment`` maps every current member id of ``source`` to the index of its part.
+    Sub-organizations must be moved first. The source is dissolved."""
+    from members.choices import MembershipReason
+    from members.models import Member
+    from members.services import members_transfer_bulk
+
+    source.refresh_from_db()
+    _require(user, Perm.CHANGE_TREE, source)
+    _check_active_on(source, date)
+    if len(parts) < 2:
+        raise ValidationError({"parts": _("A split needs at least two new organizations.")})
+    if Organization.objects.children_of(source).active().exists():
+        raise ValidationError(_("Move the sub-organizations of “%(org)s” before splitting it.") % {"org": source})
+    current = set(Member.objects.filter(cell=source, left_on__isnull=True).values_list("pk", flat=True))
+    unassigned = current - set(member_assignment)
+    if unassigned:
+        raise ValidationError(
+            {"member_assignment": _("%(n)d member(s) of “%(org)s” are not assigned to a new organization.")
+             % {"n": len(unassigned), "org": source}}
+        )
+    parent = Organization.objects.get_parent(source)
+    created = [
+        organization_create(name=part["name"], kind=part.get("kind", source.kind), parent=parent, founded_on=date,
+                            user=user, host_unit=part.get("host_unit", source.host_unit), decision=decision)
+        for part in parts
+    ]
+    for index, org in enumerate(created):
+        ids = [mid for mid, part in member_assignment.items() if part == index and mid in current]
+        if ids:
+            if org.kind not in CELL_KINDS:
+                raise ValidationError({"parts": _("Members can only be assigned to a party cell.")})
+            members_transfer_bulk(members=Member.objects.filter(pk__in=ids), to_cell=org, date=date,
+                                  reason=MembershipReason.RESTRUCTURED, user=user)
+    organization_dissolve(organization=source, date=date, user=user, decision=decision,
+                          _details={"split_into": [o.name for o in created]})
+    _event(source, EventKind.SPLIT, date, user, related=created, decision=decision,
+           details={"parts": [o.name for o in created]})
+    return created
