@@ -24,7 +24,7 @@ class PoliticalTheory(models.TextChoices):
     ADVANCED = "advanced", _("Advanced / bachelor")
     INTERMEDIATE = "intermediate", _("Intermediate")
     ELEMENTARY = "elementary", _("Elementary")
-    NONE = "none", _("None")
+    NONE = "none", pgettext_lazy("political theory", "None")
 
 
 class Religion(models.TextChoices):

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from psycopg2.extras import DateRange
@@ -157,6 +157,14 @@ def members_transfer_bulk(*, members: QuerySet | Iterable[Member], to_cell: Orga
             [ids, to_cell.pk, date, reason if reason not in LEAVING_REASONS else MembershipReason.MOVED, note],
         )
     Member.objects.filter(pk__in=ids).update(cell=to_cell)
+    # The statements above bypass the ORM's signals; write the audit rows for every changed row in bulk.
+    actor = user if user is not None and user.is_authenticated else None
+    changed_periods = list(MembershipPeriod.objects.filter(
+        Q(pk__in=[p.pk for p in by_member.values()]) | Q(member_id__in=ids, valid__upper_inf=True)))
+    MembershipPeriod.history.bulk_history_create(changed_periods, default_user=actor, update=True,
+                                                 default_change_reason=str(reason))
+    Member.history.bulk_history_create(list(Member.objects.filter(pk__in=ids)), default_user=actor, update=True,
+                                       default_change_reason=str(reason))
     return len(ids)
 
 

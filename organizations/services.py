@@ -307,3 +307,45 @@ def organization_split(*, source: Organization, parts: Sequence[dict], member_as
     _event(source, EventKind.SPLIT, date, user, related=created, decision=decision,
            details={"parts": [o.name for o in created]})
     return created
+
+
+# --- Role assignments --------------------------------------------------------------------------------
+
+@transaction.atomic
+def role_assign(*, user_to, role: str, organization: Organization, by=None):
+    """Grant ``role`` over ``organization``'s subtree. Only someone who manages roles over that subtree
+    may grant it, so nobody can hand out more than they hold."""
+    from .models import RoleAssignment
+
+    _require(by, Perm.MANAGE_ROLES, organization)
+    if not organization.is_active:
+        raise ValidationError({"organization": _("“%(org)s” is dissolved.") % {"org": organization}})
+    assignment, created = RoleAssignment.objects.get_or_create(
+        user=user_to, role=role, organization=organization, defaults={"granted_by": by}
+    )
+    if not created:
+        raise ValidationError(_("%(user)s already holds this role over “%(org)s”.") % {"user": user_to,
+                                                                                       "org": organization})
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, assignment, by=None) -> None:
+    _require(by, Perm.MANAGE_ROLES, assignment.organization)
+    if by is not None and assignment.user_id == by.pk and assignment.role == "administrator":
+        raise ValidationError(_("You cannot remove your own administrator role."))
+    assignment.delete()
+
+
+@transaction.atomic
+def user_create_with_role(*, username: str, full_name: str, email: str, password: str, role: str,
+                          organization: Organization, by=None):
+    from django.contrib.auth import get_user_model
+
+    _require(by, Perm.MANAGE_ROLES, organization)
+    # Vietnamese names read family name first; Django's get_full_name() puts first_name first, so the whole
+    # name goes there and reads correctly everywhere.
+    user = get_user_model().objects.create_user(username=username, email=email, password=password,
+                                                first_name=" ".join(full_name.split()), last_name="")
+    role_assign(user_to=user, role=role, organization=organization, by=by)
+    return user

@@ -24,9 +24,9 @@ def names_under(org, day):
 
 
 def test_kind_rules_are_enforced(tree):
-    with pytest.raises(ValidationError, match="cannot sit under"):
+    with pytest.raises(ValidationError, match="không thể trực thuộc"):
         organization_create(name="Chi bộ lạc", kind=OrgKind.SUB_CELL, parent=tree.bloc_a, founded_on=D(2021, 1, 1))
-    with pytest.raises(ValidationError, match="cannot sit under"):
+    with pytest.raises(ValidationError, match="không thể trực thuộc"):
         organization_create(name="Tổ đảng", kind=OrgKind.PARTY_GROUP, parent=tree.a1, founded_on=D(2021, 1, 1))
     group = organization_create(name="Tổ đảng 1", kind=OrgKind.PARTY_GROUP, parent=tree.a1_1, founded_on=D(2021, 1, 1))
     assert Organization.objects.get_parent(group) == tree.a1_1
@@ -66,7 +66,7 @@ def test_rename_keeps_the_old_name_for_the_past(tree):
 
 def test_dissolve_refuses_while_members_remain(tree):
     make_member(tree.a2)
-    with pytest.raises(ValidationError, match="1 member"):
+    with pytest.raises(ValidationError, match="1 đảng viên"):
         organization_dissolve(organization=tree.a2, date=D(2024, 1, 1))
 
 
@@ -90,7 +90,7 @@ def test_merge_two_tccsd_the_year_before_shows_both(tree):
 
 def test_split_assigns_every_member(tree):
     a, b = make_member(tree.a2), make_member(tree.a2)
-    with pytest.raises(ValidationError, match="not assigned"):
+    with pytest.raises(ValidationError, match="chưa được phân"):
         organization_split(source=tree.a2, parts=[{"name": "X"}, {"name": "Y"}], member_assignment={a.pk: 0},
                            date=D(2024, 1, 1))
     x, y = organization_split(source=tree.a2, parts=[{"name": "X"}, {"name": "Y"}],
@@ -130,5 +130,20 @@ def test_scope_is_checked_by_the_services(personas, tree):
 
 def test_operations_must_be_recorded_in_order(tree):
     organization_rename(organization=tree.a2, new_name="Tên mới", date=D(2024, 1, 1))
-    with pytest.raises(ValidationError, match="before a change already recorded"):
+    with pytest.raises(ValidationError, match="trước một thay đổi đã ghi nhận"):
         organization_rename(organization=tree.a2, new_name="Tên cũ hơn", date=D(2023, 1, 1))
+
+
+def test_bulk_transfers_are_in_the_audit_history(tree, personas):
+    from members.models import MembershipPeriod
+    from members.services import members_transfer_bulk
+
+    members = [make_member(tree.a1_1) for _ in range(3)]
+    members_transfer_bulk(members=Member.objects.filter(pk__in=[m.pk for m in members]), to_cell=tree.a1_2,
+                          date=D(2024, 3, 1), user=personas.committee_staff)
+    for m in members:
+        latest = m.history.order_by("-history_date", "-history_id").first()
+        assert latest.cell_id == tree.a1_2.pk and latest.history_user == personas.committee_staff
+    closed = MembershipPeriod.history.filter(member_id__in=[m.pk for m in members], cell_id=tree.a1_1.pk,
+                                             history_user=personas.committee_staff)
+    assert closed.count() == 3 and all(h.valid.upper == D(2024, 3, 1) for h in closed)
