@@ -1,5 +1,14 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 
 def site(request):
-    return {"SITE_NAME": settings.SITE_NAME}
+    def can_manage_roles():
+        from organizations.permissions import Perm
+        from organizations.scoping import user_has_anywhere
+
+        user = getattr(request, "user", None)
+        return bool(user and user.is_authenticated and user_has_anywhere(user, Perm.MANAGE_ROLES))
+
+    # Lazy: pages that never render the menu (errors, JSON) pay no query.
+    return {"SITE_NAME": settings.SITE_NAME, "perms_manage_roles": SimpleLazyObject(can_manage_roles)}

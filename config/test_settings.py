@@ -11,3 +11,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+AXES_VERBOSE = False  # one log line per login attempt drowns the test output
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # noqa: F405

@@ -11,11 +11,15 @@ from . import health
 
 @login_required
 def home(request):
+    from organizations.models import RoleAssignment
+
     seen_at = health.last_worker_heartbeat()
+    assignments = (RoleAssignment.objects.filter(user=request.user, organization__dissolved_on__isnull=True)
+                   .select_related("organization").order_by("organization__path"))
     return render(
         request,
         "home.html",
-        {"worker_seen_at": seen_at, "worker_fresh": health.worker_is_fresh(seen_at)},
+        {"worker_seen_at": seen_at, "worker_fresh": health.worker_is_fresh(seen_at), "assignments": assignments},
     )
 
 

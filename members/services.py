@@ -22,7 +22,7 @@ from organizations.permissions import Perm
 from organizations.scoping import user_can
 
 from .choices import LEAVING_REASONS, MembershipReason, StatusPeriodKind
-from .models import CommitteePosition, Member, MembershipPeriod, StatusPeriod
+from .models import CommitteePosition, Member, MembershipPeriod, SensitiveExport, StatusPeriod
 
 # Fields a profile form or import may set directly; the cell and the periods change through transfers.
 PROFILE_FIELDS = (
@@ -39,6 +39,17 @@ def _require(user, organization: Organization) -> None:
     if user is not None and not user_can(user, Perm.CHANGE_MEMBERS, organization):
         raise PermissionDenied(_("“%(org)s” is outside the organizations whose members you may change.")
                                % {"org": organization})
+
+
+def _audit_as(instance, user) -> None:
+    """Name the acting user in the audit row even outside a web request (imports in Celery, commands)."""
+    if user is not None and user.is_authenticated:
+        instance._history_user = user
+
+
+def sensitive_export_record(*, user, what: str, filters: dict, rows: int) -> SensitiveExport:
+    """Log an export that contained sensitive personal data (Decree 13/2023/NĐ-CP): who, when, what filter."""
+    return SensitiveExport.objects.create(user=user, what=what, filters=filters, rows=rows)
 
 
 def check_cell(cell: Organization, day: dt.date, field: str = "cell") -> None:
@@ -82,9 +93,12 @@ def member_create(*, cell: Organization, start_date: dt.date, start_reason: str 
     member = Member(cell=cell, **_normalise(data))
     validate_profile(member)
     member.full_clean(exclude=["cell"])
+    _audit_as(member, user)
     member.save()
-    MembershipPeriod.objects.create(member=member, cell=cell, valid=DateRange(start_date, None, "[)"),
-                                    start_reason=start_reason)
+    period = MembershipPeriod(member=member, cell=cell, valid=DateRange(start_date, None, "[)"),
+                              start_reason=start_reason)
+    _audit_as(period, user)
+    period.save()
     return member
 
 
@@ -102,6 +116,7 @@ def member_update(*, member: Member, expected_version: int | None = None, user=N
     validate_profile(locked)
     locked.full_clean(exclude=["cell"])
     locked.version += 1
+    _audit_as(locked, user)
     locked.save()
     return locked
 
@@ -185,9 +200,11 @@ def member_leave(*, member: Member, date: dt.date, reason: str, user=None, note:
     period.end_reason = reason
     if note:
         period.note = note
+    _audit_as(period, user)
     period.save()
     locked.left_on = date
     locked.version += 1
+    _audit_as(locked, user)
     locked.save(update_fields=["left_on", "version", "updated_at"])
     return locked
 
@@ -203,7 +220,10 @@ def status_period_add(*, member: Member, kind: str, start: dt.date, end: dt.date
     valid = DateRange(start, end, "[)")
     if StatusPeriod.objects.filter(member=member, kind=kind, valid__overlap=valid).exists():
         raise ValidationError({"start": _("This overlaps a period of the same kind already recorded.")})
-    return StatusPeriod.objects.create(member=member, kind=kind, valid=valid, decision=decision, reason=reason)
+    period = StatusPeriod(member=member, kind=kind, valid=valid, decision=decision, reason=reason)
+    _audit_as(period, user)
+    period.save()
+    return period
 
 
 @transaction.atomic
@@ -212,8 +232,11 @@ def position_add(*, member: Member, organization: Organization, position: str, s
     _require(user, organization)
     if end is not None and end <= start:
         raise ValidationError({"end": _("The end must be after the start.")})
-    return CommitteePosition.objects.create(member=member, organization=organization, position=position,
-                                            valid=DateRange(start, end, "[)"))
+    held = CommitteePosition(member=member, organization=organization, position=position,
+                             valid=DateRange(start, end, "[)"))
+    _audit_as(held, user)
+    held.save()
+    return held
 
 
 class RowErrors(ValidationError):

@@ -40,5 +40,8 @@ def test_vietnamese_catalogue_is_complete_and_compiled():
     assert untranslated == [], "run `make messages` and translate these"
     with open(po_path.with_suffix(".mo"), "rb") as fh:
         compiled = gettext.GNUTranslations(fh)
-    stale = [e.msgid for e in po if not e.obsolete and not e.msgid_plural and compiled.gettext(e.msgid) != e.msgstr]
+    def compiled_text(e):
+        return compiled.pgettext(e.msgctxt, e.msgid) if e.msgctxt else compiled.gettext(e.msgid)
+
+    stale = [e.msgid for e in po if not e.obsolete and not e.msgid_plural and compiled_text(e) != e.msgstr]
     assert stale == [], "the .mo is older than the .po: run `make messages`"

@@ -35,8 +35,13 @@ def test_every_url_name_is_classified():
 
 @pytest.fixture
 def world(tree, personas):
-    return SimpleNamespace(tree=tree, personas=personas, member=make_member(tree.a1_1),
-                           outside_member=make_member(tree.b1))
+    from organizations.models import MassOrganization, RoleAssignment
+
+    return SimpleNamespace(
+        tree=tree, personas=personas, member=make_member(tree.a1_1), outside_member=make_member(tree.b1),
+        mass_org=MassOrganization.objects.create(name="Công đoàn Sở A1", kind="trade_union", organization=tree.a1),
+        assignment=RoleAssignment.objects.get(user=personas.cell_secretary),
+    )
 
 
 @pytest.mark.parametrize("name", sorted(ACCESS))

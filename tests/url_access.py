@@ -16,6 +16,7 @@ PERSONAS = ("administrator", "committee_staff", "inspection_staff", "grassroots_
             "leadership", "outsider", "no_role")
 ALL = frozenset(PERSONAS)
 VIEWERS = ALL - {"no_role"}  # every role can view its own subtree
+IN_SCOPE = VIEWERS - {"outsider"}  # the roles whose subtree holds world.member and cell a1_1
 TREE_EDITORS = frozenset({"administrator", "committee_staff"})
 MEMBER_EDITORS = frozenset({"administrator", "committee_staff", "grassroots_officer"})
 ROLE_MANAGERS = frozenset({"administrator"})
@@ -50,4 +51,36 @@ ACCESS: dict[str, Access] = {
     "password_change": Access(ok=ALL),
     "password_change_done": Access(ok=ALL),
     "healthz": Access(ok=ALL, public=True),
+    # Organizations: every role sees its subtree; tree changes are for committee staff and administrators.
+    "organizations:organization_list": Access(ok=VIEWERS),
+    "organizations:organization_detail": Access(ok=IN_SCOPE, kwargs=org("a1_1"), denied=404),
+    "organizations:organization_composition": Access(ok=IN_SCOPE, kwargs=org("a1_1"), denied=404),
+    "organizations:organization_create": Access(ok=TREE_EDITORS | {"outsider"}),
+    "organizations:organization_edit": Access(ok=TREE_EDITORS, kwargs=org("a1_1"), denied=403,
+                                              denied_overrides={"outsider": 404, "no_role": 404}),
+    **{f"organizations:organization_{op}": Access(ok=TREE_EDITORS, kwargs=org("a1_1"), denied=403,
+                                                  denied_overrides={"outsider": 404, "no_role": 404})
+       for op in ("rename", "move", "dissolve", "merge", "split")},
+    # The mass organization hangs on A1, above the cell secretary's cell: outside that persona's scope.
+    "organizations:massorg_create": Access(ok=TREE_EDITORS, kwargs=org("a1"), denied=403,
+                                           denied_overrides={"outsider": 404, "no_role": 404, "cell_secretary": 404}),
+    "organizations:massorg_edit": Access(ok=TREE_EDITORS, kwargs=lambda w: {"pk": w.mass_org.pk}, denied=403,
+                                         denied_overrides={"outsider": 404, "no_role": 404, "cell_secretary": 404}),
+    "organizations:role_list": Access(ok=ROLE_MANAGERS),
+    "organizations:role_create": Access(ok=ROLE_MANAGERS),
+    "organizations:user_create": Access(ok=ROLE_MANAGERS),
+    # POST only: a GET is refused (405) before anything else; who may POST is tested in test_org_views.
+    "organizations:role_delete": Access(ok=frozenset(), kwargs=lambda w: {"pk": w.assignment.pk}, denied=405),
+    # Member register: lists and exports for every role (within its subtree); no_role sees nothing.
+    "members:member_list": Access(ok=VIEWERS),
+    "members:member_export": Access(ok=VIEWERS),
+    "members:member_detail": Access(ok=VIEWERS - {"outsider"}, kwargs=member_in_a1_1, denied=404),
+    # Creating and importing need CHANGE_MEMBERS somewhere: the outsider has it over bloc B.
+    "members:member_create": Access(ok=MEMBER_EDITORS | {"outsider"}),
+    "members:member_import": Access(ok=MEMBER_EDITORS | {"outsider"}),
+    "members:member_import_template": Access(ok=MEMBER_EDITORS | {"outsider"}),
+    # Changing a member: 404 when it is outside the user's view, 403 when visible but read-only.
+    **{name: Access(ok=MEMBER_EDITORS, kwargs=member_in_a1_1, denied=403,
+                    denied_overrides={"outsider": 404, "no_role": 404})
+       for name in ("members:member_edit", "members:member_transfer", "members:member_leave")},
 }

@@ -1,0 +1,200 @@
+"""Forms of the organization pages. Choice fields are narrowed to what the user may act on; the rules
+themselves live in organizations.services, which every form calls."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Member
+
+from .choices import MassOrgKind, MassOrgLevel, OrgKind, Role, Sector
+from .models import MassOrganization, Organization
+from .permissions import Perm
+
+
+def _date_field(label, **kwargs):
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "text", "placeholder": "dd/mm/yyyy",
+                                                                      "inputmode": "numeric"}), **kwargs)
+
+
+class OrganizationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        # Indent by depth so the tree reads in a plain select (no JavaScript needed).
+        return f"{'— ' * (obj.depth - 1)}{obj.name}"
+
+
+def visible_orgs(user, perm=Perm.VIEW):
+    return Organization.objects.visible_to(user, perm).active().only("id", "name", "depth", "path", "kind")
+
+
+class HostUnitFieldsMixin(forms.Form):
+    host_unit_name = forms.CharField(label=_("Host unit"), max_length=255, required=False,
+                                     help_text=_("The agency, unit, enterprise or commune the organization sits in."))
+    host_unit_sector = forms.ChoiceField(label=_("Sector"), choices=[("", "—")] + list(Sector.choices), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("host_unit_name") and not data.get("host_unit_sector"):
+            self.add_error("host_unit_sector", _("Choose the sector of the host unit."))
+        return data
+
+
+class OrganizationCreateForm(HostUnitFieldsMixin):
+    parent = OrganizationChoiceField(label=_("Directly under"), queryset=Organization.objects.none(), required=False)
+    name = forms.CharField(label=_("Name"), max_length=255)
+    kind = forms.ChoiceField(label=_("Kind"), choices=OrgKind.choices)
+    short_name = forms.CharField(label=_("Short name"), max_length=100, required=False)
+    code = forms.CharField(label=_("Code"), max_length=50, required=False)
+    founded_on = _date_field(_("Founded on"))
+    decision = forms.CharField(label=_("Decision"), max_length=100, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = visible_orgs(user, Perm.CHANGE_TREE)
+        self.fields["parent"].required = not user.is_superuser
+
+
+class OrganizationEditForm(HostUnitFieldsMixin):
+    short_name = forms.CharField(label=_("Short name"), max_length=100, required=False)
+    code = forms.CharField(label=_("Code"), max_length=50, required=False)
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ConfirmMixin(forms.Form):
+    confirm = forms.BooleanField(label=_("I have checked the effects described above and confirm this operation."))
+
+
+class RenameForm(ConfirmMixin):
+    new_name = forms.CharField(label=_("New name"), max_length=255)
+    date = _date_field(_("Effective date"))
+    decision = forms.CharField(label=_("Decision"), max_length=100, required=False)
+    field_order = ["new_name", "date", "decision", "confirm"]
+
+
+class MoveForm(ConfirmMixin):
+    new_parent = OrganizationChoiceField(label=_("Move under"), queryset=Organization.objects.none())
+    date = _date_field(_("Effective date"))
+    decision = forms.CharField(label=_("Decision"), max_length=100, required=False)
+    field_order = ["new_parent", "date", "decision", "confirm"]
+
+    def __init__(self, *args, user, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_parent"].queryset = visible_orgs(user, Perm.CHANGE_TREE).exclude(
+            path__startswith=organization.path)
+
+
+class DissolveForm(ConfirmMixin):
+    date = _date_field(_("Effective date"))
+    decision = forms.CharField(label=_("Decision"), max_length=100, required=False)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    field_order = ["date", "decision", "note", "confirm"]
+
+
+class MergeForm(ConfirmMixin):
+    sources = forms.ModelMultipleChoiceField(
+        label=_("Organizations merged into this one"), queryset=Organization.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Their sub-organizations move under this organization, their members transfer to it, and "
+                    "they are dissolved."))
+    date = _date_field(_("Effective date"))
+    decision = forms.CharField(label=_("Decision"), max_length=100, required=False)
+    field_order = ["sources", "date", "decision", "confirm"]
+
+    def __init__(self, *args, user, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sources"].queryset = (
+            visible_orgs(user, Perm.CHANGE_TREE).filter(kind=organization.kind).exclude(pk=organization.pk)
+            .exclude(path__startswith=organization.path).order_by("name")
+        )
+
+
+class SplitForm(ConfirmMixin):
+    parts = forms.CharField(
+        label=_("New organizations"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One name per line, at least two. Number the lines 1, 2, 3 … and assign each member below."))
+    date = _date_field(_("Effective date"))
+    decision = forms.CharField(label=_("Decision"), max_length=100, required=False)
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = list(Member.objects.filter(cell=organization, left_on__isnull=True).order_by("full_name"))
+        for member in self.members:
+            self.fields[f"member_{member.pk}"] = forms.TypedChoiceField(
+                label=member.full_name, coerce=int, choices=[(i, str(i)) for i in range(1, 10)], initial=1)
+        self.order_fields(["parts", "date", "decision"] + [f"member_{m.pk}" for m in self.members] + ["confirm"])
+
+    def clean_parts(self):
+        names = [line.strip() for line in self.cleaned_data["parts"].splitlines() if line.strip()]
+        if len(names) < 2:
+            raise forms.ValidationError(_("Enter at least two names, one per line."))
+        if len(names) > 9:
+            raise forms.ValidationError(_("At most nine new organizations at once."))
+        return names
+
+    def clean(self):
+        data = super().clean()
+        names = data.get("parts") or []
+        for member in self.members:
+            number = data.get(f"member_{member.pk}")
+            if names and number and number > len(names):
+                self.add_error(f"member_{member.pk}", _("There is no line %(n)d among the new organizations.")
+                               % {"n": number})
+        return data
+
+    def assignment(self) -> dict[int, int]:
+        return {m.pk: self.cleaned_data[f"member_{m.pk}"] - 1 for m in self.members}
+
+
+class MassOrganizationForm(forms.ModelForm):
+    class Meta:
+        model = MassOrganization
+        fields = ["name", "kind", "level", "active"]
+
+
+class RoleAssignmentForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("User"), queryset=get_user_model().objects.filter(is_active=True)
+                                  .order_by("username"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    organization = OrganizationChoiceField(label=_("Over the organization"), queryset=Organization.objects.none())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = visible_orgs(user, Perm.MANAGE_ROLES)
+
+
+class UserCreateForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("Email"), required=False)
+    password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput, min_length=10)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    organization = OrganizationChoiceField(label=_("Over the organization"), queryset=Organization.objects.none())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = visible_orgs(user, Perm.MANAGE_ROLES)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This username is taken."))
+        return username
+
+    def clean_password(self):
+        from django.contrib.auth.password_validation import validate_password
+
+        validate_password(self.cleaned_data["password"])
+        return self.cleaned_data["password"]
+
+
+class CompositionForm(forms.Form):
+    date = _date_field(_("On the date"), required=False)
+
+    def day(self) -> dt.date:
+        if self.is_valid() and self.cleaned_data.get("date"):
+            return self.cleaned_data["date"]
+        return dt.date.today()

@@ -1,0 +1,326 @@
+"""Organization pages: the tree, an organization's page, its edits and dated operations, composition,
+mass organizations and role assignments. Views are thin: they scope, call a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import IntegerField, OuterRef, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from members.models import Member
+from members.statistics import composition, summary_sentence
+
+from . import services
+from .choices import EventKind, OrgKind
+from .forms import (
+    CompositionForm, DissolveForm, MassOrganizationForm, MergeForm, MoveForm, OrganizationCreateForm,
+    OrganizationEditForm, RenameForm, RoleAssignmentForm, SplitForm, UserCreateForm,
+)
+from .models import HostUnit, MassOrganization, Organization, RoleAssignment
+from .permissions import Perm
+from .scoping import scope_paths, user_can, user_has_anywhere
+
+
+class SubqueryCount(Subquery):
+    """COUNT(*) of a correlated subquery: one query for a whole page of rows."""
+
+    template = "(SELECT count(*) FROM (%(subquery)s) _count)"
+    output_field = IntegerField()
+
+
+def with_counts(qs):
+    children = Organization.objects.filter(path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1,
+                                           dissolved_on__isnull=True).values("pk")
+    members = Member.objects.filter(cell__path__startswith=OuterRef("path"), left_on__isnull=True).values("pk")
+    return qs.annotate(children_count=SubqueryCount(children), members_count=SubqueryCount(members))
+
+
+def get_organization(request, pk, perm: str = Perm.VIEW) -> Organization:
+    """The organization if the user may see it (404 otherwise: its existence is not revealed), and 403
+    when seen but ``perm`` is not granted there."""
+    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
+    if perm != Perm.VIEW and not user_can(request.user, perm, org):
+        raise PermissionDenied
+    return org
+
+
+def _form_errors_from(exc: ValidationError, form) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+def organization_list(request):
+    """The top of the user's scope, or a search across it."""
+    q = request.GET.get("q", "").strip()
+    visible = Organization.objects.visible_to(request.user)
+    if q:
+        orgs = visible.filter(name__unaccent__icontains=q).order_by("name")[:100]
+    else:
+        paths = scope_paths(request.user, Perm.VIEW)
+        if paths is None:
+            orgs = Organization.objects.filter(depth=1)
+        elif not paths:
+            raise PermissionDenied
+        else:
+            orgs = Organization.objects.filter(path__in=paths)
+        orgs = orgs.order_by("path")
+    return render(request, "organizations/organization_list.html", {
+        "organizations": with_counts(orgs.select_related("host_unit")), "q": q,
+        "can_create": request.user.is_superuser,
+    })
+
+
+@login_required
+def organization_detail(request, pk):
+    org = get_organization(request, pk)
+    ancestors = list(Organization.objects.get_ancestors(org)) if org.depth > 1 else []
+    visible_paths = scope_paths(request.user, Perm.VIEW)
+    crumbs = [(a, visible_paths is None or any(a.path.startswith(p) for p in visible_paths)) for a in ancestors]
+    children = with_counts(Organization.objects.children_of(org).select_related("host_unit")).order_by(
+        "dissolved_on", "name")
+    counts = with_counts(Organization.objects.filter(pk=org.pk)).values("children_count", "members_count").get()
+    history = org.history.select_related("history_user").order_by("-history_date")[:20]
+    return render(request, "organizations/organization_detail.html", {
+        "org": org, "crumbs": crumbs, "children": children, "counts": counts,
+        "events": org.events.select_related("recorded_by").prefetch_related("related")[:50],
+        "mass_organizations": org.mass_organizations.all(),
+        "history": history,
+        "can_change": user_can(request.user, Perm.CHANGE_TREE, org) and org.is_active,
+        "can_split": org.is_cell, "child_kinds": [k for k in OrgKind if k],
+    })
+
+
+@login_required
+def organization_create(request):
+    if not user_has_anywhere(request.user, Perm.CHANGE_TREE):
+        raise PermissionDenied
+    initial = {}
+    if parent_pk := request.GET.get("parent"):
+        initial["parent"] = get_organization(request, parent_pk, Perm.CHANGE_TREE)
+    form = OrganizationCreateForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            org = services.organization_create(
+                name=d["name"], kind=d["kind"], parent=d["parent"], founded_on=d["founded_on"], user=request.user,
+                short_name=d["short_name"], code=d["code"], decision=d["decision"],
+                host_unit=_host_unit(d),
+            )
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, _("Created “%(org)s”.") % {"org": org})
+            return redirect("organizations:organization_detail", pk=org.pk)
+    return render(request, "organizations/organization_form.html", {"form": form, "title": _("New organization")})
+
+
+def _host_unit(data, current: HostUnit | None = None) -> HostUnit | None:
+    name = (data.get("host_unit_name") or "").strip()
+    if not name:
+        return None
+    if current is not None:
+        current.name, current.sector = name, data["host_unit_sector"]
+        current.save()
+        return current
+    return HostUnit.objects.create(name=name, sector=data["host_unit_sector"])
+
+
+@login_required
+def organization_edit(request, pk):
+    org = get_organization(request, pk, Perm.CHANGE_TREE)
+    initial = {"short_name": org.short_name, "code": org.code, "notes": org.notes}
+    if org.host_unit:
+        initial.update(host_unit_name=org.host_unit.name, host_unit_sector=org.host_unit.sector)
+    form = OrganizationEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.organization_update(organization=org, user=request.user, short_name=d["short_name"],
+                                         code=d["code"], notes=d["notes"], host_unit=_host_unit(d, org.host_unit))
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("organizations:organization_detail", pk=org.pk)
+    return render(request, "organizations/organization_form.html",
+                  {"form": form, "org": org, "title": _("Edit %(org)s") % {"org": org}})
+
+
+def _operation(request, pk, form_class, run, title, template="organizations/operation_form.html", **form_kwargs):
+    """A dated tree operation: the form explains the effect, asks for confirmation, calls the service."""
+    org = get_organization(request, pk, Perm.CHANGE_TREE)
+    if not org.is_active:
+        raise Http404
+    kwargs = {key: (org if value == "org" else request.user) for key, value in form_kwargs.items()}
+    form = form_class(request.POST or None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = run(org, form)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, _("Done: %(title)s.") % {"title": title})
+            target = result if isinstance(result, Organization) and result.is_active else org
+            return redirect("organizations:organization_detail", pk=target.pk)
+    effects = {
+        "members": Member.objects.filter(cell__path__startswith=org.path, left_on__isnull=True).count(),
+        "children": Organization.objects.children_of(org).active().count(),
+    }
+    return render(request, template, {"form": form, "org": org, "title": title, "effects": effects})
+
+
+@login_required
+def organization_rename(request, pk):
+    return _operation(request, pk, RenameForm, lambda org, f: services.organization_rename(
+        organization=org, new_name=f.cleaned_data["new_name"], date=f.cleaned_data["date"], user=request.user,
+        decision=f.cleaned_data["decision"]), _("Rename"))
+
+
+@login_required
+def organization_move(request, pk):
+    return _operation(request, pk, MoveForm, lambda org, f: services.organization_move(
+        organization=org, new_parent=f.cleaned_data["new_parent"], date=f.cleaned_data["date"], user=request.user,
+        decision=f.cleaned_data["decision"]), _("Move under another organization"), user="user", organization="org")
+
+
+@login_required
+def organization_dissolve(request, pk):
+    return _operation(request, pk, DissolveForm, lambda org, f: services.organization_dissolve(
+        organization=org, date=f.cleaned_data["date"], user=request.user, decision=f.cleaned_data["decision"],
+        note=f.cleaned_data["note"]), _("Dissolve"))
+
+
+@login_required
+def organization_merge(request, pk):
+    return _operation(request, pk, MergeForm, lambda org, f: services.organizations_merge(
+        sources=list(f.cleaned_data["sources"]), into=org, date=f.cleaned_data["date"], user=request.user,
+        decision=f.cleaned_data["decision"]), _("Merge other organizations into this one"),
+        user="user", organization="org")
+
+
+@login_required
+def organization_split(request, pk):
+    def run(org, form):
+        created = services.organization_split(
+            source=org, parts=[{"name": n} for n in form.cleaned_data["parts"]], member_assignment=form.assignment(),
+            date=form.cleaned_data["date"], user=request.user, decision=form.cleaned_data["decision"])
+        return created[0]
+
+    org = get_organization(request, pk, Perm.CHANGE_TREE)
+    if not org.is_cell:
+        messages.error(request, _("Only a party cell is split here; move the sub-organizations of a party committee "
+                                  "instead."))
+        return redirect("organizations:organization_detail", pk=org.pk)
+    return _operation(request, pk, SplitForm, run, _("Split"), organization="org")
+
+
+@login_required
+def organization_composition(request, pk):
+    org = get_organization(request, pk)
+    form = CompositionForm(request.GET or None)
+    day = form.day()
+    comp = composition(org, day)
+    return render(request, "organizations/composition.html", {
+        "org": org, "form": form, "comp": comp, "day": day, "sentence": summary_sentence(comp),
+    })
+
+
+@login_required
+def massorg_create(request, pk):
+    org = get_organization(request, pk, Perm.CHANGE_TREE)
+    form = MassOrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        mass = form.save(commit=False)
+        mass.organization = org
+        mass.save()
+        messages.success(request, _("Added “%(name)s”.") % {"name": mass.name})
+        return redirect("organizations:organization_detail", pk=org.pk)
+    return render(request, "organizations/organization_form.html",
+                  {"form": form, "org": org, "title": _("Add a mass organization")})
+
+
+@login_required
+def massorg_edit(request, pk):
+    mass = get_object_or_404(MassOrganization.objects.filter(
+        organization__in=Organization.objects.visible_to(request.user)), pk=pk)
+    if not user_can(request.user, Perm.CHANGE_TREE, mass.organization):
+        raise PermissionDenied
+    form = MassOrganizationForm(request.POST or None, instance=mass)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect("organizations:organization_detail", pk=mass.organization_id)
+    return render(request, "organizations/organization_form.html",
+                  {"form": form, "org": mass.organization, "title": mass.name})
+
+
+# --- Role assignments -----------------------------------------------------------------------------
+
+def _require_role_manager(request):
+    if not user_has_anywhere(request.user, Perm.MANAGE_ROLES):
+        raise PermissionDenied
+
+
+@login_required
+def role_list(request):
+    _require_role_manager(request)
+    assignments = (RoleAssignment.objects.visible_to(request.user).select_related("user", "organization")
+                   .order_by("organization__path", "user__username"))
+    return render(request, "organizations/role_list.html", {"assignments": assignments[:500]})
+
+
+@login_required
+def role_create(request):
+    _require_role_manager(request)
+    form = RoleAssignmentForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.role_assign(user_to=d["user"], role=d["role"], organization=d["organization"], by=request.user)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, _("Role granted."))
+            return redirect("organizations:role_list")
+    return render(request, "organizations/organization_form.html", {"form": form, "title": _("Grant a role")})
+
+
+@login_required
+def user_create(request):
+    _require_role_manager(request)
+    form = UserCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            new_user = services.user_create_with_role(
+                username=d["username"], full_name=d["full_name"], email=d["email"], password=d["password"],
+                role=d["role"], organization=d["organization"], by=request.user)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, _("User %(user)s created.") % {"user": new_user.username})
+            return redirect("organizations:role_list")
+    return render(request, "organizations/organization_form.html", {"form": form, "title": _("New user")})
+
+
+@login_required
+@require_POST
+def role_delete(request, pk):
+    assignment = get_object_or_404(RoleAssignment.objects.visible_to(request.user), pk=pk)
+    try:
+        services.role_revoke(assignment=assignment, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Role removed."))
+    return redirect(reverse("organizations:role_list"))
