@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 
+from organizations.models import DateRangeQuerySet
 from organizations.permissions import Perm
 from organizations.scoping import restrict_to_paths
 
@@ -67,14 +68,7 @@ class MemberQuerySet(models.QuerySet):
         return self.exclude(full_membership_date__lte=day)
 
 
-class PeriodQuerySet(models.QuerySet):
-    def on(self, day: dt.date):
-        return self.filter(valid__contains=day)
-
-    def during(self, start: dt.date, end: dt.date):
-        from psycopg2.extras import DateRange
-
-        return self.filter(valid__overlap=DateRange(start, end, "[]"))
+PeriodQuerySet = DateRangeQuerySet
 
 
 class MembershipPeriodQuerySet(PeriodQuerySet):

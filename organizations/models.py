@@ -121,16 +121,20 @@ class Organization(MP_Node):
         return None
 
 
-class PlacementQuerySet(models.QuerySet):
+class DateRangeQuerySet(models.QuerySet):
+    """Rows dated by a ``valid`` date range: placements, membership, status and position periods."""
+
     def on(self, day: dt.date):
         return self.filter(valid__contains=day)
 
     def during(self, start: dt.date, end: dt.date):
-        """Placements overlapping [start, end] (both inclusive)."""
+        """Rows overlapping [start, end] (both inclusive)."""
         from psycopg2.extras import DateRange
 
         return self.filter(valid__overlap=DateRange(start, end, "[]"))
 
+
+class PlacementQuerySet(DateRangeQuerySet):
     def under(self, path: str):
         return self.filter(path__startswith=path)
 

@@ -50,3 +50,10 @@ def test_the_embedded_postgresql_starts_and_has_unaccent(tmp_path):
         cur.execute("SELECT unaccent('Nguyễn Văn Đức')")
         assert cur.fetchone()[0] == "Nguyen Van Duc"
     conn.close()
+
+
+def test_migrations_match_the_models(db):
+    from django.core.management import call_command
+
+    # --check exits non-zero when a model change has no migration yet.
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
