@@ -68,10 +68,13 @@ def _check_not_before_last_change(organizations: Sequence[Organization], day: dt
         )
 
 
-def sync_placements(day: dt.date) -> None:
+def sync_placements(day: dt.date, organization_ids: Sequence[int] | None = None) -> None:
     """Bring OrganizationPlacement in line with today's tree from ``day`` on, set-based: close every open
     placement whose path, depth, name or kind no longer matches, open one for every organization that
-    has none and is not dissolved. A tree move can renumber whole branches; this catches them all."""
+    has none and is not dissolved. ``organization_ids`` limits the work to the organizations an
+    operation touched (a moved subtree, a new node); None checks the whole tree."""
+    only = "" if organization_ids is None else " AND o.id = ANY(%(ids)s)"
+    params = {"day": day, "ids": list(organization_ids or [])}
     with connection.cursor() as cur:
         cur.execute(
             """
@@ -81,9 +84,8 @@ def sync_placements(day: dt.date) -> None:
              WHERE p.organization_id = o.id AND upper_inf(p.valid)
                AND (p.path <> o.path OR p.depth <> o.depth OR p.name <> o.name OR p.kind <> o.kind
                     OR (o.dissolved_on IS NOT NULL AND o.dissolved_on <= %(day)s))
-               AND lower(p.valid) < %(day)s
-            """,
-            {"day": day},
+               AND lower(p.valid) < %(day)s""" + only,
+            params,
         )
         # A placement opened today and changed again today never held: drop it rather than keep an empty span.
         cur.execute(
@@ -92,9 +94,8 @@ def sync_placements(day: dt.date) -> None:
              USING organizations_organization o
              WHERE p.organization_id = o.id AND upper_inf(p.valid) AND lower(p.valid) >= %(day)s
                AND (p.path <> o.path OR p.depth <> o.depth OR p.name <> o.name OR p.kind <> o.kind
-                    OR o.dissolved_on IS NOT NULL)
-            """,
-            {"day": day},
+                    OR o.dissolved_on IS NOT NULL)""" + only,
+            params,
         )
         cur.execute(
             """
@@ -103,9 +104,8 @@ def sync_placements(day: dt.date) -> None:
               FROM organizations_organization o
              WHERE o.dissolved_on IS NULL
                AND NOT EXISTS (SELECT 1 FROM organizations_organizationplacement p
-                                WHERE p.organization_id = o.id AND upper_inf(p.valid))
-            """,
-            {"day": day},
+                                WHERE p.organization_id = o.id AND upper_inf(p.valid))""" + only,
+            params,
         )
 
 
@@ -132,7 +132,7 @@ def organization_create(
                        founded_on=founded_on, notes=notes)
     org.full_clean(exclude=["path", "depth", "numchild"])
     org = Organization.objects.add_child(parent, instance=org) if parent else Organization.objects.add_root(instance=org)
-    sync_placements(founded_on)
+    sync_placements(founded_on, [org.pk])
     _event(org, EventKind.FOUNDED, founded_on, user, decision=decision,
            details={"parent": parent.name if parent else None})
     return org
@@ -165,7 +165,7 @@ def organization_rename(*, organization: Organization, new_name: str, date: dt.d
         raise ValidationError({"new_name": _("Enter a new name different from the current one.")})
     organization.name = new_name
     organization.save(update_fields=["name"])
-    sync_placements(date)
+    sync_placements(date, [organization.pk])
     _event(organization, EventKind.RENAMED, date, user, details={"old_name": old, "new_name": new_name},
            decision=decision)
     return organization
@@ -189,7 +189,8 @@ def organization_move(*, organization: Organization, new_parent: Organization, d
     subtree = list(Organization.objects.subtree_of(organization))
     _check_not_before_last_change(subtree, date)
     Organization.objects.move(organization, new_parent, "last-child")
-    sync_placements(date)
+    # "last-child" renumbers only the moved subtree (its ids do not change), so only it needs syncing.
+    sync_placements(date, [o.pk for o in subtree])
     organization.refresh_from_db()
     _event(organization, EventKind.MOVED, date, user, decision=decision,
            details={"old_parent": old_parent.name if old_parent else None, "new_parent": new_parent.name})
@@ -222,7 +223,7 @@ def organization_dissolve(*, organization: Organization, date: dt.date, user=Non
     _check_not_before_last_change([organization], date)
     organization.dissolved_on = date
     organization.save(update_fields=["dissolved_on"])
-    sync_placements(date)
+    sync_placements(date, [organization.pk])
     _event(organization, _event_kind, date, user, decision=decision, note=note, details=_details or {})
     return organization
 

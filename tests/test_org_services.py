@@ -147,3 +147,19 @@ def test_bulk_transfers_are_in_the_audit_history(tree, personas):
     closed = MembershipPeriod.history.filter(member_id__in=[m.pk for m in members], cell_id=tree.a1_1.pk,
                                              history_user=personas.committee_staff)
     assert closed.count() == 3 and all(h.valid.upper == D(2024, 3, 1) for h in closed)
+
+
+def test_targeted_placement_sync_leaves_nothing_for_a_full_sync(tree):
+    """Operations sync only the organizations they touch; a whole-tree sync afterwards finds nothing to do."""
+    from organizations.services import sync_placements
+
+    organization_move(organization=tree.a1, new_parent=tree.bloc_b, date=D(2024, 7, 1))
+    organization_rename(organization=tree.a1_2, new_name="Chi bộ A1-2 mới", date=D(2024, 8, 1))
+    organization_dissolve(organization=tree.a1_1, date=D(2024, 9, 1))
+    before = sorted(OrganizationPlacement.objects.values_list("organization_id", "path", "name", "valid"))
+    sync_placements(D(2024, 10, 1))
+    after = sorted(OrganizationPlacement.objects.values_list("organization_id", "path", "name", "valid"))
+    assert after == before
+    open_rows = OrganizationPlacement.objects.filter(valid__upper_inf=True)
+    assert {p.organization_id for p in open_rows} == set(Organization.objects.active().values_list("pk", flat=True))
+    assert all(p.path == p.organization.path for p in open_rows.select_related("organization"))

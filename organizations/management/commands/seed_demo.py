@@ -1,15 +1,55 @@
-"""Load the demo data set. Until the organization tree exists this only reports an empty database;
-the Organizations and members issue fills it with the demo province."""
+"""Load the demo data set (organizations.demo): a province with four party organizations modelled on the
+five source documents, ~5,000 members with their history 2021–2025, and a demo user for every role."""
 
-from django.core.management import BaseCommand
+from __future__ import annotations
+
+import time
+
+from django.core.management import BaseCommand, CommandError
+from django.db import transaction
 
 
 class Command(BaseCommand):
-    help = "Load deterministic demo data (organizations, members, users for every role)."
+    help = "Load deterministic demo data (organizations, members with history 2021–2025, users for every role)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--if-empty", action="store_true", help="do nothing when data already exists")
-        parser.add_argument("--seed", type=int, default=2025)
+        parser.add_argument("--if-empty", action="store_true",
+                            help="do nothing when any party organization exists (used by devrun)")
+        parser.add_argument("--reset", action="store_true",
+                            help="first delete every party organization, host unit, member and demo user")
+        parser.add_argument("--seed", type=int, default=2025, help="the same seed gives the same data (default 2025)")
 
-    def handle(self, *args, if_empty: bool, seed: int, **options):
-        self.stdout.write("Demo data: nothing to load yet (the organization tree is not built).")
+    def handle(self, *args, if_empty: bool = False, reset: bool = False, seed: int = 2025, **options):
+        from organizations.demo import build_demo, has_data, reset_demo
+        from organizations.models import Organization
+
+        if if_empty and Organization.objects.exists():
+            self.stdout.write("Demo data: the database already has party organizations; nothing loaded.")
+            return
+        if has_data() and not reset:
+            raise CommandError(
+                "The database already holds party organizations or members. Run with --reset to delete them "
+                "(every organization, member and demo user) and load the demo data, or with --if-empty to skip."
+            )
+        verbosity = options.get("verbosity", 1)
+        log = self.stdout.write if verbosity >= 2 else None
+        started = time.perf_counter()
+        with transaction.atomic():
+            if reset:
+                reset_demo()
+            result = build_demo(seed=seed, log=log)
+        elapsed = time.perf_counter() - started
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo data loaded (seed {result.seed}) in {elapsed:.1f} s: {result.organizations} party organizations, "
+            f"{result.members} members; Lâm Đồng-style bloc on 31/12/2024: {result.ld_members_on_ref} members."
+        ))
+        if verbosity >= 2:
+            self.stdout.write(f"Register digest: {result.digest}")
+        rows = [("Username", "Role", "Organization", "Password")] + list(result.users)
+        widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        line = "  ".join("-" * w for w in widths)
+        self.stdout.write("\nDemo users:")
+        for n, row in enumerate(rows):
+            self.stdout.write("  ".join(value.ljust(width) for value, width in zip(row, widths)).rstrip())
+            if n == 0:
+                self.stdout.write(line)
