@@ -1492,10 +1492,10 @@ class DemoBuilder:
                 full_name = secretaries[org.pk].profile["full_name"]
             else:
                 full_name = self._name("Kinh", self.rng.choice(["male", "female"]), "ld")
-            last, _, first = full_name.rpartition(" ")
             password = demo_password(self.seed, username)
             user, _ = User.objects.get_or_create(username=username)
-            user.first_name, user.last_name = first, last
+            # The whole name in first_name, as user_create_with_role does: Vietnamese reads family name first.
+            user.first_name, user.last_name = full_name, ""
             user.email = f"{username}@example.invalid"
             user.is_active = True
             user.set_password(password)

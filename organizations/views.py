@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import IntegerField, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +26,9 @@ from .forms import (
 from .models import HostUnit, MassOrganization, Organization, RoleAssignment
 from .permissions import Perm
 from .scoping import scope_paths, user_can, user_has_anywhere
+
+
+CHILDREN_PER_PAGE = 100
 
 
 class SubqueryCount(Subquery):
@@ -86,8 +90,8 @@ def organization_detail(request, pk):
     ancestors = list(Organization.objects.get_ancestors(org)) if org.depth > 1 else []
     visible_paths = scope_paths(request.user, Perm.VIEW)
     crumbs = [(a, visible_paths is None or any(a.path.startswith(p) for p in visible_paths)) for a in ancestors]
-    children = with_counts(Organization.objects.children_of(org).select_related("host_unit")).order_by(
-        "dissolved_on", "name")
+    children = Paginator(with_counts(Organization.objects.children_of(org).select_related("host_unit")).order_by(
+        "dissolved_on", "name"), CHILDREN_PER_PAGE).get_page(request.GET.get("page"))
     counts = with_counts(Organization.objects.filter(pk=org.pk)).values("children_count", "members_count").get()
     history = org.history.select_related("history_user").order_by("-history_date")[:20]
     return render(request, "organizations/organization_detail.html", {

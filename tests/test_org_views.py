@@ -48,7 +48,7 @@ def test_detail_lists_children_with_counts_in_constant_queries(client_for, tree,
         make_member(cell)
     with CaptureQueriesContext(connection) as many:
         response = client.get(url)
-    assert len(response.context["children"]) == 10
+    assert len(response.context["children"].object_list) == 10
     assert len(many) == len(few)
 
 
