@@ -13,16 +13,26 @@ class Perm:
     CHANGE_TREE = "change_tree"  # create, rename, move, merge, split, dissolve organizations
     CHANGE_MEMBERS = "change_members"  # the member register, transfers, positions, import
     MANAGE_ROLES = "manage_roles"  # grant and revoke role assignments
+    PROPOSE_RATINGS = "propose_ratings"  # self-assessment and proposals of annual ratings
+    DECIDE_MEMBER_RATINGS = "decide_member_ratings"  # members are rated by their grassroots organization
+    DECIDE_ORG_RATINGS = "decide_org_ratings"  # organizations are rated by the committee one level up
+    CHANGE_MEETINGS = "change_meetings"  # log cell meetings and attendance
+    CHANGE_INSPECTIONS = "change_inspections"  # inspections, supervision, discipline
+    RUN_ADMISSIONS = "run_admissions"  # candidates, admission, probation
+    CHANGE_TARGETS = "change_targets"  # resolutions and their targets
 
+
+_STAFF = {Perm.VIEW, Perm.VIEW_SENSITIVE, Perm.CHANGE_TREE, Perm.CHANGE_MEMBERS, Perm.PROPOSE_RATINGS,
+          Perm.DECIDE_MEMBER_RATINGS, Perm.DECIDE_ORG_RATINGS, Perm.CHANGE_MEETINGS, Perm.RUN_ADMISSIONS,
+          Perm.CHANGE_TARGETS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.ADMINISTRATOR: frozenset(
-        {Perm.VIEW, Perm.VIEW_SENSITIVE, Perm.CHANGE_TREE, Perm.CHANGE_MEMBERS, Perm.MANAGE_ROLES}
-    ),
-    Role.COMMITTEE_STAFF: frozenset({Perm.VIEW, Perm.VIEW_SENSITIVE, Perm.CHANGE_TREE, Perm.CHANGE_MEMBERS}),
-    Role.INSPECTION_STAFF: frozenset({Perm.VIEW}),
-    Role.GRASSROOTS_OFFICER: frozenset({Perm.VIEW, Perm.CHANGE_MEMBERS}),
-    Role.CELL_SECRETARY: frozenset({Perm.VIEW}),
+    Role.ADMINISTRATOR: frozenset(_STAFF | {Perm.MANAGE_ROLES, Perm.CHANGE_INSPECTIONS}),
+    Role.COMMITTEE_STAFF: frozenset(_STAFF),
+    Role.INSPECTION_STAFF: frozenset({Perm.VIEW, Perm.CHANGE_INSPECTIONS}),
+    Role.GRASSROOTS_OFFICER: frozenset({Perm.VIEW, Perm.CHANGE_MEMBERS, Perm.PROPOSE_RATINGS,
+                                        Perm.DECIDE_MEMBER_RATINGS, Perm.CHANGE_MEETINGS, Perm.RUN_ADMISSIONS}),
+    Role.CELL_SECRETARY: frozenset({Perm.VIEW, Perm.PROPOSE_RATINGS, Perm.CHANGE_MEETINGS}),
     Role.LEADERSHIP: frozenset({Perm.VIEW}),
 }
 

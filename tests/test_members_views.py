@@ -371,3 +371,25 @@ def test_leaving_needs_a_leaving_reason(tree, client_for):
     assert response.status_code == 200 and response.context["form"].errors["reason"]
     member.refresh_from_db()
     assert member.left_on is None
+
+
+def test_the_detail_costs_the_same_number_of_queries_however_long_the_history(tree, client_for):
+    from members.services import member_transfer, position_add, status_period_add
+
+    client = client_for("committee_staff")
+    member = make_member(tree.a1_1, start=D(2020, 1, 1))
+    url = reverse("members:member_detail", args=[member.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as short:
+        assert client.get(url).status_code == 200
+    cells = [tree.a1_2, tree.a2, tree.a1_1] * 3
+    for year, cell in enumerate(cells, start=2021):
+        member_transfer(member=member, to_cell=cell, date=D(year, 3, 1))
+        member_update(member=member, phone=f"09{year}")
+        status_period_add(member=member, kind="sick_leave", start=D(year, 5, 1), end=D(year, 6, 1))
+        position_add(member=member, organization=cell, position="committee_member", start=D(year, 3, 1),
+                     end=D(year + 1, 3, 1))
+    with CaptureQueriesContext(connection) as long:
+        response = client.get(url)
+    assert len(response.context["periods"]) == 10
+    assert len(long.captured_queries) == len(short.captured_queries)
