@@ -10,5 +10,14 @@ def site(request):
         user = getattr(request, "user", None)
         return bool(user and user.is_authenticated and user_has_anywhere(user, Perm.MANAGE_ROLES))
 
+    def unread_notifications():
+        from .models import Notification
+
+        user = getattr(request, "user", None)
+        if not (user and user.is_authenticated):
+            return 0
+        return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
     # Lazy: pages that never render the menu (errors, JSON) pay no query.
-    return {"SITE_NAME": settings.SITE_NAME, "perms_manage_roles": SimpleLazyObject(can_manage_roles)}
+    return {"SITE_NAME": settings.SITE_NAME, "perms_manage_roles": SimpleLazyObject(can_manage_roles),
+            "unread_notifications": SimpleLazyObject(unread_notifications)}

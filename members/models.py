@@ -190,3 +190,8 @@ class SensitiveExport(models.Model):
         verbose_name = _("sensitive data export")
         verbose_name_plural = _("sensitive data exports")
         ordering = ["-at"]
+
+
+# Models kept in their own modules to keep this one readable; Django discovers them through these imports.
+from .admission_models import *  # noqa: E402,F401,F403
+from .rating_models import *  # noqa: E402,F401,F403

@@ -51,6 +51,8 @@ ACCESS: dict[str, Access] = {
     "password_change": Access(ok=ALL),
     "password_change_done": Access(ok=ALL),
     "healthz": Access(ok=ALL, public=True),
+    "notification_list": Access(ok=ALL),
+    "notification_read": Access(ok=frozenset(), kwargs=lambda w: {"pk": 1}, denied=405),  # POST only
     # Organizations: every role sees its subtree; tree changes are for committee staff and administrators.
     "organizations:organization_list": Access(ok=VIEWERS),
     "organizations:organization_detail": Access(ok=IN_SCOPE, kwargs=org("a1_1"), denied=404),

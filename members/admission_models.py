@@ -1,0 +1,1 @@
+"""Admissions and probation (issue 7). Imported by members/models.py so Django finds the models."""

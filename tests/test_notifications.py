@@ -1,0 +1,43 @@
+"""In-app notifications: idempotent sending, the list, reading."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from config.models import Notification
+from config.notifications import notify
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sending_twice_with_the_same_key_stores_one(django_capture_on_commit_callbacks):
+    a, b = UserFactory(email="a@example.invalid"), UserFactory(email="")
+    assert notify([a, b], key="meeting-reminder:1:2025-03", title="Nhắc nhở", body="Chưa có biên bản") == 2
+    assert notify([a, b], key="meeting-reminder:1:2025-03", title="Nhắc nhở") == 0
+    assert Notification.objects.count() == 2
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["a@example.invalid"]
+
+
+def test_a_user_reads_only_their_own(client):
+    a, b = UserFactory(), UserFactory()
+    notify([a], key="k1", title="Của A", link="/members/", email=False)
+    notify([b], key="k1", title="Của B", email=False)
+    client.force_login(a)
+    response = client.get(reverse("notification_list"))
+    assert [n.title for n in response.context["page"]] == ["Của A"]
+    mine = Notification.objects.get(user=a)
+    other = Notification.objects.get(user=b)
+    assert client.post(reverse("notification_read", args=[other.pk])).status_code == 404
+    response = client.post(reverse("notification_read", args=[mine.pk]))
+    assert response.status_code == 302 and response["Location"] == "/members/"
+    mine.refresh_from_db()
+    assert mine.read_at is not None
+
+
+def test_an_external_link_is_not_followed(client):
+    a = UserFactory()
+    notify([a], key="k2", title="Lạ", link="https://evil.example/", email=False)
+    client.force_login(a)
+    response = client.post(reverse("notification_read", args=[Notification.objects.get(user=a).pk]))
+    assert response["Location"] == reverse("notification_list")
