@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -236,6 +237,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "config.tasks.record_heartbeat", "schedule": 60.0},
+    "admissions-probation-reminders": {"task": "members.admission_tasks.send_probation_reminders",
+                                       "schedule": crontab(hour=6, minute=30)},
+    # Daily; each cell is reminded on the day of the month its ReminderSchedule sets (default the 5th).
+    "meetings-missing-reminders": {"task": "meetings.tasks.send_missing_meeting_reminders",
+                                   "schedule": crontab(hour=7, minute=0)},
 }
 
 # --- Logging ------------------------------------------------------------------------------------------

@@ -15,6 +15,9 @@ urlpatterns = [
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("organizations/", include("organizations.urls")),
     path("members/", include("members.urls")),
+    path("ratings/", include("members.rating_urls")),
+    path("admissions/", include("members.admission_urls")),
+    path("meetings/", include("meetings.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -86,7 +86,8 @@ def organization_grid(*, committee: Organization, kind: str, year: int) -> OrgGr
         subjects = [(f"u{c.host_unit_id}", c.host_unit.name, c, None, c.host_unit, OrganizationFacts())
                     for c in children if c.host_unit_id]
     elif kind == OrgRatingKind.MASS_ORG:
-        masses = MassOrganization.objects.filter(organization__in=[committee, *children], active=True).select_related(
+        # A mass organization is rated by the committee above the party organization it is attached to.
+        masses = MassOrganization.objects.filter(organization__in=children, active=True).select_related(
             "organization").order_by("organization__name", "kind")
         subjects = [(f"m{m.pk}", m.name, m.organization, m, None, OrganizationFacts()) for m in masses]
     else:
@@ -164,7 +165,7 @@ def organization_ratings_save(*, committee: Organization, kind: str, year: int, 
         if user is not None and not user_can(user, Perm.PROPOSE_RATINGS, row.organization) and not may_decide:
             raise PermissionDenied(_("You may not rate “%(org)s”.") % {"org": row.name})
         current_decided = row.current.decided_level if row.current and row.current.status == RatingStatus.DECIDED else None
-        if chosen["decided_level"] is not None and chosen["decided_level"] != current_decided and not may_decide:
+        if chosen["decided_level"] != current_decided and not may_decide:
             err(item.key, "decided_level", _("Only the committee one level up decides this rating; you may propose."))
         if kind in (OrgRatingKind.PARTY_ORG, OrgRatingKind.LEADERSHIP) and row.facts.forced and forced:
             for fieldname in ("proposed_level", "decided_level"):
@@ -199,7 +200,8 @@ def organization_ratings_save(*, committee: Organization, kind: str, year: int, 
             continue
         if current is not None and not _differs(current, chosen, item, standards):
             continue
-        exception = item.exception_reason or (cap_exception_reason if chosen["decided_level"] else "")
+        exception = item.exception_reason or (cap_exception_reason if chosen["decided_level"] and
+                                              chosen["decided_level"].code == scheme.cap_top_level else "")
         if current is None or (current.status == RatingStatus.DECIDED and chosen["decided_level"] != current.decided_level):
             fresh = OrganizationRating(kind=kind, organization=row.organization, mass_organization=row.mass_organization,
                                        host_unit=row.host_unit, deciding_committee=committee, year=year, scheme=scheme)

@@ -197,7 +197,8 @@ def member_ratings_save(*, organization: Organization, year: int, rows: list[Row
         if changed and user is not None and not user_can(user, Perm.PROPOSE_RATINGS, row.cell):
             raise PermissionDenied(_("You may not rate members of “%(cell)s”.") % {"cell": row.cell})
         current_decided = row.current.decided_level if row.current and row.current.status == RatingStatus.DECIDED else None
-        if chosen["decided_level"] != current_decided and not may_decide and chosen["decided_level"] is not None:
+        # Clearing a decided level is a decision too: only the deciding committee may do either.
+        if chosen["decided_level"] != current_decided and not may_decide:
             err(item.member_id, "decided_level",
                 _("Only the grassroots party committee decides members' ratings; you may propose."))
         for fieldname in ("proposed_level", "decided_level"):
@@ -268,7 +269,9 @@ def _write(grid: MemberGrid, rows, by_member, codes, user, cap_exception_reason)
                   for f in ("self_level", "proposed_level", "decided_level")}
         if not _differs(current, chosen, item):
             continue
-        exception = item.exception_reason or (cap_exception_reason if chosen["decided_level"] else "")
+        top = grid.scheme.cap_top_level
+        exception = item.exception_reason or (
+            cap_exception_reason if chosen["decided_level"] and chosen["decided_level"].code == top else "")
         if current is not None and current.status == RatingStatus.DECIDED and chosen["decided_level"] != current.decided_level:
             # A decided rating is locked: the change is a new decision; the old one stays, annulled.
             fresh = _rating(row, grid, chosen, item, actor, now, exception)

@@ -633,6 +633,12 @@ DEMO_USERS = [
 DEMO_USERNAMES = [u for u, _, _ in DEMO_USERS]
 
 
+# Reference data shipped by migrations (rating schemes, admission stages, public holidays): kept by a reset.
+REFERENCE_DATA = {"ratingscheme", "ratinglevel", "admissionstage", "publicholiday",
+                  "historicalratingscheme", "historicalratinglevel", "historicaladmissionstage",
+                  "historicalpublicholiday"}
+
+
 def reset_demo() -> None:
     """Delete every party organization, host unit, mass organization, member (with their history) and the
     demo users. Runs inside the caller's transaction; TRUNCATE also empties any table of a later app that
@@ -640,7 +646,7 @@ def reset_demo() -> None:
     tables = []
     for label in ("organizations", "members"):
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
-            if model._meta.managed and not model._meta.proxy:
+            if model._meta.managed and not model._meta.proxy and model._meta.model_name not in REFERENCE_DATA:
                 tables.append(connection.ops.quote_name(model._meta.db_table))
     with connection.cursor() as cur:
         # Rows inserted earlier in this transaction leave deferred FK checks pending, which TRUNCATE refuses.

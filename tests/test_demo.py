@@ -32,7 +32,7 @@ def built(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         with transaction.atomic():
             out = io.StringIO()
-            call_command("seed_demo", seed=2025, stdout=out)
+            call_command("seed_demo", seed=2025, register_only=True, stdout=out)
             yield SimpleNamespace(
                 output=out.getvalue(),
                 digest=demo.member_digest(),
@@ -260,7 +260,7 @@ def test_if_empty_does_nothing_and_a_second_plain_run_refuses(built):
 
 def test_the_same_seed_gives_the_same_register(built):
     out = io.StringIO()
-    call_command("seed_demo", reset=True, seed=2025, stdout=out)
+    call_command("seed_demo", reset=True, seed=2025, register_only=True, stdout=out)
     assert demo.member_digest() == built.digest
     assert Organization.objects.filter(code=demo.CODE_PROVINCE).count() == 1
     assert Member.objects.under_on(built.org(demo.CODE_LD), REF).count() == 2712

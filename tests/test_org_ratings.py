@@ -85,7 +85,7 @@ def test_mass_organizations_are_rated(tree):
 
 
 def test_the_staff_decides_and_a_secretary_only_proposes(tree, personas):
-    with pytest.raises(GridErrors, match="decides"):
+    with pytest.raises(GridErrors, match="quyết định xếp loại"):
         save(tree.a1, OrgRatingKind.PARTY_ORG, [OrgRowInput(key=f"o{tree.a1_1.pk}", decided_level="HTT")],
              user=personas.cell_secretary)
     save(tree.a1, OrgRatingKind.PARTY_ORG, [OrgRowInput(key=f"o{tree.a1_1.pk}", proposed_level="HTT")],

@@ -110,7 +110,7 @@ def test_the_self_remedied_exception_lifts_the_forced_level(tree):
 def test_long_sick_leave_caps_the_level_at_ht(tree):
     member = make_member(tree.a2)
     status_period_add(member=member, kind="sick_leave", start=D(YEAR, 3, 1), end=D(YEAR, 6, 15))
-    with pytest.raises(GridErrors, match="sick leave"):
+    with pytest.raises(GridErrors, match="nghỉ ốm"):
         save(tree.a2, decide([member], "HTT"))
     save(tree.a2, decide([member], "HT"))
 
@@ -129,7 +129,7 @@ def test_a_pre_2018_scheme_is_offered_for_2016(tree):
     assert grid.scheme.code == "hd27-2014-member"
     assert [lvl.code for lvl in grid.levels] == ["DTC_HTXS", "DTC_HTT", "DTC_HT", "VPTC"]
     save(tree.a2, [RowInput(member_id=member.pk, decided_level="DTC_HTT")], year=2016)
-    with pytest.raises(GridErrors, match="is not a level"):
+    with pytest.raises(GridErrors, match="không phải là mức"):
         save(tree.a2, [RowInput(member_id=member.pk, decided_level="HTT")], year=2016)
     assert RatingScheme.objects.for_year("member", 2025).get().has_score
 
@@ -170,7 +170,7 @@ def test_a_stale_grid_is_refused_and_the_first_save_stays(tree):
 def test_a_cell_secretary_proposes_but_cannot_decide(tree, personas):
     member = make_member(tree.a1_1)
     grid = member_grid(organization=tree.a1_1, year=YEAR)
-    with pytest.raises(GridErrors, match="decides"):
+    with pytest.raises(GridErrors, match="quyết định xếp loại"):
         member_ratings_save(organization=tree.a1_1, year=YEAR, grid_version=grid.version,
                             user=personas.cell_secretary, rows=decide([member], "HTT"))
     member_ratings_save(organization=tree.a1_1, year=YEAR, grid_version=grid.version, user=personas.cell_secretary,
@@ -178,3 +178,14 @@ def test_a_cell_secretary_proposes_but_cannot_decide(tree, personas):
     rating = MemberRating.objects.get()
     assert (rating.status, rating.proposed_by, rating.decided_level) == (RatingStatus.PROPOSED,
                                                                          personas.cell_secretary, None)
+
+
+def test_a_proposer_cannot_clear_a_decision(tree, personas):
+    member = make_member(tree.a1_1)
+    save(tree.a1_1, decide([member], "HTT"))
+    grid = member_grid(organization=tree.a1_1, year=YEAR)
+    with pytest.raises(GridErrors):
+        member_ratings_save(organization=tree.a1_1, year=YEAR, grid_version=grid.version,
+                            user=personas.cell_secretary,
+                            rows=[RowInput(member_id=member.pk, proposed_level="HTT", decided_level=None)])
+    assert MemberRating.objects.current().get().decided_level.code == "HTT"

@@ -41,7 +41,16 @@ def world(tree, personas):
         tree=tree, personas=personas, member=make_member(tree.a1_1), outside_member=make_member(tree.b1),
         mass_org=MassOrganization.objects.create(name="Công đoàn Sở A1", kind="trade_union", organization=tree.a1),
         assignment=RoleAssignment.objects.get(user=personas.cell_secretary),
+        meeting=_meeting(tree),
     )
+
+
+def _meeting(tree):
+    import datetime as dt
+
+    from meetings.services import meeting_create
+
+    return meeting_create(cell=tree.a1_1, date=dt.date(2024, 3, 15), start_time=dt.time(8), end_time=dt.time(10))
 
 
 @pytest.mark.parametrize("name", sorted(ACCESS))

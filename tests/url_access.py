@@ -20,6 +20,8 @@ IN_SCOPE = VIEWERS - {"outsider"}  # the roles whose subtree holds world.member 
 TREE_EDITORS = frozenset({"administrator", "committee_staff"})
 MEMBER_EDITORS = frozenset({"administrator", "committee_staff", "grassroots_officer"})
 ROLE_MANAGERS = frozenset({"administrator"})
+MEETING_EDITORS = frozenset({"administrator", "committee_staff", "grassroots_officer", "cell_secretary"})
+RUBRIC_EDITORS = frozenset({"administrator", "committee_staff", "outsider"})  # CHANGE_TARGETS somewhere
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,12 @@ class Access:
 
 def member_in_a1_1(w):
     return {"pk": w.member.pk}
+
+
+def phu_tho_rubric_pk():
+    from meetings.models import Rubric  # shipped by a data migration
+
+    return Rubric.objects.get(name__startswith="Phú Thọ").pk
 
 
 def org(attr):
@@ -85,4 +93,73 @@ ACCESS: dict[str, Access] = {
     **{name: Access(ok=MEMBER_EDITORS, kwargs=member_in_a1_1, denied=403,
                     denied_overrides={"outsider": 404, "no_role": 404})
        for name in ("members:member_edit", "members:member_transfer", "members:member_leave")},
+    # Cell meetings: every role sees the meetings of its subtree; logging needs CHANGE_MEETINGS (the outsider
+    # has it over bloc B, so the log page opens for it with its own cells); world.meeting is in cell a1_1.
+    "meetings:meeting_list": Access(ok=VIEWERS),
+    "meetings:overview": Access(ok=VIEWERS),
+    "meetings:meeting_create": Access(ok=MEETING_EDITORS | {"outsider"}),
+    "meetings:meeting_detail": Access(ok=IN_SCOPE, kwargs=lambda w: {"pk": w.meeting.pk}, denied=404),
+    "meetings:meeting_edit": Access(ok=MEETING_EDITORS, kwargs=lambda w: {"pk": w.meeting.pk}, denied=403,
+                                    denied_overrides={"outsider": 404, "no_role": 404}),
+    "meetings:meeting_delete": Access(ok=frozenset(), kwargs=lambda w: {"pk": w.meeting.pk}, denied=405),  # POST only
+    "meetings:rubric_list": Access(ok=VIEWERS),
+    "meetings:rubric_detail": Access(ok=VIEWERS, kwargs=lambda w: {"pk": phu_tho_rubric_pk()}),
+    "meetings:rubric_create": Access(ok=RUBRIC_EDITORS),
 }
+
+
+# Admissions (issue 7): the candidate and the admitted candidate sit in cell a1_1, created on demand.
+ADMISSION_RUNNERS = frozenset({"administrator", "committee_staff", "grassroots_officer"})
+
+
+def candidate_in_a1_1(w):
+    import datetime as dt
+
+    from members.admission_models import Candidate
+
+    candidate = Candidate.objects.filter(cell=w.tree.a1_1, member__isnull=True).first() or Candidate.objects.create(
+        cell=w.tree.a1_1, full_name="Quần chúng Thử", gender="female", birth_date=dt.date(1998, 3, 8))
+    return {"pk": candidate.pk}
+
+
+def admitted_candidate_in_a1_1(w):
+    from members.admission_models import Candidate
+
+    candidate = Candidate.objects.filter(member=w.member).first() or Candidate.objects.create(
+        cell=w.tree.a1_1, full_name=w.member.full_name, gender=w.member.gender, birth_date=w.member.birth_date,
+        status="admitted", member=w.member, admitted_on=w.member.admission_date, probation_outcome="pending")
+    return {"pk": candidate.pk}
+
+
+ACCESS.update({
+    "admissions:candidate_list": Access(ok=VIEWERS),
+    "admissions:board": Access(ok=VIEWERS),
+    "admissions:probation_list": Access(ok=VIEWERS),
+    # Adding a candidate needs RUN_ADMISSIONS somewhere: the outsider has it over bloc B.
+    "admissions:candidate_create": Access(ok=ADMISSION_RUNNERS | {"outsider"}),
+    "admissions:candidate_detail": Access(ok=IN_SCOPE, kwargs=candidate_in_a1_1, denied=404),
+    **{name: Access(ok=ADMISSION_RUNNERS, kwargs=candidate_in_a1_1, denied=403,
+                    denied_overrides={"outsider": 404, "no_role": 404})
+       for name in ("admissions:candidate_edit", "admissions:stage_record", "admissions:sponsor_add",
+                    "admissions:candidate_admit")},
+    "admissions:probation_decide": Access(ok=ADMISSION_RUNNERS, kwargs=admitted_candidate_in_a1_1, denied=403,
+                                          denied_overrides={"outsider": 404, "no_role": 404}),
+})
+
+# Members' annual ratings (members/rating_urls.py). The grid of cell A1-1 for 2024: every role whose subtree
+# holds it sees it (read-only without a rating permission); entering needs PROPOSE_RATINGS on the cell or
+# DECIDE_MEMBER_RATINGS on A1, so inspection staff and leadership get 403 on the upload.
+RATING_ENTRY = frozenset({"administrator", "committee_staff", "grassroots_officer", "cell_secretary"})
+
+
+def rating_grid_of_a1_1(w):
+    return {"org_pk": w.tree.a1_1.pk, "year": 2024}
+
+
+ACCESS.update({
+    "ratings:index": Access(ok=VIEWERS),
+    **{name: Access(ok=IN_SCOPE, kwargs=rating_grid_of_a1_1, denied=404)
+       for name in ("ratings:member_grid", "ratings:member_grid_template", "ratings:decided_export")},
+    "ratings:member_grid_upload": Access(ok=RATING_ENTRY, kwargs=rating_grid_of_a1_1, denied=403,
+                                         denied_overrides={"outsider": 404, "no_role": 404}),
+})

@@ -4,9 +4,18 @@ five source documents, ~5,000 members with their history 2021–2025, and a demo
 from __future__ import annotations
 
 import time
+from importlib import import_module
 
 from django.core.management import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
+
+
+# The records later issues add, each loaded by its app on top of the register (in this order).
+EXTENSIONS = [
+    "members.admission_demo.seed_admissions",
+    "members.rating_demo.seed_ratings",
+    "meetings.demo.seed_meetings",
+]
 
 
 class Command(BaseCommand):
@@ -18,8 +27,11 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true",
                             help="first delete every party organization, host unit, member and demo user")
         parser.add_argument("--seed", type=int, default=2025, help="the same seed gives the same data (default 2025)")
+        parser.add_argument("--register-only", action="store_true",
+                            help="build the tree, the register and the users, without ratings, meetings and admissions")
 
-    def handle(self, *args, if_empty: bool = False, reset: bool = False, seed: int = 2025, **options):
+    def handle(self, *args, if_empty: bool = False, reset: bool = False, seed: int = 2025,
+               register_only: bool = False, **options):
         from organizations.demo import build_demo, has_data, reset_demo
         from organizations.models import Organization
 
@@ -38,6 +50,16 @@ class Command(BaseCommand):
             if reset:
                 reset_demo()
             result = build_demo(seed=seed, log=log)
+            # Thousands of rows were just inserted in this transaction: give the planner real statistics
+            # before the loaders below query them (ANALYZE may run inside a transaction).
+            with connection.cursor() as cur:
+                cur.execute("ANALYZE")
+            if not register_only:
+                for dotted in EXTENSIONS:
+                    module, name = dotted.rsplit(".", 1)
+                    step = time.perf_counter()
+                    getattr(import_module(module), name)(seed=seed, log=log)
+                    self.stdout.write(f"  {dotted}: {time.perf_counter() - step:.1f} s")
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(
             f"Demo data loaded (seed {result.seed}) in {elapsed:.1f} s: {result.organizations} party organizations, "

@@ -1,0 +1,120 @@
+"""Cells that logged no regular meeting for a month, and who is reminded about them. Set-based: one query
+finds the cells, one finds the recipients of all of them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
+
+from organizations.choices import CELL_KINDS, TCCSD_KINDS, Role
+from organizations.models import Organization
+
+from .choices import MeetingKind
+from .models import DEFAULT_REMINDER_DAY, Meeting
+
+
+def month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    """'2025-03' -> (01/03/2025, 01/04/2025)."""
+    year, mon = (int(part) for part in month.split("-"))
+    start = dt.date(year, mon, 1)
+    return start, dt.date(year + (mon == 12), mon % 12 + 1, 1)
+
+
+def previous_month(today: dt.date) -> str:
+    first = today.replace(day=1) - dt.timedelta(days=1)
+    return f"{first:%Y-%m}"
+
+
+def cells_without_regular_meeting(month: str, *, under: Organization | None = None, cell_ids=None):
+    """Active cells that existed in ``month`` and have no regular meeting logged in it."""
+    start, end = month_bounds(month)
+    met = Meeting.objects.filter(cell=OuterRef("pk"), kind=MeetingKind.REGULAR, date__gte=start, date__lt=end)
+    qs = (Organization.objects.cells().active().filter(founded_on__lt=end)
+          .annotate(met=Exists(met)).filter(met=False))
+    if under is not None:
+        qs = qs.filter(path__startswith=under.path)
+    if cell_ids is not None:
+        qs = qs.filter(pk__in=cell_ids)
+    return qs
+
+
+_CELLS_DUE = """
+SELECT c.id FROM organizations_organization c
+JOIN LATERAL (
+  SELECT s.day_of_month FROM meetings_reminderschedule s
+  LEFT JOIN organizations_organization o ON o.id = s.organization_id
+  WHERE s.organization_id IS NULL OR c.path LIKE o.path || '%%'
+  ORDER BY length(o.path) DESC NULLS LAST LIMIT 1
+) sched ON TRUE
+WHERE c.kind = ANY(%s) AND c.dissolved_on IS NULL AND sched.day_of_month = %s
+"""
+
+
+def cells_due_on(day: dt.date) -> list[int] | None:
+    """Ids of the cells whose reminder day (most specific ReminderSchedule) is ``day``; None means every
+    cell (no schedule configured and today is the default day); [] means nobody today."""
+    from .models import ReminderSchedule
+
+    if not ReminderSchedule.objects.exists():
+        return None if day.day == DEFAULT_REMINDER_DAY else []
+    with connection.cursor() as cur:
+        cur.execute(_CELLS_DUE, [list(CELL_KINDS), day.day])
+        return [row[0] for row in cur.fetchall()]
+
+
+def recipients_by_cell(cell_ids) -> dict[int, list]:
+    """{cell id: users}: the cell secretaries of the cell and the grassroots officers of its TCCSĐ."""
+    from django.contrib.auth import get_user_model
+
+    from organizations.models import RoleAssignment
+
+    cell_ids = list(cell_ids)
+    if not cell_ids:
+        return {}
+    sql = """
+    SELECT c.id, ra.user_id FROM organizations_organization c
+    JOIN organizations_roleassignment ra ON TRUE
+    JOIN organizations_organization o ON o.id = ra.organization_id
+    WHERE c.id = ANY(%s) AND o.dissolved_on IS NULL AND (
+      (ra.role = %s AND o.id = c.id)
+      OR (ra.role = %s AND o.kind = ANY(%s) AND c.path LIKE o.path || '%%'))
+    """
+    with connection.cursor() as cur:
+        cur.execute(sql, [cell_ids, Role.CELL_SECRETARY, Role.GRASSROOTS_OFFICER,
+                          list(TCCSD_KINDS)])
+        pairs = cur.fetchall()
+    users = get_user_model().objects.in_bulk({u for _c, u in pairs})
+    found: dict[int, list] = defaultdict(list)
+    for cell_id, user_id in pairs:
+        found[cell_id].append(users[user_id])
+    return found
+
+
+def send_reminders(month: str, *, cell_ids=None) -> int:
+    """Notify about every cell without a regular meeting in ``month``; returns notifications created.
+    Idempotent: the key names the cell and the month."""
+    from django.urls import reverse
+
+    from config.notifications import notify
+
+    missing = list(cells_without_regular_meeting(month, cell_ids=cell_ids).values_list("pk", "name"))
+    recipients = recipients_by_cell(pk for pk, _n in missing)
+    start, _end = month_bounds(month)
+    created = 0
+    for cell_id, name in missing:
+        users = recipients.get(cell_id)
+        if not users:
+            continue
+        created += notify(
+            users, key=f"meeting-missing:{cell_id}:{month}",
+            title=_("%(cell)s has no regular meeting logged for %(month)s") % {"cell": name,
+                                                                              "month": f"{start:%m/%Y}"},
+            body=_("Log the regular meeting of %(month)s, or tell the grassroots committee why it was not held.")
+            % {"month": f"{start:%m/%Y}"},
+            link=reverse("meetings:meeting_create") + f"?cell={cell_id}&month={month}",
+        )
+    return created

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import rating_views as views
+
+app_name = "ratings"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("members/<int:org_pk>/<int:year>/", views.member_grid_view, name="member_grid"),
+    path("members/<int:org_pk>/<int:year>/template.xlsx", views.member_grid_template, name="member_grid_template"),
+    path("members/<int:org_pk>/<int:year>/upload/", views.member_grid_upload, name="member_grid_upload"),
+    path("members/<int:org_pk>/<int:year>/export.xlsx", views.decided_export, name="decided_export"),
+]

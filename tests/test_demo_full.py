@@ -1,0 +1,71 @@
+"""The whole demo data set as `make run` loads it: the register plus the records later issues add
+(admissions, ratings, …), each made through its services, so every rule holds in the demo too."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from inspections.models import Discipline
+from members.rating_choices import RatingStatus
+from members.rating_models import MemberRating, OrganizationRating
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def full(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            out = io.StringIO()
+            call_command("seed_demo", seed=2025, stdout=out)
+            yield out.getvalue()
+            transaction.set_rollback(True)
+
+
+def test_every_year_2021_2025_is_rated(full):
+    years = set(MemberRating.objects.decided().values_list("year", flat=True))
+    assert years == {2021, 2022, 2023, 2024, 2025}
+    assert set(OrganizationRating.objects.decided().values_list("year", flat=True)) == years
+
+
+def test_the_cap_holds_in_every_grassroots_organization_or_an_exception_is_recorded(full):
+    with connection.cursor() as cur:
+        cur.execute(
+            """
+            SELECT r.grassroots_id, r.year,
+                   count(*) FILTER (WHERE l.code = 'HTXS'), count(*) FILTER (WHERE l.code = 'HTT'),
+                   bool_or(r.exception_reason <> '')
+              FROM members_memberrating r JOIN members_ratinglevel l ON l.id = r.decided_level_id
+             WHERE r.status = %s GROUP BY 1, 2
+            """,
+            [RatingStatus.DECIDED],
+        )
+        rows = cur.fetchall()
+    breaches = [(g, y, top, base) for g, y, top, base, exc in rows if top * 5 > base and not exc]
+    assert breaches == []
+    assert any(top * 5 > base and exc for _g, _y, top, base, exc in rows), "the demo shows one cap exception"
+
+
+def test_the_disciplined_member_is_rated_kht(full):
+    discipline = Discipline.objects.get(violation_year=2023)
+    rating = MemberRating.objects.current().get(member=discipline.member, year=2023)
+    assert rating.decided_level.code == "KHT"
+
+
+def test_exempted_and_new_members_are_not_rated(full):
+    with connection.cursor() as cur:
+        cur.execute(
+            """
+            SELECT count(*) FROM members_memberrating r
+              JOIN members_member m ON m.id = r.member_id
+             WHERE r.status <> 'annulled'
+               AND (m.admission_date > make_date(r.year, 6, 15)
+                    OR EXISTS (SELECT 1 FROM members_statusperiod s WHERE s.member_id = m.id
+                                AND s.kind IN ('exempted', 'suspended') AND s.valid @> make_date(r.year, 12, 15)))
+            """
+        )
+        assert cur.fetchone()[0] == 0
