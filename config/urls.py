@@ -18,6 +18,7 @@ urlpatterns = [
     path("ratings/", include("members.rating_urls")),
     path("admissions/", include("members.admission_urls")),
     path("meetings/", include("meetings.urls")),
+    path("inspections/", include("inspections.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,6 @@
-"""Inspection, supervision and discipline records. This module starts with discipline, which the
-rating rules read (RULES §1: a member disciplined in the year is rated KHT); the inspections issue adds
-inspections and supervision beside it."""
+"""Inspection, supervision and discipline records. Discipline is read by the rating rules (RULES §1: a
+member disciplined in the year is rated KHT); inspections and supervision feed the coverage targets
+(LD-5a/b/c, `inspections/coverage.py`). Every write goes through `inspections/services.py`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from .choices import Activity, Conclusion, FollowUp, InspectionKind
 
 from organizations.models import Organization
 from organizations.permissions import Perm
@@ -79,3 +81,64 @@ class Discipline(models.Model):
 
     def __str__(self):
         return f"{self.get_form_display()} {self.member or self.organization} ({self.violation_year})"
+
+
+class InspectionQuerySet(models.QuerySet):
+    def visible_to(self, user, perm: str = Perm.VIEW):
+        return restrict_to_paths(self, "scope_path", user, perm)
+
+    def in_period(self, start, end):
+        """Inspections and supervisions decided within [start, end] (the decision date places them)."""
+        return self.filter(decision_date__gte=start, decision_date__lte=end)
+
+
+class Inspection(models.Model):
+    """One inspection (kiểm tra) or supervision (giám sát). Both share every field and are counted
+    together by the coverage targets, so they are one model told apart by ``activity``.
+
+    Subjects are members and/or organizations. ``scope_path`` is the deepest common ancestor of the
+    subjects' organizations (a member's cell) when recorded: the record — and its conclusion — is seen
+    by the roles on that organization and above (the member's cell, TCCSĐ officer, bloc staff), never by
+    a sibling cell. The conducting body stands at or above that path (a cell inspects its own members,
+    a committee the organizations under it)."""
+
+    activity = models.CharField(_("activity"), max_length=16, choices=Activity.choices, default=Activity.INSPECTION)
+    kind = models.CharField(_("kind"), max_length=24, choices=InspectionKind.choices)
+    members = models.ManyToManyField("members.Member", blank=True, related_name="inspections",
+                                     verbose_name=_("party members inspected"))
+    organizations = models.ManyToManyField(Organization, blank=True, related_name="inspections",
+                                           verbose_name=_("party organizations inspected"))
+    conducting_body = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="inspections_conducted",
+                                        verbose_name=_("conducting body"))
+    charter_article = models.CharField(_("charter article"), max_length=10, blank=True,
+                                       help_text=_("The article of the Party Charter, e.g. 30 or 32."))
+    decision_number = models.CharField(_("decision number"), max_length=100)
+    decision_date = models.DateField(_("decision date"))
+    period_start = models.DateField(_("period inspected from"), null=True, blank=True)
+    period_end = models.DateField(_("period inspected to"), null=True, blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    conclusion = models.CharField(_("conclusion"), max_length=16, choices=Conclusion.choices, blank=True)
+    conclusion_text = models.TextField(_("conclusion text"), blank=True)
+    recommendations = models.TextField(_("recommendations"), blank=True)
+    follow_up = models.CharField(_("follow-up status"), max_length=16, choices=FollowUp.choices,
+                                 default=FollowUp.NONE)
+    follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
+    follow_up_done_on = models.DateField(_("follow-up done on"), null=True, blank=True)
+    scope_path = models.CharField(max_length=255, editable=False, db_index=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    objects = InspectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inspection or supervision")
+        verbose_name_plural = _("inspections and supervisions")
+        indexes = [models.Index(fields=["decision_date"], name="inspection_decision_date"),
+                   models.Index(fields=["charter_article", "decision_date"], name="inspection_article")]
+
+    def __str__(self):
+        return f"{self.get_activity_display()} {self.decision_number} ({self.decision_date:%d/%m/%Y})"

@@ -23,7 +23,7 @@ from targets.events import emit
 from .rating_choices import NotRatedReason, OrgRatingKind, RatingStatus, Recognition, RatingSubject
 from .rating_models import OrganizationRating, RatingLevel, RatingScheme, RecognitionAward
 from .rating_rules import OrganizationFacts, organization_facts, rating_date
-from .rating_services import GridErrors, _cap_message, _version, cap_breached, scheme_for
+from .rating_services import GridErrors, _cap_message, _version, cap_breached, rerate, scheme_for
 
 COMMITTEE_KINDS = {OrgKind.PROVINCIAL, OrgKind.DIRECT, OrgKind.GRASSROOTS_COMMITTEE, OrgKind.PARTIAL_COMMITTEE}
 KIND_EVENT = {OrgRatingKind.PARTY_ORG: "organization_rating", OrgRatingKind.LEADERSHIP: "organization_rating",
@@ -206,6 +206,7 @@ def organization_ratings_save(*, committee: Organization, kind: str, year: int, 
             fresh = OrganizationRating(kind=kind, organization=row.organization, mass_organization=row.mass_organization,
                                        host_unit=row.host_unit, deciding_committee=committee, year=year, scheme=scheme)
             _fill(fresh, chosen, item, standards, actor, now, exception)
+            fresh.version = 1
             new.append(fresh)
             if current is not None:
                 replaced.append((current, fresh))
@@ -287,3 +288,16 @@ def recognition_award(*, organization: Organization, year: int, title: str, deci
 def decided_counts(*, committee: Organization, kind: str, year: int) -> dict[str, int]:
     return dict(OrganizationRating.objects.decided().filter(deciding_committee=committee, kind=kind, year=year)
                 .values_list("decided_level__code").annotate(n=Count("id")).values_list("decided_level__code", "n"))
+
+
+@transaction.atomic
+def organization_rating_rerate(*, rating: OrganizationRating, level_code: str, reason: str,
+                               user=None) -> OrganizationRating:
+    """Re-rate a decided year of an organization (e.g. its leadership collective disciplined later for
+    that year's violation): the decision is annulled, kept, and linked to the new one."""
+    return rerate(rating, level_code=level_code, reason=reason, user=user,
+                  may_decide=user is None or user_can(user, Perm.DECIDE_ORG_RATINGS, rating.deciding_committee),
+                  copy_fields=["kind", "organization", "mass_organization", "host_unit", "deciding_committee",
+                               "fulfilled_plan", "security_safe", "cultural_standard"],
+                  event=KIND_EVENT[rating.kind],
+                  organization_ids=lambda r: [r.organization_id, r.deciding_committee_id])

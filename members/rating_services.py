@@ -335,15 +335,16 @@ def _apply(rating, chosen, item, actor, now, exception) -> None:
     rating.version = (rating.version or 0) + 1
 
 
-@transaction.atomic
-def member_rating_rerate(*, rating: MemberRating, level_code: str, reason: str, user=None) -> MemberRating:
-    """Re-rate a decided year (e.g. discipline decided later for that year's violation): the decision is
-    annulled, kept, and linked to the new one."""
-    rating = MemberRating.objects.select_for_update().get(pk=rating.pk)
+def rerate(rating, *, level_code: str, reason: str, user, may_decide: bool, copy_fields: list[str], event: str,
+           organization_ids) -> object:
+    """Annul a decided rating and record the new decision linked to it (both stay, the old one marked
+    annulled): the shared step of re-rating a member or an organization."""
+    model = type(rating)
+    rating = model.objects.select_for_update().get(pk=rating.pk)
     if rating.status != RatingStatus.DECIDED:
         raise ValidationError(_("Only a decided rating is re-rated; change a proposal in the grid."))
-    if user is not None and not user_can(user, Perm.DECIDE_MEMBER_RATINGS, rating.grassroots):
-        raise PermissionDenied(_("Only the grassroots party committee decides members' ratings."))
+    if user is not None and not may_decide:
+        raise PermissionDenied(_("You may not change these ratings."))
     level = rating.scheme.levels.filter(code=level_code).first()
     if level is None:
         raise ValidationError(_("“%(code)s” is not a level of %(scheme)s.") % {"code": level_code,
@@ -354,13 +355,22 @@ def member_rating_rerate(*, rating: MemberRating, level_code: str, reason: str, 
     rating.version += 1
     rating._history_user = actor
     rating.save()
-    fresh = MemberRating(member=rating.member, cell=rating.cell, grassroots=rating.grassroots, year=rating.year,
-                         scheme=rating.scheme, self_level=rating.self_level, proposed_level=rating.proposed_level,
-                         proposal_note=rating.proposal_note, decided_level=level, decided_by=actor,
-                         decided_at=timezone.now(), decision_note=reason, status=RatingStatus.DECIDED)
+    fresh = model(**{f: getattr(rating, f) for f in copy_fields}, year=rating.year, scheme=rating.scheme,
+                  self_level=rating.self_level, proposed_level=rating.proposed_level,
+                  proposal_note=rating.proposal_note, decided_level=level, decided_by=actor,
+                  decided_at=timezone.now(), decision_note=reason, status=RatingStatus.DECIDED)
     fresh._history_user = actor
     fresh.save()
     rating.replaced_by = fresh
     rating.save(update_fields=["replaced_by"])
-    emit("member_rating", organization_ids=[rating.cell_id, rating.grassroots_id], years=[rating.year])
+    emit(event, organization_ids=organization_ids(rating), years=[rating.year])
     return fresh
+
+
+@transaction.atomic
+def member_rating_rerate(*, rating: MemberRating, level_code: str, reason: str, user=None) -> MemberRating:
+    """Re-rate a decided year (e.g. discipline decided later for that year's violation)."""
+    return rerate(rating, level_code=level_code, reason=reason, user=user,
+                  may_decide=user is None or user_can(user, Perm.DECIDE_MEMBER_RATINGS, rating.grassroots),
+                  copy_fields=["member", "cell", "grassroots"], event="member_rating",
+                  organization_ids=lambda r: [r.cell_id, r.grassroots_id])

@@ -1,9 +1,10 @@
-"""Pages of members' annual ratings: the grid of one organization and year, its Excel template and
-upload, the export of decided ratings, and the index of organizations to rate.
+"""Pages of annual ratings: the members' grid of one organization and year, its Excel template and
+upload, the export of decided ratings, the index of organizations to rate, and the grid of the
+organizations (collectives, mass organizations, host units) a committee rates for a year.
 
 Reads start from ``Organization.objects.visible_to(user)`` (404 outside the scope). Every save goes
-through ``member_ratings_save`` — the page, the Excel dry run and the Excel commit alike — which checks
-the rights, the party's rules and the grid's version again."""
+through ``member_ratings_save`` (``organization_ratings_save``) — the page, the Excel dry run and the
+Excel commit alike — which checks the rights, the party's rules and the grid's version again."""
 
 from __future__ import annotations
 
@@ -31,8 +32,9 @@ from organizations.views import SubqueryCount
 
 from . import rating_excel
 from .models import MembershipPeriod
-from .rating_choices import RatingStatus
-from .rating_forms import GridForm, GridUploadForm, Rights, grid_lines, rows_from_data
+from .org_rating_services import COMMITTEE_KINDS, organization_grid, organization_ratings_save
+from .rating_choices import OrgRatingKind, RatingStatus
+from .rating_forms import FORCED_KINDS, GridForm, GridUploadForm, Rights, grid_lines, rows_from_data
 from .rating_models import MemberRating
 from .rating_rules import rating_date
 from .rating_services import GridErrors, MemberGrid, RowInput, member_grid, member_ratings_save
@@ -63,11 +65,15 @@ def grid_url(org_pk: int, year: int) -> str:
     return reverse("ratings:member_grid", kwargs={"org_pk": org_pk, "year": year})
 
 
+def org_grid_url(committee_pk: int, kind: str, year: int) -> str:
+    return reverse("ratings:organization_grid", kwargs={"committee_pk": committee_pk, "kind": kind, "year": year})
+
+
 # --- Saving: one path for the page, the dry run and the commit -------------------------------------------
 
 @dataclass
 class SaveOutcome:
-    errors: dict = field(default_factory=dict)  # {member id or None: {field: [messages]}}
+    errors: dict = field(default_factory=dict)  # {member id (row key) or None: {field: [messages]}}
     stale: str = ""  # the service's message when the grid changed since it was loaded
     result: dict | None = None
     committed: bool = False
@@ -81,16 +87,23 @@ def _merge(errors: dict, more: dict) -> dict:
 
 
 def run_grid_save(*, organization, year: int, rows: list[RowInput], user, grid_version: str,
-                  cap_exception_reason: str = "", errors: dict | None = None, commit: bool) -> SaveOutcome:
-    """Hand the rows to ``member_ratings_save`` inside a savepoint that is rolled back for a dry run and
+                  cap_exception_reason: str = "", errors: dict | None = None, commit: bool,
+                  kind: str | None = None) -> SaveOutcome:
+    """Hand the rows to ``member_ratings_save`` (with ``kind``: ``organization_ratings_save``, the
+    organization being the deciding committee) inside a savepoint that is rolled back for a dry run and
     whenever anything is wrong (including read errors found before), so a preview shows exactly what the
     commit would do and a refused grid saves nothing."""
     outcome = SaveOutcome(errors=_merge({}, errors or {}))  # a copy: the caller's lists stay as they are
     with transaction.atomic():
         try:
-            outcome.result = member_ratings_save(organization=organization, year=year, rows=rows, user=user,
-                                                 grid_version=grid_version,
-                                                 cap_exception_reason=cap_exception_reason)
+            if kind is None:
+                outcome.result = member_ratings_save(organization=organization, year=year, rows=rows, user=user,
+                                                     grid_version=grid_version,
+                                                     cap_exception_reason=cap_exception_reason)
+            else:
+                outcome.result = organization_ratings_save(committee=organization, kind=kind, year=year, rows=rows,
+                                                           user=user, grid_version=grid_version,
+                                                           cap_exception_reason=cap_exception_reason)
         except GridErrors as exc:
             _merge(outcome.errors, exc.grid_errors)
         except ValidationError as exc:
@@ -217,6 +230,7 @@ def member_grid_view(request, org_pk: int, year: int):
             data = request.POST
     lines = grid_lines(grid, rights, data=data, errors=errors)
     return render(request, "members/ratings/member_grid.html", {
+        "committee_above": _committee_above(request, org),
         "organization": org, "grid": grid, "year": year, "lines": lines, "form": form, "rights": rights,
         "grid_errors": [msg for msgs in errors.get(None, {}).values() for msg in msgs],
         "error_count": sum(len(m) for key, f in errors.items() if key is not None for m in f.values()),
@@ -364,4 +378,83 @@ def index(request):
     year = request.GET.get("year", "")
     year = int(year) if year.isdigit() and FIRST_YEAR <= int(year) <= dt.date.today().year else default_year()
     page = Paginator(_index_organizations(request.user, year), INDEX_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "members/ratings/index.html", {"page": page, "year": year, "years": _years()})
+    committees = (Organization.objects.visible_to(request.user).active().filter(kind__in=COMMITTEE_KINDS)
+                  .order_by("path"))
+    return render(request, "members/ratings/index.html", {"page": page, "year": year, "years": _years(),
+                                                          "committees": committees,
+                                                          "party_org": OrgRatingKind.PARTY_ORG})
+
+
+# --- The organizations' grid ---------------------------------------------------------------------------
+
+def _committee_above(request, org: Organization) -> Organization | None:
+    """The committee that rates ``org`` (its parent), when the user sees it."""
+    if org.depth <= 1:
+        return None
+    return Organization.objects.visible_to(request.user).filter(path=org.path[:-Organization.steplen]).first()
+
+
+def _read_errors(errors: dict) -> tuple[list[str], int]:
+    return ([msg for msgs in errors.get(None, {}).values() for msg in msgs],
+            sum(len(m) for key, f in errors.items() if key is not None for m in f.values()))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_grid_view(request, committee_pk: int, kind: str, year: int):
+    """The subjects a committee rates for a year (its sub-organizations, their leadership collectives,
+    their mass organizations or host units), rated in one form and saved in one POST through
+    ``organization_ratings_save``. Decided levels are editable with DECIDE_ORG_RATINGS on the committee,
+    proposals with PROPOSE_RATINGS on the rated organization; the service checks both again."""
+    committee = _organization(request, committee_pk)
+    _check_year(year)
+    if kind not in OrgRatingKind.values:
+        raise Http404
+    if request.method == "GET" and request.GET.get("year", "").isdigit():
+        return redirect(org_grid_url(committee.pk, kind, int(request.GET["year"])))
+    context = {"organization": committee, "committee": committee, "kind": kind, "year": year, "years": _years(),
+               "kinds": OrgRatingKind.choices, "kind_label": OrgRatingKind(kind).label,
+               "rating_day": rating_date(year), "committee_above": _committee_above(request, committee)}
+    try:
+        grid = organization_grid(committee=committee, kind=kind, year=year)
+    except ValidationError as exc:  # no scheme for the year, or the committee did not exist yet: nothing to save
+        return render(request, "members/ratings/organization_grid.html", context | {"unavailable": exc.messages})
+    rights = Rights.of_organizations(request.user, grid)
+    errors, stale, data = {}, "", None
+    form = GridForm(initial={"grid_version": grid.version})
+    if request.method == "POST":
+        if not rights.any:
+            raise PermissionDenied
+        form = GridForm(request.POST)
+        if form.is_valid():
+            rows, read_errors = rows_from_data(grid, request.POST, rights)
+            outcome = run_grid_save(organization=committee, kind=kind, year=year, rows=rows, user=request.user,
+                                    grid_version=form.cleaned_data["grid_version"],
+                                    cap_exception_reason=form.cleaned_data["cap_exception_reason"],
+                                    errors=read_errors, commit=True)
+            if outcome.committed:
+                result = outcome.result or {}
+                messages.success(request, _("Saved the ratings: %(created)d new, %(updated)d changed, "
+                                            "%(annulled)d earlier decisions replaced.") % {
+                    "created": result.get("created", 0), "updated": result.get("updated", 0),
+                    "annulled": result.get("annulled", 0)})
+                return redirect(org_grid_url(committee.pk, kind, year))
+            if outcome.stale:  # show what is saved now, with the new version (see member_grid_view)
+                stale = outcome.stale
+                form = GridForm(initial={"grid_version": grid.version,
+                                         "cap_exception_reason": form.cleaned_data["cap_exception_reason"]})
+            else:
+                errors, data = outcome.errors, request.POST
+        else:
+            data = request.POST
+    lines = grid_lines(grid, rights, data=data, errors=errors)
+    grid_errors, error_count = _read_errors(errors)
+    totals = summary(grid, lines, {})  # the grid holds every subject of the committee: no other decided
+    if kind not in FORCED_KINDS:
+        totals["cap"] = None  # the cap counts party organizations and leadership collectives only
+    return render(request, "members/ratings/organization_grid.html", context | {
+        "grid": grid, "lines": lines, "form": form, "rights": rights, "grid_errors": grid_errors,
+        "error_count": error_count, "stale": stale, "summary": totals,
+        "rated_count": sum(1 for ln in lines if ln.row.rated), "unit": kind == OrgRatingKind.UNIT,
+        "forced_kind": kind in FORCED_KINDS,
+    })

@@ -127,3 +127,36 @@ def authenticated(client, member_user):
     client.force_login(member_user)
     client.user = member_user
     return client
+
+
+# Reference data shipped by data migrations (rating schemes, admission stages and holidays, the Phú Thọ
+# rubric). A transactional test (real worker, live server) ends with a flush that empties every table,
+# these included, so the next transactional test would run without them: load them again first.
+REFERENCE_MIGRATIONS = [("members", "0003_rating_schemes"), ("members", "0003_admission_data"),
+                        ("meetings", "0002_rubric_phu_tho")]
+
+
+def restore_reference_data():
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.operations import RunPython
+
+    from members.rating_models import RatingScheme
+
+    if RatingScheme.objects.exists():
+        return
+    for app_label, name in REFERENCE_MIGRATIONS:
+        migration = import_module(f"{app_label}.migrations.{name}").Migration
+        for operation in migration.operations:
+            if isinstance(operation, RunPython):
+                with connection.schema_editor() as editor:
+                    operation.code(apps, editor)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        request.getfixturevalue("transactional_db")
+        restore_reference_data()

@@ -163,3 +163,52 @@ ACCESS.update({
     "ratings:member_grid_upload": Access(ok=RATING_ENTRY, kwargs=rating_grid_of_a1_1, denied=403,
                                          denied_overrides={"outsider": 404, "no_role": 404}),
 })
+
+# Organization ratings: the grid of what bloc A rates (its party organizations) for 2024. Every role whose
+# scope covers bloc A sees it (read-only without a rating permission); the grassroots officer and the cell
+# secretary start below it, so for them (as for the outsider and no_role) it does not exist.
+ACCESS["ratings:organization_grid"] = Access(
+    ok=frozenset({"administrator", "committee_staff", "inspection_staff", "leadership"}), denied=404,
+    kwargs=lambda w: {"committee_pk": w.tree.bloc_a.pk, "kind": "party_org", "year": 2024})
+
+# Inspections, supervision and discipline (issue 6): every role reads its subtree; writing needs
+# CHANGE_INSPECTIONS (inspection staff over bloc A, administrators). The inspection and the discipline
+# are of world.member in cell a1_1, created on demand, so their scope is that cell.
+INSPECTION_EDITORS = frozenset({"administrator", "inspection_staff"})
+
+
+def inspection_of_member(w):
+    import datetime as dt
+
+    from inspections.models import Inspection
+    from inspections.services import inspection_create
+
+    found = Inspection.objects.filter(members=w.member).first() or inspection_create(
+        members=[w.member], activity="inspection", kind="violation_signs", conducting_body=w.tree.a1,
+        charter_article="30", decision_number="01-QĐ/ĐU", decision_date=dt.date(2024, 4, 1),
+        start_date=dt.date(2024, 4, 1), conclusion="shortcomings", conclusion_text="Kết luận thử")
+    return {"pk": found.pk}
+
+
+def discipline_of_member(w):
+    import datetime as dt
+
+    from inspections.models import Discipline
+
+    found = Discipline.objects.filter(member=w.member).first() or Discipline.objects.create(
+        member=w.member, form="reprimand", violation_year=2024, decision_number="02-QĐ/ĐU",
+        decision_date=dt.date(2024, 9, 1), deciding_body=w.tree.a1, scope_path=w.tree.a1_1.path)
+    return {"pk": found.pk}
+
+
+ACCESS.update({
+    "inspections:inspection_list": Access(ok=VIEWERS),
+    "inspections:inspection_create": Access(ok=INSPECTION_EDITORS),
+    "inspections:inspection_detail": Access(ok=IN_SCOPE, kwargs=inspection_of_member, denied=404),
+    "inspections:inspection_edit": Access(ok=INSPECTION_EDITORS, kwargs=inspection_of_member, denied=403,
+                                          denied_overrides={"outsider": 404, "no_role": 404}),
+    "inspections:discipline_list": Access(ok=VIEWERS),
+    "inspections:discipline_create": Access(ok=INSPECTION_EDITORS),
+    "inspections:discipline_detail": Access(ok=IN_SCOPE, kwargs=discipline_of_member, denied=404),
+    "inspections:coverage": Access(ok=VIEWERS),
+})

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 EXTENSIONS = [
     "members.admission_demo.seed_admissions",
     "members.rating_demo.seed_ratings",
+    "inspections.demo.seed_inspections",  # after the ratings: a discipline found later re-rates a rated year
     "meetings.demo.seed_meetings",
 ]
 

@@ -1,0 +1,81 @@
+"""Forms of inspections and discipline. Choice fields are narrowed to what the user may change."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Member
+from organizations.models import Organization
+from organizations.permissions import Perm
+
+from .choices import Activity, Conclusion, InspectionKind
+from .models import Discipline, DisciplineForm, Inspection
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class InspectionForm(forms.ModelForm):
+    class Meta:
+        model = Inspection
+        fields = ["activity", "kind", "conducting_body", "charter_article", "decision_number", "decision_date",
+                  "members", "organizations", "period_start", "period_end", "start_date", "end_date", "conclusion",
+                  "conclusion_text", "recommendations", "follow_up", "follow_up_due", "follow_up_done_on"]
+        widgets = {name: DATE for name in ("decision_date", "period_start", "period_end", "start_date", "end_date",
+                                           "follow_up_due", "follow_up_done_on")}
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        orgs = Organization.objects.visible_to(user, Perm.CHANGE_INSPECTIONS).order_by("path")
+        self.fields["conducting_body"].queryset = orgs
+        self.fields["organizations"].queryset = orgs
+        self.fields["members"].queryset = (Member.objects.visible_to(user, Perm.CHANGE_INSPECTIONS)
+                                           .filter(left_on__isnull=True).select_related("cell")
+                                           .order_by("cell__path", "full_name"))
+        self.fields["members"].label_from_instance = lambda m: f"{m.full_name} · {m.cell.name if m.cell else ''}"
+        for name in ("members", "organizations"):
+            self.fields[name].widget.attrs["size"] = 8
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("members"), data.pop("organizations"), data.pop("version", None)
+        return data
+
+
+class DisciplineRecordForm(forms.ModelForm):
+    class Meta:
+        model = Discipline
+        fields = ["member", "organization", "leadership_collective", "form", "violation_year", "decision_number",
+                  "decision_date", "deciding_body", "self_remedied"]
+        widgets = {"decision_date": DATE}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        orgs = Organization.objects.visible_to(user, Perm.CHANGE_INSPECTIONS).order_by("path")
+        self.fields["organization"].queryset = orgs.active()
+        self.fields["deciding_body"].queryset = Organization.objects.visible_to(user).order_by("path")
+        self.fields["member"].queryset = (Member.objects.visible_to(user, Perm.CHANGE_INSPECTIONS)
+                                          .filter(left_on__isnull=True).order_by("full_name"))
+        self.fields["member"].help_text = _("Either a party member or a party organization.")
+
+    def _post_clean(self):
+        pass  # the service validates the whole decision (forms allowed for the subject, the register)
+
+
+class InspectionFilter(forms.Form):
+    q = forms.CharField(label=_("Decision number"), required=False)
+    activity = forms.ChoiceField(label=_("Activity"), required=False,
+                                 choices=[("", "—"), *Activity.choices])
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", "—"), *InspectionKind.choices])
+    conclusion = forms.ChoiceField(label=_("Conclusion"), required=False, choices=[("", "—"), *Conclusion.choices])
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1930, max_value=2100)
+    article = forms.CharField(label=_("Charter article"), required=False, max_length=10)
+
+
+class DisciplineFilter(forms.Form):
+    form = forms.ChoiceField(label=_("Form of discipline"), required=False, choices=[("", "—"), *DisciplineForm.choices])
+    year = forms.IntegerField(label=_("Year of the violation"), required=False, min_value=1930, max_value=2100)

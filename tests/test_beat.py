@@ -1,0 +1,76 @@
+"""Celery beat, for real: a beat process reading the database schedule (django-celery-beat) sends the
+missing-meeting reminder to a real worker, again and again; the reminders exist once per cell and person."""
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from django.db import connection
+
+from config.celery import app
+from config.env import database_url_from_settings
+from config.models import Notification
+from tests.conftest import ROOT
+from tests.factories import make_member
+from tests.test_worker import real_worker  # noqa: F401  (a worker on a queue of its own)
+
+
+@pytest.fixture
+def real_beat(real_worker, output_dir):  # noqa: F811
+    env = os.environ.copy()
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    env["DATABASE_URL"] = database_url_from_settings(connection.settings_dict, name=connection.settings_dict["NAME"])
+    opts = app.conf.broker_transport_options or {}
+    if "data_folder_in" in opts:
+        env["CELERY_FS_BROKER_DIR"] = opts["data_folder_in"]
+    log = open(output_dir / "beat.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO", "--max-interval=1",
+         "--scheduler=django_celery_beat.schedulers:DatabaseScheduler"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        yield real_worker
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.mark.worker
+def test_beat_fires_the_reminder_through_a_worker_and_it_stays_idempotent(real_beat, tree, personas, output_dir):
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    from meetings.services import meeting_create
+
+    make_member(tree.a1_1)
+    make_member(tree.a1_2)
+    meeting_create(cell=tree.a1_2, date=dt.date(2024, 3, 10), start_time=dt.time(8), end_time=dt.time(10))
+    every_second, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.SECONDS)
+    task = PeriodicTask.objects.create(
+        name="test: missing meeting reminders", task="meetings.tasks.send_missing_meeting_reminders",
+        interval=every_second, args=json.dumps(["2024-03"]), queue=real_beat)
+    key = f"meeting-missing:{tree.a1_1.pk}:2024-03"
+    worker_log = output_dir / "worker.log"
+
+    def runs() -> list[str]:
+        # Beat writes its run count to the database only every few minutes; the worker's log is immediate.
+        return [line.rsplit(":", 1)[-1].strip() for line in worker_log.read_text(errors="ignore").splitlines()
+                if "send_missing_meeting_reminders[" in line and "succeeded" in line]
+
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(runs()) < 3:
+        time.sleep(1)
+    results = runs()
+    assert len(results) >= 3, f"beat fired {len(results)} times; see {output_dir}/beat.log and worker.log"
+    # The first run sends the two reminders (secretary of A1-1, officer of A1); every later run sends none.
+    assert results[0] == "2" and set(results[1:]) == {"0"}
+    assert set(Notification.objects.values_list("key", "user__username")) == {(key, "bithu"), (key, "coso")}

@@ -1,0 +1,137 @@
+"""Inspection and discipline pages: scoping of conclusions, writes by inspection staff, the list's
+constant query count and the coverage page."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from inspections.models import Discipline, Inspection
+from inspections.services import inspection_create
+from organizations.choices import Role
+from organizations.models import RoleAssignment
+from tests.factories import UserFactory, make_member
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+def inspect(members=(), organizations=(), *, body, number="KT-1", day=D(2024, 5, 1), **kw):
+    fields = dict(activity="inspection", kind="violation_signs", conducting_body=body, charter_article="30",
+                  decision_number=number, decision_date=day, start_date=day, conclusion="violation",
+                  conclusion_text="Vi phạm quy định về đảng viên làm kinh tế")
+    fields.update(kw)
+    return inspection_create(members=members, organizations=organizations, **fields)
+
+
+def test_a_members_inspection_conclusion_is_seen_by_the_tccsd_officer_not_another_cells_secretary(
+        tree, personas, client):
+    inspection = inspect([make_member(tree.a1_1)], body=tree.bloc_a)
+    other_secretary = UserFactory(username="bithu2")
+    RoleAssignment.objects.create(user=other_secretary, role=Role.CELL_SECRETARY, organization=tree.a1_2)
+    url = reverse("inspections:inspection_detail", kwargs={"pk": inspection.pk})
+
+    client.force_login(personas.grassroots_officer)  # the officer of Đảng bộ Sở A1, the member's TCCSĐ
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Vi phạm quy định về đảng viên làm kinh tế" in response.content.decode()
+    assert list(response.context["members"]) == list(inspection.members.all())
+
+    client.force_login(other_secretary)
+    assert client.get(url).status_code == 404
+    listing = client.get(reverse("inspections:inspection_list"))
+    assert listing.status_code == 200 and list(listing.context["page"]) == []
+    assert "Vi phạm quy định" not in listing.content.decode()
+
+
+def test_inspection_staff_record_an_inspection_through_the_page(tree, personas, client):
+    member = make_member(tree.a1_1)
+    client.force_login(personas.inspection_staff)
+    response = client.post(reverse("inspections:inspection_create"), {
+        "activity": "supervision", "kind": "thematic_supervision", "conducting_body": tree.a1.pk,
+        "charter_article": "30", "decision_number": "GS-07", "decision_date": "2024-06-01",
+        "members": [member.pk], "organizations": [tree.a1_1.pk], "start_date": "2024-06-10",
+        "conclusion": "none", "follow_up": "none"})
+    inspection = Inspection.objects.get()
+    assert response.status_code == 302 and response.url == f"/inspections/{inspection.pk}/"
+    assert (inspection.activity, inspection.scope_path, inspection.recorded_by) == (
+        "supervision", tree.a1_1.path, personas.inspection_staff)
+    assert list(inspection.members.all()) == [member]
+
+
+def test_a_cell_secretary_may_not_record_or_edit(tree, personas, client):
+    inspection = inspect([make_member(tree.a1_1)], body=tree.a1)
+    client.force_login(personas.cell_secretary)
+    assert client.get(reverse("inspections:inspection_create")).status_code == 403
+    assert client.post(reverse("inspections:inspection_edit", kwargs={"pk": inspection.pk}),
+                       {"decision_number": "X"}).status_code == 403
+    inspection.refresh_from_db()
+    assert inspection.decision_number == "KT-1"
+
+
+def test_edit_changes_the_record_and_refuses_a_stale_version(tree, personas, client):
+    inspection = inspect([make_member(tree.a1_1)], body=tree.a1)
+    client.force_login(personas.inspection_staff)
+    form = client.get(reverse("inspections:inspection_edit", kwargs={"pk": inspection.pk})).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update({"members": [m.pk for m in inspection.members.all()], "organizations": [], "version": 1,
+                 "conclusion": "shortcomings", "decision_date": "2024-05-01", "start_date": "2024-05-01",
+                 "follow_up": "pending", "follow_up_due": "2024-12-31"})
+    url = reverse("inspections:inspection_edit", kwargs={"pk": inspection.pk})
+    assert client.post(url, data).status_code == 302
+    inspection.refresh_from_db()
+    assert (inspection.conclusion, inspection.follow_up, inspection.version) == ("shortcomings", "pending", 2)
+    stale = client.post(url, {**data, "conclusion": "none"})
+    assert stale.status_code == 200 and stale.context["form"].errors
+    inspection.refresh_from_db()
+    assert inspection.conclusion == "shortcomings"
+
+
+def test_the_list_page_costs_the_same_queries_for_2_or_30_records(tree, personas, client):
+    client.force_login(personas.committee_staff)
+    url = reverse("inspections:inspection_list")
+
+    def count():
+        client.get(url)  # warm the session and the scope cache
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url + "?year=2024").status_code == 200
+        return len(ctx.captured_queries)
+
+    for n in range(2):
+        inspect([make_member(tree.a1_1)], [tree.a1_2], body=tree.a1, number=f"A{n}")
+    few = count()
+    for n in range(28):
+        inspect([make_member(tree.a1_1), make_member(tree.a1_2)], [tree.a1_1], body=tree.a1, number=f"B{n}")
+    assert count() == few
+
+
+def test_a_discipline_form_outside_the_allowed_list_is_refused_on_the_page(tree, personas, client):
+    member = make_member(tree.a1_1)
+    client.force_login(personas.inspection_staff)
+    response = client.post(reverse("inspections:discipline_create"), {
+        "organization": tree.a1_1.pk, "form": "expulsion", "violation_year": 2024, "decision_number": "09",
+        "decision_date": "2024-09-01", "deciding_body": tree.a1.pk})
+    assert response.status_code == 200 and "form" in response.context["form"].errors
+    assert not Discipline.objects.exists()
+    response = client.post(reverse("inspections:discipline_create"), {
+        "member": member.pk, "form": "warning", "violation_year": 2024, "decision_number": "10",
+        "decision_date": "2024-09-01", "deciding_body": tree.a1.pk})
+    discipline = Discipline.objects.get()
+    assert response.status_code == 302 and (discipline.member, discipline.scope_path) == (member, tree.a1_1.path)
+
+
+def test_the_coverage_page_shows_the_shares(tree, personas, client):
+    members = [make_member(tree.a1_1) for _ in range(4)]
+    inspect(members[:1], body=tree.a1)
+    inspect(members[:1], [tree.a1_1], body=tree.a1, number="KT-2")
+    client.force_login(personas.committee_staff)
+    response = client.get(reverse("inspections:coverage"), {"organization": tree.a1.pk, "year": 2024})
+    assert response.status_code == 200
+    figures = [(c.covered, c.total) for _title, c in response.context["figures"]]
+    assert figures == [(1, 4), (1, 2), (0, 1), (0, 1)]
+    term = client.get(reverse("inspections:coverage"), {"organization": tree.bloc_a.pk, "start": 2020, "end": 2025})
+    assert [(c.covered, c.total) for _t, c in term.context["figures"]][0] == (1, 4)
+    client.force_login(personas.outsider)
+    assert client.get(reverse("inspections:coverage"), {"organization": tree.a1.pk}).status_code == 404
