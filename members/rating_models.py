@@ -24,8 +24,10 @@ __all__ = ["RatingScheme", "RatingLevel", "MemberRating", "OrganizationRating", 
 
 class RatingSchemeQuerySet(models.QuerySet):
     def for_year(self, subject: str, year: int):
+        """The schemes covering ``year``, newest first: a new scheme supersedes an open-ended older one
+        from its first year, so the first row is the one in force."""
         return self.filter(subject=subject, valid_from_year__lte=year).filter(
-            Q(valid_to_year__isnull=True) | Q(valid_to_year__gte=year))
+            Q(valid_to_year__isnull=True) | Q(valid_to_year__gte=year)).order_by("-valid_from_year")
 
 
 class RatingScheme(models.Model):

@@ -57,3 +57,21 @@ def test_migrations_match_the_models(db):
 
     # --check exits non-zero when a model change has no migration yet.
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_an_administrator_can_add_a_rating_scheme_in_the_admin(admin_client):
+    from members.rating_models import RatingScheme
+
+    response = admin_client.post("/admin/members/ratingscheme/add/", {
+        "code": "qd-moi-2030-member", "name": "Quy định mới", "subject": "member", "legal_basis": "Quy định 999-QĐ/TW",
+        "valid_from_year": 2030, "cap_percent": "20", "cap_top_level": "HTXS", "cap_base_level": "HTT",
+        "forced_level": "KHT", "sick_leave_max_level": "HT",
+        "levels-TOTAL_FORMS": "2", "levels-INITIAL_FORMS": "0", "levels-MIN_NUM_FORMS": "0", "levels-MAX_NUM_FORMS": "1000",
+        "levels-0-code": "HTXS", "levels-0-name": "Hoàn thành xuất sắc nhiệm vụ", "levels-0-rank": "1",
+        "levels-1-code": "KHT", "levels-1-name": "Không hoàn thành nhiệm vụ", "levels-1-rank": "2",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    scheme = RatingScheme.objects.get(code="qd-moi-2030-member")
+    assert RatingScheme.objects.for_year("member", 2031).first() == scheme
+    assert RatingScheme.objects.for_year("member", 2029).first().code == "qd366-2025-member"
+    assert list(scheme.levels.values_list("code", flat=True)) == ["HTXS", "KHT"]
