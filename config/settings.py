@@ -179,7 +179,9 @@ USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Ho_Chi_Minh")
 # Our own format module gives dd/mm/yyyy and 1.234,5 in both languages' short formats.
 FORMAT_MODULE_PATH = ["config.formats"]
-USE_THOUSAND_SEPARATOR = True
+# Off on purpose: with it on, every integer a template prints is grouped, ids included ("5.461" in a
+# data attribute or a hidden input). Counts meant for people use |intcomma or floatformat:"g".
+USE_THOUSAND_SEPARATOR = False
 
 # --- Static files: all local, no CDN ----------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -130,10 +130,10 @@ def test_healthz_answers_503_when_the_broker_is_down(anonymous):
 
 
 def test_dates_and_numbers_use_vietnamese_conventions():
-    template = Template("{{ d|date:'SHORT_DATE_FORMAT' }} {{ n }}")
+    template = Template("{% load humanize %}{{ d|date:'SHORT_DATE_FORMAT' }} {{ n|floatformat:'1g' }} {{ big|intcomma }} {{ pk }}")
     with translation.override("vi"):
-        rendered = template.render(Context({"d": dt.date(2025, 3, 7), "n": 1234.5}))
-    assert rendered == "07/03/2025 1.234,5"
+        rendered = template.render(Context({"d": dt.date(2025, 3, 7), "n": 1234.5, "big": 2712, "pk": 5461}))
+    assert rendered == "07/03/2025 1.234,5 2.712 5461"  # ids stay plain, counts are grouped
 
 
 def test_date_fields_accept_dd_mm_yyyy():
