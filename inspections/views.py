@@ -20,7 +20,7 @@ from members.rating_choices import OrgRatingKind
 from members.rating_models import MemberRating, OrganizationRating
 from organizations.models import Organization
 from organizations.permissions import Perm
-from organizations.scoping import scope_paths, user_can, user_has_anywhere
+from organizations.scoping import require_anywhere, scope_paths, user_can, user_has_anywhere
 
 from .coverage import member_coverage, sub_cell_coverage, tccsd_coverage, term_period, year_period
 from .forms import DisciplineFilter, DisciplineRecordForm, InspectionFilter, InspectionForm
@@ -28,11 +28,6 @@ from .models import Discipline, Inspection
 from .services import discipline_record, inspection_create, inspection_update
 
 PER_PAGE = 50
-
-
-def _require_anywhere(user, perm: str) -> None:
-    if not user_has_anywhere(user, perm):
-        raise PermissionDenied
 
 
 def _int(value, default):
@@ -50,7 +45,7 @@ def _querystring(request) -> str:
 
 @login_required
 def inspection_list(request):
-    _require_anywhere(request.user, Perm.VIEW)
+    require_anywhere(request.user, Perm.VIEW)
     filters = InspectionFilter(request.GET or None)
     qs = (Inspection.objects.visible_to(request.user).select_related("conducting_body")
           .prefetch_related("members", "organizations"))
@@ -88,7 +83,7 @@ def inspection_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def inspection_create_view(request):
-    _require_anywhere(request.user, Perm.CHANGE_INSPECTIONS)
+    require_anywhere(request.user, Perm.CHANGE_INSPECTIONS)
     form = InspectionForm(request.POST or None, user=request.user, initial={"start_date": dt.date.today(),
                                                                            "decision_date": dt.date.today()})
     if request.method == "POST" and form.is_valid():
@@ -128,7 +123,7 @@ def inspection_edit(request, pk):
 
 @login_required
 def discipline_list(request):
-    _require_anywhere(request.user, Perm.VIEW)
+    require_anywhere(request.user, Perm.VIEW)
     filters = DisciplineFilter(request.GET or None)
     qs = Discipline.objects.visible_to(request.user).select_related("member", "organization", "deciding_body")
     if filters.is_valid():
@@ -160,7 +155,7 @@ def discipline_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def discipline_create_view(request):
-    _require_anywhere(request.user, Perm.CHANGE_INSPECTIONS)
+    require_anywhere(request.user, Perm.CHANGE_INSPECTIONS)
     form = DisciplineRecordForm(request.POST or None, user=request.user,
                                 initial={"decision_date": dt.date.today(), "violation_year": dt.date.today().year})
     if request.method == "POST" and form.is_valid():
@@ -177,7 +172,7 @@ def discipline_create_view(request):
 @login_required
 def coverage(request):
     """Members, chi bộ trực thuộc and TCCSĐ inspected or supervised in a subtree for a year or a term."""
-    _require_anywhere(request.user, Perm.VIEW)
+    require_anywhere(request.user, Perm.VIEW)
     visible = Organization.objects.visible_to(request.user)
     if request.GET.get("organization"):
         organization = get_object_or_404(visible, pk=_int(request.GET["organization"], 0))

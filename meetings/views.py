@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from members.forms import add_service_error
 from organizations.models import Organization
 from organizations.permissions import Perm
-from organizations.scoping import scope_paths, user_can, user_has_anywhere
+from organizations.scoping import require_anywhere, scope_paths, user_can, user_has_anywhere
 
 from .choices import AttendanceStatus, MeetingKind
 from .forms import MeetingForm, RubricChooseForm, RubricForm, changeable_cells
@@ -31,11 +31,6 @@ from .services import (
 
 PER_PAGE = 50
 CELLS_PER_PAGE = 100
-
-
-def _require_anywhere(user, perm: str) -> None:
-    if not user_has_anywhere(user, perm):
-        raise PermissionDenied
 
 
 def _int(value, default):
@@ -53,7 +48,7 @@ def _criteria(rubric):
 
 @login_required
 def meeting_list(request):
-    _require_anywhere(request.user, Perm.VIEW)
+    require_anywhere(request.user, Perm.VIEW)
     year = _int(request.GET.get("year"), None)
     qs = Meeting.objects.visible_to(request.user).select_related("cell").with_attendance()
     cell = None
@@ -94,7 +89,7 @@ def _default_day(month: str | None) -> dt.date:
 def meeting_create_view(request):
     """"Log this month's meeting": the date is today (or the last day of ?month=), every member of the
     cell on that date is marked present; the secretary taps only the absentees."""
-    _require_anywhere(request.user, Perm.CHANGE_MEETINGS)
+    require_anywhere(request.user, Perm.CHANGE_MEETINGS)
     cells = changeable_cells(request.user)
     cell_id = request.POST.get("cell") or request.GET.get("cell")
     if not cell_id:
@@ -231,7 +226,7 @@ def overview(request):
     """The month × cell grid of a TCCSĐ or bloc for a year: which cells met (regular, thematic), the
     attendance rate, the quality; missing months stand out. A constant number of queries for any number
     of cells (the grid is paginated by cells; each page is three set-based reads)."""
-    _require_anywhere(request.user, Perm.VIEW)
+    require_anywhere(request.user, Perm.VIEW)
     today = dt.date.today()
     year = _int(request.GET.get("year"), today.year)
     if request.GET.get("org"):
@@ -290,7 +285,7 @@ def overview(request):
 
 @login_required
 def rubric_list(request):
-    _require_anywhere(request.user, Perm.VIEW)
+    require_anywhere(request.user, Perm.VIEW)
     return render(request, "meetings/rubric_list.html", {
         "rubrics": Rubric.objects.prefetch_related("levels").order_by("name"),
         "can_create": user_has_anywhere(request.user, Perm.CHANGE_TARGETS),
@@ -300,7 +295,7 @@ def rubric_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def rubric_detail(request, pk):
-    _require_anywhere(request.user, Perm.VIEW)
+    require_anywhere(request.user, Perm.VIEW)
     rubric = get_object_or_404(Rubric, pk=pk)
     can_choose = user_has_anywhere(request.user, Perm.CHANGE_TARGETS)
     form = RubricChooseForm(request.POST or None, user=request.user, initial={"from_year": dt.date.today().year})
@@ -330,7 +325,7 @@ def rubric_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def rubric_create_view(request):
-    _require_anywhere(request.user, Perm.CHANGE_TARGETS)
+    require_anywhere(request.user, Perm.CHANGE_TARGETS)
     form = RubricForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

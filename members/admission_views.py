@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from organizations.models import Organization
 from organizations.permissions import Perm
-from organizations.scoping import scope_paths, user_can, user_has_anywhere
+from organizations.scoping import require_anywhere, scope_paths, user_can, user_has_anywhere
 
 from .admission_choices import ADMISSION_ATTRIBUTES, CandidateStatus, ProbationOutcome
 from .admission_forms import (
@@ -33,11 +33,6 @@ from .admissions import (
 from .forms import add_service_error
 
 PER_PAGE = 50
-
-
-def _require_anywhere(user, perm: str) -> None:
-    if not user_has_anywhere(user, perm):
-        raise PermissionDenied
 
 
 def _candidate_to_change(request, pk) -> Candidate:
@@ -59,7 +54,7 @@ def _query_without_page(request) -> str:
 
 @login_required
 def candidate_list(request):
-    _require_anywhere(request.user, Perm.VIEW)
+    require_anywhere(request.user, Perm.VIEW)
     base = Candidate.objects.visible_to(request.user).select_related("cell", "current_stage", "member")
     filterset = CandidateFilterSet(request.GET or None, queryset=base, request=request)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else (
@@ -75,7 +70,7 @@ def candidate_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def candidate_create_view(request):
-    _require_anywhere(request.user, Perm.RUN_ADMISSIONS)
+    require_anywhere(request.user, Perm.RUN_ADMISSIONS)
     form = CandidateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -189,7 +184,7 @@ def candidate_admit_view(request, pk):
 def probation_list(request):
     """Probationary members with the end of their 12 months and the cell's deadline; ``?overdue=1`` lists
     those whose deadline has passed without a decision."""
-    _require_anywhere(request.user, Perm.VIEW)
+    require_anywhere(request.user, Perm.VIEW)
     today = dt.date.today()
     queryset = Candidate.objects.visible_to(request.user).on_probation().select_related("cell", "member")
     overdue_only = request.GET.get("overdue") == "1"
@@ -244,7 +239,7 @@ def _board_organization(request) -> Organization:
 def board(request):
     """Admissions board of a scope organization: admissions per year by attribute (the same query the
     targets use), candidates in progress by stage, and who has been stuck for six months."""
-    _require_anywhere(request.user, Perm.VIEW)
+    require_anywhere(request.user, Perm.VIEW)
     organization = _board_organization(request)
     years = default_year_range()
     counts = admissions_by_year([organization.pk], years)[organization.pk]

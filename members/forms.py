@@ -136,12 +136,11 @@ class MemberLeaveForm(forms.Form):
         self.helper.layout = Layout(*two_columns("date", "reason", "note"))
 
 
-class MemberImportForm(forms.Form):
+class XlsxUploadForm(forms.Form):
+    """An Excel workbook to import: .xlsx only, at most 10 MB; subclasses add their own fields."""
+
     file = forms.FileField(label=_("Excel file (.xlsx)"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
-    start_reason = forms.ChoiceField(label=capfirst(_("reason for joining")),
-                                     choices=reason_choices(START_REASONS), initial=MembershipReason.RECORDED,
-                                     help_text=_("Recorded for every imported member's first membership period."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,3 +155,9 @@ class MemberImportForm(forms.Form):
         if upload.size > MAX_IMPORT_BYTES:
             raise ValidationError(_("The file is larger than 10 MB. Split it into several files."), code="size")
         return upload
+
+
+class MemberImportForm(XlsxUploadForm):
+    start_reason = forms.ChoiceField(label=capfirst(_("reason for joining")),
+                                     choices=reason_choices(START_REASONS), initial=MembershipReason.RECORDED,
+                                     help_text=_("Recorded for every imported member's first membership period."))

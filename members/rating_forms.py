@@ -13,15 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from crispy_forms.helper import FormHelper
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _, gettext_lazy
 
 from organizations.permissions import Perm
 from organizations.scoping import user_can
 
-from .forms import MAX_IMPORT_BYTES
+from .forms import XlsxUploadForm
 from .org_rating_services import OrgGrid, OrgRow, OrgRowInput
 from .rating_choices import OrgRatingKind, RatingStatus
 from .rating_services import MemberGrid, MemberRow, RowInput
@@ -72,24 +70,10 @@ class GridForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
 
-class GridUploadForm(forms.Form):
+class GridUploadForm(XlsxUploadForm):
     file = forms.FileField(label=gettext_lazy("Filled rating template (.xlsx)"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
     cap_exception_reason = GridForm.base_fields["cap_exception_reason"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise ValidationError(_("Only Excel workbooks (.xlsx) can be imported. Save the file as .xlsx "
-                                    "and upload it again."), code="extension")
-        if upload.size > MAX_IMPORT_BYTES:
-            raise ValidationError(_("The file is larger than 10 MB. Split it into several files."), code="size")
-        return upload
 
 
 @dataclass

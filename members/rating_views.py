@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods
 from organizations.choices import TCCSD_KINDS, OrgKind
 from organizations.models import Organization
 from organizations.permissions import Perm
-from organizations.scoping import scope_paths, user_has_anywhere
+from organizations.scoping import require_anywhere, scope_paths
 from organizations.views import SubqueryCount
 
 from . import rating_excel
@@ -373,8 +373,7 @@ def _index_organizations(user, year: int):
 @login_required
 @require_http_methods(["GET"])
 def index(request):
-    if not user_has_anywhere(request.user, Perm.VIEW):
-        raise PermissionDenied
+    require_anywhere(request.user, Perm.VIEW)
     year = request.GET.get("year", "")
     year = int(year) if year.isdigit() and FIRST_YEAR <= int(year) <= dt.date.today().year else default_year()
     page = Paginator(_index_organizations(request.user, year), INDEX_PER_PAGE).get_page(request.GET.get("page"))

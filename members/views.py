@@ -23,7 +23,7 @@ from django_tables2 import RequestConfig
 
 from organizations.models import Organization
 from organizations.permissions import Perm
-from organizations.scoping import user_can, user_has_anywhere
+from organizations.scoping import require_anywhere, user_can, user_has_anywhere
 
 from . import excel
 from .choices import MembershipReason
@@ -41,11 +41,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_SESSION_KEY = "members_import"
 IMPORT_MAX_AGE = 24 * 60 * 60  # seconds an abandoned upload is kept
 MAX_ERRORS_SHOWN = 500
-
-
-def _require_anywhere(user, perm: str) -> None:
-    if not user_has_anywhere(user, perm):
-        raise PermissionDenied
 
 
 def _filtered_members(request):
@@ -67,7 +62,7 @@ def _member_to_change(request, pk) -> Member:
 
 @login_required
 def member_list(request):
-    _require_anywhere(request.user, Perm.VIEW)
+    require_anywhere(request.user, Perm.VIEW)
     filterset, queryset = _filtered_members(request)
     table = MemberTable(queryset)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
@@ -138,7 +133,7 @@ def member_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_create_view(request):
-    _require_anywhere(request.user, Perm.CHANGE_MEMBERS)
+    require_anywhere(request.user, Perm.CHANGE_MEMBERS)
     form = MemberCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -227,7 +222,7 @@ def member_leave_view(request, pk):
 def member_export(request):
     """The filtered list as .xlsx, streamed from a temporary file. Sensitive columns only for users who
     may see them for every exported member; such exports are logged in SensitiveExport."""
-    _require_anywhere(request.user, Perm.VIEW)
+    require_anywhere(request.user, Perm.VIEW)
     filterset, queryset = _filtered_members(request)
     sensitive = excel.can_export_sensitive(request.user, filterset.chosen_organization())
     tmp, _rows = excel.export_members(queryset, user=request.user, sensitive=sensitive, filters=filterset.params())
@@ -238,7 +233,7 @@ def member_export(request):
 @login_required
 @require_http_methods(["GET"])
 def member_import_template(request):
-    _require_anywhere(request.user, Perm.CHANGE_MEMBERS)
+    require_anywhere(request.user, Perm.CHANGE_MEMBERS)
     buffer = io.BytesIO()  # a small workbook: two example rows and the lists of allowed values
     excel.build_template(buffer, user=request.user)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
@@ -295,7 +290,7 @@ def member_import(request):
     (the uuid in the session), parsed and passed to the service in a transaction that is always rolled
     back, and the preview lists every error by row and column. Confirm: the kept file is parsed again
     and the service runs for real; any error then still changes nothing."""
-    _require_anywhere(request.user, Perm.CHANGE_MEMBERS)
+    require_anywhere(request.user, Perm.CHANGE_MEMBERS)
     if request.method == "POST" and request.POST.get("action") == "commit":
         return _import_commit(request)
     form = MemberImportForm(request.POST or None, request.FILES or None)

@@ -68,3 +68,11 @@ def user_can(user, perm: str, organization) -> bool:
 def user_has_anywhere(user, perm: str) -> bool:
     paths = scope_paths(user, perm)
     return paths is None or bool(paths)
+
+
+def require_anywhere(user, perm: str) -> None:
+    """403 for a page a user's roles do not allow anywhere (objects outside the scope are 404s instead)."""
+    from django.core.exceptions import PermissionDenied
+
+    if not user_has_anywhere(user, perm):
+        raise PermissionDenied

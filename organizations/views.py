@@ -18,14 +18,14 @@ from members.models import Member
 from members.statistics import composition, summary_sentence
 
 from . import services
-from .choices import EventKind, OrgKind
+from .choices import OrgKind
 from .forms import (
     CompositionForm, DissolveForm, MassOrganizationForm, MergeForm, MoveForm, OrganizationCreateForm,
     OrganizationEditForm, RenameForm, RoleAssignmentForm, SplitForm, UserCreateForm,
 )
 from .models import HostUnit, MassOrganization, Organization, RoleAssignment
 from .permissions import Perm
-from .scoping import scope_paths, user_can, user_has_anywhere
+from .scoping import require_anywhere, scope_paths, user_can
 
 
 CHILDREN_PER_PAGE = 100
@@ -106,8 +106,7 @@ def organization_detail(request, pk):
 
 @login_required
 def organization_create(request):
-    if not user_has_anywhere(request.user, Perm.CHANGE_TREE):
-        raise PermissionDenied
+    require_anywhere(request.user, Perm.CHANGE_TREE)
     initial = {}
     if parent_pk := request.GET.get("parent"):
         initial["parent"] = get_organization(request, parent_pk, Perm.CHANGE_TREE)
@@ -270,14 +269,10 @@ def massorg_edit(request, pk):
 
 # --- Role assignments -----------------------------------------------------------------------------
 
-def _require_role_manager(request):
-    if not user_has_anywhere(request.user, Perm.MANAGE_ROLES):
-        raise PermissionDenied
-
 
 @login_required
 def role_list(request):
-    _require_role_manager(request)
+    require_anywhere(request.user, Perm.MANAGE_ROLES)
     assignments = (RoleAssignment.objects.visible_to(request.user).select_related("user", "organization")
                    .order_by("organization__path", "user__username"))
     return render(request, "organizations/role_list.html", {"assignments": assignments[:500]})
@@ -285,7 +280,7 @@ def role_list(request):
 
 @login_required
 def role_create(request):
-    _require_role_manager(request)
+    require_anywhere(request.user, Perm.MANAGE_ROLES)
     form = RoleAssignmentForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -301,7 +296,7 @@ def role_create(request):
 
 @login_required
 def user_create(request):
-    _require_role_manager(request)
+    require_anywhere(request.user, Perm.MANAGE_ROLES)
     form = UserCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

@@ -3,30 +3,20 @@ missing-meeting reminder to a real worker, again and again; the reminders exist 
 
 import datetime as dt
 import json
-import os
 import subprocess
 import sys
 import time
 
 import pytest
-from django.db import connection
-
-from config.celery import app
-from config.env import database_url_from_settings
 from config.models import Notification
 from tests.conftest import ROOT
 from tests.factories import make_member
-from tests.test_worker import real_worker  # noqa: F401  (a worker on a queue of its own)
+from tests.test_worker import child_env, real_worker  # noqa: F401  (a worker on a queue of its own)
 
 
 @pytest.fixture
 def real_beat(real_worker, output_dir):  # noqa: F811
-    env = os.environ.copy()
-    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    env["DATABASE_URL"] = database_url_from_settings(connection.settings_dict, name=connection.settings_dict["NAME"])
-    opts = app.conf.broker_transport_options or {}
-    if "data_folder_in" in opts:
-        env["CELERY_FS_BROKER_DIR"] = opts["data_folder_in"]
+    env = child_env()
     log = open(output_dir / "beat.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO", "--max-interval=1",
@@ -55,7 +45,7 @@ def test_beat_fires_the_reminder_through_a_worker_and_it_stays_idempotent(real_b
     make_member(tree.a1_2)
     meeting_create(cell=tree.a1_2, date=dt.date(2024, 3, 10), start_time=dt.time(8), end_time=dt.time(10))
     every_second, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.SECONDS)
-    task = PeriodicTask.objects.create(
+    PeriodicTask.objects.create(
         name="test: missing meeting reminders", task="meetings.tasks.send_missing_meeting_reminders",
         interval=every_second, args=json.dumps(["2024-03"]), queue=real_beat)
     key = f"meeting-missing:{tree.a1_1.pk}:2024-03"

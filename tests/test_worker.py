@@ -17,16 +17,23 @@ from config.tasks import record_heartbeat
 from tests.conftest import ROOT
 
 
-@pytest.fixture
-def real_worker(transactional_db, output_dir):
-    """Start a worker on a queue of its own, so no other worker on the same broker can take the task."""
-    queue = f"test-{uuid.uuid4().hex[:8]}"
+def child_env() -> dict:
+    """The environment for a Celery process of a test: the real settings (not eager), the test database,
+    the broker this process uses."""
     env = os.environ.copy()
-    env["DJANGO_SETTINGS_MODULE"] = "config.settings"  # not the eager test settings
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     env["DATABASE_URL"] = database_url_from_settings(connection.settings_dict, name=connection.settings_dict["NAME"])
     opts = app.conf.broker_transport_options or {}
     if "data_folder_in" in opts:
         env["CELERY_FS_BROKER_DIR"] = opts["data_folder_in"]
+    return env
+
+
+@pytest.fixture
+def real_worker(transactional_db, output_dir):
+    """Start a worker on a queue of its own, so no other worker on the same broker can take the task."""
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = child_env()
     log = open(output_dir / "worker.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue,
