@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_celery_beat",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     # Ours
     "config.apps.ConfigAppConfig",
     "organizations",
@@ -244,6 +247,8 @@ CELERY_BEAT_SCHEDULE = {
     # Daily; each cell is reminded on the day of the month its ReminderSchedule sets (default the 5th).
     "meetings-missing-reminders": {"task": "meetings.tasks.send_missing_meeting_reminders",
                                    "schedule": crontab(hour=7, minute=0)},
+    # Nightly full recompute of every target: repairs whatever was missed while the worker was down.
+    "targets-nightly-recompute": {"task": "targets.tasks.nightly_recompute", "schedule": crontab(hour=1, minute=30)},
 }
 
 # --- Logging ------------------------------------------------------------------------------------------
@@ -269,3 +274,30 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@localhost")
+
+
+# ------------------------------------------------------------------------------------------- targets
+# Change events wait this long for more before one recompute task runs (many edits → one task).
+TARGETS_DEBOUNCE_SECONDS = env_int("TARGETS_DEBOUNCE_SECONDS", 3)
+# Seconds to rest between targets in a recompute (lets a busy database breathe; tests that stop a worker
+# mid-run use it to make "mid-run" last).
+TARGETS_RECOMPUTE_PAUSE = float(env_str("TARGETS_RECOMPUTE_PAUSE", "0") or 0)
+
+# ----------------------------------------------------------------------------------------------- API
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 100,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Party-building targets API",
+    "DESCRIPTION": "Read-only: resolutions, targets and their attainments, scoped to the user's organizations.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}

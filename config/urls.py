@@ -19,6 +19,9 @@ urlpatterns = [
     path("admissions/", include("members.admission_urls")),
     path("meetings/", include("meetings.urls")),
     path("inspections/", include("inspections.urls")),
+    path("targets/", include("targets.urls")),
+    path("records/", include("targets.record_urls")),
+    path("api/", include("targets.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

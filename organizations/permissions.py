@@ -20,19 +20,23 @@ class Perm:
     CHANGE_INSPECTIONS = "change_inspections"  # inspections, supervision, discipline
     RUN_ADMISSIONS = "run_admissions"  # candidates, admission, probation
     CHANGE_TARGETS = "change_targets"  # resolutions and their targets
+    # figures only organizations can supply: reported figures, models and exemplars, documents adopted,
+    # periodic report submissions (targets of families REP, MODEL, DOC, DUE)
+    REPORT_FIGURES = "report_figures"
 
 
 _STAFF = {Perm.VIEW, Perm.VIEW_SENSITIVE, Perm.CHANGE_TREE, Perm.CHANGE_MEMBERS, Perm.PROPOSE_RATINGS,
           Perm.DECIDE_MEMBER_RATINGS, Perm.DECIDE_ORG_RATINGS, Perm.CHANGE_MEETINGS, Perm.RUN_ADMISSIONS,
-          Perm.CHANGE_TARGETS}
+          Perm.CHANGE_TARGETS, Perm.REPORT_FIGURES}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMINISTRATOR: frozenset(_STAFF | {Perm.MANAGE_ROLES, Perm.CHANGE_INSPECTIONS}),
     Role.COMMITTEE_STAFF: frozenset(_STAFF),
     Role.INSPECTION_STAFF: frozenset({Perm.VIEW, Perm.CHANGE_INSPECTIONS}),
     Role.GRASSROOTS_OFFICER: frozenset({Perm.VIEW, Perm.CHANGE_MEMBERS, Perm.PROPOSE_RATINGS,
-                                        Perm.DECIDE_MEMBER_RATINGS, Perm.CHANGE_MEETINGS, Perm.RUN_ADMISSIONS}),
-    Role.CELL_SECRETARY: frozenset({Perm.VIEW, Perm.PROPOSE_RATINGS, Perm.CHANGE_MEETINGS}),
+                                        Perm.DECIDE_MEMBER_RATINGS, Perm.CHANGE_MEETINGS, Perm.RUN_ADMISSIONS,
+                                        Perm.REPORT_FIGURES}),
+    Role.CELL_SECRETARY: frozenset({Perm.VIEW, Perm.PROPOSE_RATINGS, Perm.CHANGE_MEETINGS, Perm.REPORT_FIGURES}),
     Role.LEADERSHIP: frozenset({Perm.VIEW}),
 }
 

@@ -6,3 +6,6 @@ class TargetsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "targets"
     verbose_name = _("Targets")
+
+    def ready(self):
+        from . import recompute  # noqa: F401  (subscribes to the change events)

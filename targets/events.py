@@ -28,6 +28,10 @@ KINDS = frozenset({
     "inspection",
     "discipline",
     "admission",
+    "reported_figure",  # targets: figures organizations report (REP)
+    "registered_model",  # targets: models and exemplars (MODEL)
+    "document_adoption",  # targets: required documents adopted (DOC)
+    "report_submission",  # targets: periodic reports submitted (DUE)
 })
 
 

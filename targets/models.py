@@ -1,1 +1,433 @@
-"""Models of this app arrive with its issue (see docs/ARCHITECTURE.md)."""
+"""Resolutions and their targets (rows, never code), the attainments the engine computes from the records,
+and the records only organizations can supply: reported figures (REP), registered models and exemplars
+(MODEL), adopted documents (DOC) and periodic report submissions (DUE)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from organizations.models import Organization
+from organizations.permissions import Perm
+from organizations.scoping import restrict_to_paths
+
+from .choices import (Cadence, Comparator, Family, ModelKind, Periodicity, ReportFrequency, Reporters,
+                      ResolutionKind, RunKind, RunStatus, Status, Unit)
+
+
+class ResolutionQuerySet(models.QuerySet):
+    def visible_to(self, user, perm: str = Perm.VIEW):
+        return restrict_to_paths(self.filter(scope__isnull=False), "scope__path", user, perm)
+
+    def in_force(self, year: int):
+        return self.filter(start_year__lte=year, end_year__gte=year)
+
+
+class Resolution(models.Model):
+    """A resolution, plan or programme with quantitative targets. ``scope`` is the organization whose
+    subtree its targets measure; without one (a catalogue entry not yet attached) nothing is computed."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True, help_text=_("Prefix of its target codes, e.g. LD"))
+    number = models.CharField(_("number"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=16, choices=ResolutionKind.choices, default=ResolutionKind.RESOLUTION)
+    issuer_name = models.CharField(_("issuing body"), max_length=255)
+    issuing_body = models.ForeignKey(Organization, verbose_name=_("issuing body (organization)"), null=True,
+                                     blank=True, on_delete=models.SET_NULL, related_name="resolutions_issued")
+    scope = models.ForeignKey(Organization, verbose_name=_("organization measured"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="resolutions")
+    issued_on = models.DateField(_("date"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=500)
+    start_year = models.PositiveSmallIntegerField(_("from year"))
+    end_year = models.PositiveSmallIntegerField(_("to year"))
+    source_text = models.TextField(_("source text"), blank=True)
+    history = HistoricalRecords()
+
+    objects = ResolutionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("resolution")
+        verbose_name_plural = _("resolutions")
+        ordering = ["-end_year", "code"]
+        constraints = [models.CheckConstraint(condition=models.Q(start_year__lte=models.F("end_year")),
+                                              name="resolution_years_ordered")]
+
+    def __str__(self):
+        return f"{self.number} — {self.title}"
+
+    @property
+    def years(self) -> range:
+        return range(self.start_year, self.end_year + 1)
+
+
+class TargetQuerySet(models.QuerySet):
+    def visible_to(self, user, perm: str = Perm.VIEW):
+        return restrict_to_paths(self.filter(resolution__scope__isnull=False), "resolution__scope__path", user, perm)
+
+    def computable(self):
+        return self.filter(active=True, resolution__scope__isnull=False)
+
+
+class Target(models.Model):
+    """One quantitative (or checkable) target: which metric measures it, with which parameters, and how
+    the value is judged. ``lower``/``upper`` are the bounds (``lower`` alone for ≥ and >, ``upper`` alone
+    for ≤ and <, both for a range). A target without a threshold is shown, not judged (comparator none)."""
+
+    resolution = models.ForeignKey(Resolution, verbose_name=_("resolution"), on_delete=models.CASCADE,
+                                   related_name="targets")
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    family = models.CharField(_("metric family"), max_length=8, choices=Family.choices)
+    params = models.JSONField(_("metric parameters"), default=dict, blank=True)
+    short_text = models.CharField(_("short text"), max_length=255)
+    clause = models.TextField(_("clause quoted"))
+    comparator = models.CharField(_("comparator"), max_length=8, choices=Comparator.choices)
+    lower = models.DecimalField(_("lower bound"), max_digits=9, decimal_places=2, null=True, blank=True)
+    upper = models.DecimalField(_("upper bound"), max_digits=9, decimal_places=2, null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=8, choices=Unit.choices, default=Unit.PERCENT)
+    periodicity = models.CharField(_("periodicity"), max_length=8, choices=Periodicity.choices,
+                                   default=Periodicity.YEARLY)
+    # A term or dated target may span other years than its resolution (KT-3: the 2015–2020 term).
+    start_year = models.PositiveSmallIntegerField(_("from year"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("to year"), null=True, blank=True,
+                                                help_text=_("For a dated target: the year it must be reached by"))
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["resolution", "order", "code"]
+
+    def __str__(self):
+        return f"{self.code} {self.short_text}"
+
+    @property
+    def judged(self) -> bool:
+        return self.comparator != Comparator.NONE
+
+    @property
+    def first_year(self) -> int:
+        return self.start_year or self.resolution.start_year
+
+    @property
+    def last_year(self) -> int:
+        return self.end_year or self.resolution.end_year
+
+    @property
+    def years(self) -> range:
+        return range(self.first_year, self.last_year + 1)
+
+    def period(self, year: int) -> tuple[dt.date, dt.date]:
+        """The dates a figure for ``year`` covers: the calendar year, or from the term's start to the end
+        of ``year`` for a term target (so earlier years show the cumulative figure so far)."""
+        start = self.first_year if self.periodicity == Periodicity.TERM else year
+        return dt.date(start, 1, 1), dt.date(year, 12, 31)
+
+    def is_final(self, year: int) -> bool:
+        """Whether the figure for ``year`` is the one the target is judged on (a term or dated target is
+        judged in its last year; earlier years are progress)."""
+        return self.periodicity == Periodicity.YEARLY or year == self.last_year
+
+    def bounds_text(self) -> str:
+        from .formatting import bounds_text
+
+        return bounds_text(self)
+
+
+class AttainmentQuerySet(models.QuerySet):
+    def visible_to(self, user, perm: str = Perm.VIEW):
+        return restrict_to_paths(self, "organization__path", user, perm)
+
+
+class Attainment(models.Model):
+    """The computed figure of one target for one organization (the resolution's scope or an organization
+    under it) and one year. Rows of a target are replaced together in one transaction, so a target never
+    shows a mix of two computations; ``computed_at`` is the same for all of them."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="attainments")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="attainments")
+    year = models.PositiveSmallIntegerField(_("year"))
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    numerator = models.DecimalField(_("numerator"), max_digits=14, decimal_places=2, null=True)
+    denominator = models.DecimalField(_("denominator"), max_digits=14, decimal_places=2, null=True)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, null=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    missing = models.JSONField(_("missing data"), default=list, blank=True)
+    final = models.BooleanField(_("final figure"), default=True)
+    projection = models.DecimalField(_("projection"), max_digits=14, decimal_places=2, null=True)
+    details = models.JSONField(default=dict, blank=True)
+    computed_at = models.DateTimeField(_("computed at"))
+    inputs_changed_at = models.DateTimeField(_("records last changed"), null=True)
+
+    objects = AttainmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attainment")
+        verbose_name_plural = _("attainments")
+        ordering = ["target", "organization__path", "year"]
+        constraints = [models.UniqueConstraint(fields=["target", "organization", "year"], name="attainment_once")]
+        indexes = [models.Index(fields=["organization", "year"], name="attainment_org_year")]
+
+    def __str__(self):
+        return f"{self.target.code} {self.organization} {self.year}: {self.value} ({self.status})"
+
+
+# ------------------------------------------------------------------- records organizations supply
+
+class ReportIndicator(models.Model):
+    """A figure only organizations can report (family REP), e.g. members who studied the resolutions.
+    Reference data shipped by a migration; staff may add more in the admin."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    numerator_label = models.CharField(_("numerator"), max_length=255)
+    denominator_label = models.CharField(_("denominator"), max_length=255, blank=True,
+                                         help_text=_("Empty for a plain count"))
+    reporters = models.CharField(_("reported by"), max_length=8, choices=Reporters.choices, default=Reporters.TCCSD)
+
+    class Meta:
+        verbose_name = _("reported indicator")
+        verbose_name_plural = _("reported indicators")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_count(self) -> bool:
+        return not self.denominator_label
+
+
+class ScopedQuerySet(models.QuerySet):
+    def visible_to(self, user, perm: str = Perm.VIEW):
+        return restrict_to_paths(self, "organization__path", user, perm)
+
+
+class ReportedFigure(models.Model):
+    """One organization's figure for an indicator and a year (a part cannot exceed its whole)."""
+
+    indicator = models.ForeignKey(ReportIndicator, verbose_name=_("indicator"), on_delete=models.PROTECT,
+                                  related_name="figures")
+    organization = models.ForeignKey(Organization, verbose_name=_("organization"), on_delete=models.CASCADE,
+                                     related_name="reported_figures")
+    year = models.PositiveSmallIntegerField(_("year"))
+    numerator = models.PositiveIntegerField(_("number"))
+    denominator = models.PositiveIntegerField(_("out of"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    reported_at = models.DateTimeField(_("reported at"), auto_now=True)
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reported figure")
+        verbose_name_plural = _("reported figures")
+        ordering = ["-year", "organization__path", "indicator"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "organization", "year"], name="reported_figure_once"),
+            models.CheckConstraint(condition=models.Q(denominator__isnull=True)
+                                   | models.Q(numerator__lte=models.F("denominator")),
+                                   name="reported_part_within_whole"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} {self.organization} {self.year}"
+
+
+class RegisteredModel(models.Model):
+    """A model of studying and following Hồ Chí Minh, a "Dân vận khéo" model or an exemplar, registered by a
+    cell or grassroots organization for a year (family MODEL)."""
+
+    organization = models.ForeignKey(Organization, verbose_name=_("organization"), on_delete=models.CASCADE,
+                                     related_name="registered_models")
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=16, choices=ModelKind.choices)
+    name = models.CharField(_("name"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    recognised_by = models.CharField(_("recognised by (decision)"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registered model")
+        verbose_name_plural = _("registered models")
+        ordering = ["-year", "organization__path", "kind", "name"]
+        indexes = [models.Index(fields=["year", "kind"], name="registered_model_year")]
+
+    def __str__(self):
+        return self.name
+
+
+class RequiredDocument(models.Model):
+    """A document cells must adopt at the start of a term or every year (QT-2, QT-3). Reference data."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    cadence = models.CharField(_("when"), max_length=8, choices=Cadence.choices)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("required document")
+        verbose_name_plural = _("required documents")
+        ordering = ["cadence", "order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class DocumentAdoption(models.Model):
+    """A cell adopted a required document for a year (for a term document: the term's first year)."""
+
+    organization = models.ForeignKey(Organization, verbose_name=_("party cell"), on_delete=models.CASCADE,
+                                     related_name="document_adoptions")
+    document = models.ForeignKey(RequiredDocument, verbose_name=_("document"), on_delete=models.PROTECT,
+                                 related_name="adoptions")
+    year = models.PositiveSmallIntegerField(_("year"))
+    adopted_on = models.DateField(_("adopted on"))
+    reference = models.CharField(_("number / reference"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document adopted")
+        verbose_name_plural = _("documents adopted")
+        ordering = ["-year", "organization__path", "document"]
+        constraints = [models.UniqueConstraint(fields=["organization", "document", "year"], name="adoption_once")]
+
+    def __str__(self):
+        return f"{self.document} {self.organization} {self.year}"
+
+
+class PeriodicReport(models.Model):
+    """A report organizations owe periodically (family DUE): quarterly by ``due_day`` of the quarter's last
+    month, or yearly by ``due_day``/``due_month``. Reference data."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    frequency = models.CharField(_("frequency"), max_length=10, choices=ReportFrequency.choices)
+    due_day = models.PositiveSmallIntegerField(_("due day"), validators=[MinValueValidator(1)])
+    due_month = models.PositiveSmallIntegerField(_("due month (yearly)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("periodic report")
+        verbose_name_plural = _("periodic reports")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    def due_date(self, year: int, quarter: int = 0) -> dt.date:
+        if self.frequency == ReportFrequency.QUARTERLY:
+            return dt.date(year, quarter * 3, self.due_day)
+        return dt.date(year, self.due_month or 12, self.due_day)
+
+    def periods(self) -> list[int]:
+        """Quarter numbers of a year (0 for the single yearly report)."""
+        return [1, 2, 3, 4] if self.frequency == ReportFrequency.QUARTERLY else [0]
+
+
+class ReportSubmission(models.Model):
+    """An organization submitted a periodic report (for a quarter, or 0 for a yearly one) on a date."""
+
+    report = models.ForeignKey(PeriodicReport, verbose_name=_("report"), on_delete=models.PROTECT,
+                               related_name="submissions")
+    organization = models.ForeignKey(Organization, verbose_name=_("organization"), on_delete=models.CASCADE,
+                                     related_name="report_submissions")
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), default=0)
+    submitted_on = models.DateField(_("submitted on"))
+    reference = models.CharField(_("number / reference"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report submission")
+        verbose_name_plural = _("report submissions")
+        ordering = ["-year", "-quarter", "organization__path"]
+        constraints = [models.UniqueConstraint(fields=["report", "organization", "year", "quarter"],
+                                               name="submission_once")]
+
+    def __str__(self):
+        return f"{self.report} {self.organization} {self.year}/{self.quarter}"
+
+
+# ------------------------------------------------------------------------------ recompute bookkeeping
+
+class PendingChange(models.Model):
+    """A change event waiting for the debounced recompute: what kind of records changed, for which year,
+    under which organization. Many edits of the same (kind, year, organization) are one row."""
+
+    kind = models.CharField(max_length=32)
+    year = models.PositiveSmallIntegerField()
+    organization_id = models.IntegerField()
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "year", "organization_id"], name="pending_once")]
+
+
+class ChangeMark(models.Model):
+    """When records of a kind last changed for a year: the attainments' input freshness."""
+
+    kind = models.CharField(max_length=32)
+    year = models.PositiveSmallIntegerField()
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "year"], name="change_mark_once")]
+
+
+class RecomputeRun(models.Model):
+    """One recompute (full, or of the targets some changes affect) with its progress, for the "recompute
+    now" page and the record of background work."""
+
+    kind = models.CharField(_("kind"), max_length=8, choices=RunKind.choices)
+    status = models.CharField(_("status"), max_length=8, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    resolution = models.ForeignKey(Resolution, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("recompute run")
+        verbose_name_plural = _("recompute runs")
+        ordering = ["-requested_at"]
+
+    @property
+    def percent(self) -> int:
+        if self.status == RunStatus.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0
+
+
+class DebounceClaim(models.Model):
+    """One row: until when a queued ``process_changes`` task is pending. Change events schedule a task
+    only when they can move ``due_at`` from the past into the future (one conditional UPSERT)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    due_at = models.DateTimeField()

@@ -133,7 +133,7 @@ def authenticated(client, member_user):
 # rubric). A transactional test (real worker, live server) ends with a flush that empties every table,
 # these included, so the next transactional test would run without them: load them again first.
 REFERENCE_MIGRATIONS = [("members", "0003_rating_schemes"), ("members", "0003_admission_data"),
-                        ("meetings", "0002_rubric_phu_tho")]
+                        ("meetings", "0002_rubric_phu_tho"), ("targets", "0002_catalogue")]
 
 
 def restore_reference_data():

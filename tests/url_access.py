@@ -212,3 +212,16 @@ ACCESS.update({
     "inspections:discipline_detail": Access(ok=IN_SCOPE, kwargs=discipline_of_member, denied=404),
     "inspections:coverage": Access(ok=VIEWERS),
 })
+
+
+# Areas added later keep their entries in tests/url_access_<area>.py (a module-level ``ACCESS`` dict), so
+# parallel work on separate areas does not edit one file.
+def _merge_area_modules():
+    import importlib
+    from pathlib import Path
+
+    for path in sorted(Path(__file__).parent.glob("url_access_*.py")):
+        ACCESS.update(importlib.import_module(f"tests.{path.stem}").ACCESS)
+
+
+_merge_area_modules()
