@@ -279,6 +279,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 # ------------------------------------------------------------------------------------------- targets
 # Change events wait this long for more before one recompute task runs (many edits → one task).
 TARGETS_DEBOUNCE_SECONDS = env_int("TARGETS_DEBOUNCE_SECONDS", 3)
+# The Celery queue of recompute tasks (empty: the default queue).
+TARGETS_TASK_QUEUE = env_str("TARGETS_TASK_QUEUE", "")
 # Seconds to rest between targets in a recompute (lets a busy database breathe; tests that stop a worker
 # mid-run use it to make "mid-run" last).
 TARGETS_RECOMPUTE_PAUSE = float(env_str("TARGETS_RECOMPUTE_PAUSE", "0") or 0)

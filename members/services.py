@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import user_can
+from targets.events import emit, years_from
 
 from .choices import LEAVING_REASONS, MembershipReason, StatusPeriodKind
 from .models import CommitteePosition, Member, MembershipPeriod, SensitiveExport, StatusPeriod
@@ -99,6 +100,7 @@ def member_create(*, cell: Organization, start_date: dt.date, start_reason: str 
                               start_reason=start_reason)
     _audit_as(period, user)
     period.save()
+    emit("membership", organization_ids=[cell.pk], years=years_from(start_date))
     return member
 
 
@@ -180,6 +182,8 @@ def members_transfer_bulk(*, members: QuerySet | Iterable[Member], to_cell: Orga
                                                  default_change_reason=str(reason))
     Member.history.bulk_history_create(list(Member.objects.filter(pk__in=ids)), default_user=actor, update=True,
                                        default_change_reason=str(reason))
+    emit("membership", organization_ids={p.cell_id for p in by_member.values()} | {to_cell.pk},
+         years=years_from(date))
     return len(ids)
 
 
@@ -206,6 +210,7 @@ def member_leave(*, member: Member, date: dt.date, reason: str, user=None, note:
     locked.version += 1
     _audit_as(locked, user)
     locked.save(update_fields=["left_on", "version", "updated_at"])
+    emit("membership", organization_ids=[period.cell_id], years=years_from(date))
     return locked
 
 
@@ -223,6 +228,7 @@ def status_period_add(*, member: Member, kind: str, start: dt.date, end: dt.date
     period = StatusPeriod(member=member, kind=kind, valid=valid, decision=decision, reason=reason)
     _audit_as(period, user)
     period.save()
+    emit("membership", organization_ids=[member.cell_id] if member.cell_id else [], years=years_from(start))
     return period
 
 
@@ -319,4 +325,6 @@ def members_bulk_create(*, rows: list[dict], user=None, start_reason: str = Memb
              for m, row in zip(created, rows)],
             MembershipPeriod, batch_size=2000, default_user=actor,
         )
+        emit("membership", organization_ids={m.cell_id for m in created},
+             years=years_from(min(row["start_date"] for row in rows)))
     return created

@@ -13,6 +13,8 @@ from django.db.models import Max
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from targets.events import emit, years_from
+
 from .choices import ALLOWED_PARENTS, CELL_KINDS, EventKind, OrgKind
 from .models import HostUnit, Organization, OrganizationEvent, OrganizationPlacement
 from .permissions import Perm
@@ -75,6 +77,9 @@ def sync_placements(day: dt.date, organization_ids: Sequence[int] | None = None)
     operation touched (a moved subtree, a new node); None checks the whole tree."""
     only = "" if organization_ids is None else " AND o.id = ANY(%(ids)s)"
     params = {"day": day, "ids": list(organization_ids or [])}
+    # Every tree operation ends here: the targets engine hears of it once, after commit.
+    emit("organization", years=years_from(day),
+         organization_ids=params["ids"] or Organization.objects.filter(depth=1).values_list("pk", flat=True))
     with connection.cursor() as cur:
         cur.execute(
             """

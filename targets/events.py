@@ -8,7 +8,10 @@ metric declares the kinds it reads), then queues a debounced, set-based recomput
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.db import transaction
 from django.dispatch import Signal
@@ -35,11 +38,31 @@ KINDS = frozenset({
 })
 
 
+def years_from(day: dt.date) -> range:
+    """A change dated ``day`` to something that lasts (a membership, a tree position) changes every year's
+    figures from that year to the current one."""
+    return range(day.year, max(day.year, dt.date.today().year) + 1)
+
+
+_muted = threading.local()
+
+
+@contextmanager
+def muted():
+    """No events inside: for bulk loaders (the demo) that recompute everything once at the end."""
+    previous = getattr(_muted, "on", False)
+    _muted.on = True
+    try:
+        yield
+    finally:
+        _muted.on = previous
+
+
 def emit(kind: str, *, organization_ids: Iterable[int], years: Iterable[int]) -> None:
     if kind not in KINDS:
         raise ValueError(f"unknown change kind {kind!r}; add it to targets.events.KINDS")
     org_ids, year_set = frozenset(organization_ids), frozenset(years)
-    if not org_ids or not year_set:
+    if not org_ids or not year_set or getattr(_muted, "on", False):
         return
     transaction.on_commit(
         lambda: records_changed.send(sender=kind, kind=kind, organization_ids=org_ids, years=year_set)

@@ -31,6 +31,13 @@ from .models import PendingChange, RecomputeRun, Target
 log = logging.getLogger(__name__)
 
 
+def queue_option() -> dict:
+    """Recompute work may be routed to workers of its own (``TARGETS_TASK_QUEUE``) so a long full recompute
+    does not hold up reminders and reports."""
+    queue = getattr(settings, "TARGETS_TASK_QUEUE", "")
+    return {"queue": queue} if queue else {}
+
+
 def families_reading(kind: str) -> list[str]:
     return [family for family, metric in REGISTRY.items() if kind in metric.reads]
 
@@ -65,7 +72,7 @@ def schedule_processing() -> bool:
     if not claimed:
         return False
     try:
-        process_changes.apply_async(countdown=delay)
+        process_changes.apply_async(countdown=delay, **queue_option())
     except Exception:  # broker down: the pending rows stay; the next change or the nightly job picks them up
         log.exception("could not queue the targets recompute; pending changes kept")
         with connection.cursor() as cur:
@@ -135,7 +142,7 @@ def start_full_recompute(*, user=None, resolution=None) -> RecomputeRun:
         targets = targets.filter(resolution=resolution)
     run = RecomputeRun.objects.create(kind=RunKind.FULL, requested_by=user, resolution=resolution,
                                       total=targets.count())
-    transaction.on_commit(lambda: full_recompute.delay(run.pk))
+    transaction.on_commit(lambda: full_recompute.apply_async(args=[run.pk], **queue_option()))
     return run
 
 
@@ -160,5 +167,10 @@ def run_recompute(run: RecomputeRun, plan) -> RecomputeRun:
                                                       finished_at=timezone.now())
         raise
     RecomputeRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, finished_at=timezone.now())
+    if run.kind == RunKind.FULL:
+        # A full run that was still "running" when this one started lost its worker (killed, crashed): what it
+        # had committed is whole per target, and this run has now redone everything.
+        RecomputeRun.objects.filter(kind=RunKind.FULL, status=RunStatus.RUNNING, pk__lt=run.pk).update(
+            status=RunStatus.FAILED, finished_at=timezone.now(), error=f"interrupted; superseded by run {run.pk}")
     run.refresh_from_db()
     return run

@@ -29,30 +29,44 @@ def child_env() -> dict:
     return env
 
 
+def spawn_worker(queue: str, output_dir, *, extra_env: dict | None = None, log_name: str = "worker.log"):
+    """A worker process on ``queue`` against the test database (see child_env)."""
+    env = {**child_env(), **(extra_env or {})}
+    log = open(output_dir / log_name, "a")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue,
+         "--without-mingle", "--without-gossip", "--loglevel=INFO", f"--hostname={queue}-{uuid.uuid4().hex[:4]}@%h"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    proc.log_file = log
+    return proc
+
+
+def stop_worker(proc, *, kill: bool = False) -> None:
+    if kill:
+        proc.kill()
+    else:
+        proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    proc.log_file.close()
+
+
 @pytest.fixture
 def real_worker(transactional_db, output_dir):
     """Start a worker on a queue of its own, so no other worker on the same broker can take the task."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = child_env()
-    log = open(output_dir / "worker.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue,
-         "--without-mingle", "--without-gossip", "--loglevel=INFO", f"--hostname={queue}@%h"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
+    proc = spawn_worker(queue, output_dir)
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
     try:
         yield queue
     finally:
         app.conf.task_always_eager = eager
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+        stop_worker(proc)
 
 
 @pytest.mark.worker
