@@ -1,5 +1,7 @@
 """Coverage of inspection and supervision: the inputs of targets LD-5a/5b/5c. Each figure is one SQL
-statement for an organization subtree and a period (a year or a term), whatever its size.
+statement for an organization subtree and a period (a year or a term), whatever its size. The rule lives
+in the INSP metric (``targets.metrics.inspections``), which computes it for any number of (organization,
+period) slots at once; these functions ask it for one slot, so this page and the targets agree.
 
 - Members: distinct members named as subjects of an inspection or supervision decided in the period,
   among the members who belonged to the subtree during the period (``members.querysets``' dated join).
@@ -14,10 +16,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection
-
-from members.querysets import member_ids_under_sql
 from organizations.choices import TCCSD_KINDS, OrgKind
+from targets.metrics.base import Slot
+from targets.metrics.inspections import member_coverage_counts, organization_coverage_counts
 
 
 @dataclass(frozen=True)
@@ -42,34 +43,15 @@ def term_period(start_year: int, end_year: int) -> tuple[dt.date, dt.date]:
     return dt.date(start_year, 1, 1), dt.date(end_year, 12, 31)
 
 
-def _filters(activity: str | None, article: str | None) -> tuple[str, list]:
-    sql, params = "", []
-    if activity:
-        sql += " AND i.activity = %s"
-        params.append(activity)
-    if article:
-        sql += " AND i.charter_article = %s"
-        params.append(article)
-    return sql, params
+def _slot(organization, start: dt.date, end: dt.date) -> Slot:
+    return Slot(scope_id=organization.pk, year=end.year, start=start, end=end)
 
 
 def member_coverage(organization, start: dt.date, end: dt.date, *, activity: str | None = None,
                     article: str | None = None) -> Coverage:
     """Members of the subtree during [start, end] and how many of them were inspected/supervised."""
-    population = member_ids_under_sql(organization.pk, start, end)
-    extra, extra_params = _filters(activity, article)
-    sql = f"""
-        WITH pop AS MATERIALIZED (SELECT DISTINCT s.member_id FROM ({population.sql}) AS s(member_id))
-        SELECT (SELECT count(*) FROM pop),
-               (SELECT count(DISTINCT im.member_id)
-                  FROM inspections_inspection_members im
-                  JOIN inspections_inspection i ON i.id = im.inspection_id
-                 WHERE i.decision_date BETWEEN %s AND %s {extra}
-                   AND im.member_id IN (SELECT member_id FROM pop))
-    """
-    with connection.cursor() as cur:
-        cur.execute(sql, [*population.params, start, end, *extra_params])
-        total, covered = cur.fetchone()
+    slot = _slot(organization, start, end)
+    total, covered = member_coverage_counts([slot], article=article, activity=activity).get(slot.key, (0, 0))
     return Coverage(covered=covered, total=total)
 
 
@@ -77,32 +59,10 @@ def organization_coverage(organization, start: dt.date, end: dt.date, *, kinds, 
                           article: str | None = None) -> Coverage:
     """Organizations of ``kinds`` placed in the subtree at some day of [start, end] (the organization
     itself included when of such a kind) and how many were named subjects of an inspection/supervision."""
-    extra, extra_params = _filters(activity, article)
-    sql = f"""
-        WITH x AS MATERIALIZED (
-            SELECT path, valid * daterange(%s, %s, '[]') AS valid
-              FROM organizations_organizationplacement
-             WHERE organization_id = %s AND valid && daterange(%s, %s, '[]')
-        ), pop AS MATERIALIZED (
-            SELECT DISTINCT pc.organization_id
-              FROM organizations_organizationplacement pc
-              JOIN x ON pc.path LIKE x.path || '%%' AND pc.valid && x.valid
-             WHERE pc.kind = ANY(%s) AND NOT isempty(pc.valid * x.valid)
-        ), hit AS (
-            SELECT DISTINCT io.organization_id
-              FROM inspections_inspection_organizations io
-              JOIN inspections_inspection i ON i.id = io.inspection_id
-             WHERE i.decision_date BETWEEN %s AND %s {extra}
-               AND io.organization_id IN (SELECT organization_id FROM pop)
-        )
-        SELECT (SELECT count(*) FROM pop), (SELECT count(*) FROM hit),
-               COALESCE((SELECT array_agg(organization_id ORDER BY organization_id) FROM hit), '{{}}')
-    """
-    with connection.cursor() as cur:
-        cur.execute(sql, [start, end, organization.pk, start, end, [str(k) for k in kinds], start, end,
-                          *extra_params])
-        total, covered, ids = cur.fetchone()
-    return Coverage(covered=covered, total=total, covered_ids=list(ids))
+    slot = _slot(organization, start, end)
+    total, covered, ids = organization_coverage_counts(
+        [slot], kinds, article=article, activity=activity, with_ids=True).get(slot.key, (0, 0, []))
+    return Coverage(covered=covered, total=total, covered_ids=ids)
 
 
 def sub_cell_coverage(organization, start, end, **kw) -> Coverage:

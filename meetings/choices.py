@@ -9,6 +9,14 @@ class MeetingKind(models.TextChoices):
     THEMATIC = "thematic", _("Thematic meeting")
     FORUM = "forum", _("Forum")
     EXTRAORDINARY = "extraordinary", _("Extraordinary meeting")
+    # Held by a committee (not a cell) for the secretaries of the cells under it, every quarter (seed 003,
+    # target KH-4); it records no member attendance.
+    BRIEFING = "briefing", _("Cell secretaries' briefing conference")
+
+
+# Kinds held by a cell for its members (the only kinds with attendance rows) and the kinds a committee holds.
+CELL_MEETING_KINDS = (MeetingKind.REGULAR, MeetingKind.THEMATIC, MeetingKind.FORUM, MeetingKind.EXTRAORDINARY)
+COMMITTEE_MEETING_KINDS = (MeetingKind.BRIEFING,)
 
 
 class MeetingFormat(models.TextChoices):

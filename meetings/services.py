@@ -16,17 +16,21 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from members.models import CommitteePosition, Member
+from organizations.choices import OrgKind
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import user_can, user_has_anywhere
 from targets.events import emit
 
-from .choices import MARKABLE, AgendaItem, AttendanceStatus, MeetingFormat, MeetingKind
+from .choices import COMMITTEE_MEETING_KINDS, MARKABLE, AgendaItem, AttendanceStatus, MeetingFormat, MeetingKind
 from .models import (
     Attendance, Meeting, MeetingScore, ReminderSchedule, Rubric, RubricCriterion, RubricLevel, RubricSection,
     RubricUse, RubricYearRule, UpperAttendance,
 )
 from .querysets import expected_attendees
+
+# The committees that convene a briefing conference of the secretaries of the cells under them (KH-4).
+BRIEFING_HOLDER_KINDS = frozenset({OrgKind.DIRECT, OrgKind.GRASSROOTS_COMMITTEE, OrgKind.PARTIAL_COMMITTEE})
 
 # Fields of a meeting a form may set directly.
 MEETING_FIELDS = ("kind", "includes_thematic", "date", "start_time", "end_time", "format", "chair", "minute_taker",
@@ -75,9 +79,17 @@ def upper_candidates(cell: Organization, day: dt.date):
 def _check_meeting(meeting: Meeting, *, exclude_pk=None) -> None:
     cell = meeting.cell
     errors = {}
-    if not cell.is_cell:
-        raise ValidationError({"cell": _("Meetings are logged for party cells only; “%(org)s” is a %(kind)s.")
-                               % {"org": cell, "kind": cell.get_kind_display()}})
+    if meeting.kind in COMMITTEE_MEETING_KINDS:
+        if cell.kind not in BRIEFING_HOLDER_KINDS:
+            raise ValidationError({"kind": _(
+                "A cell secretaries' briefing conference is held by a party committee (directly subordinate, "
+                "grassroots or partial), not by “%(org)s”, a %(kind)s.")
+                % {"org": cell, "kind": cell.get_kind_display()}})
+    elif not cell.is_cell:
+        raise ValidationError({"cell": _(
+            "“%(org)s” is a %(kind)s: only a party cell logs a meeting of kind “%(meeting)s”; a committee logs only "
+            "cell secretaries' briefing conferences.") % {"org": cell, "kind": cell.get_kind_display(),
+                                                           "meeting": meeting.get_kind_display()}})
     if not cell.existed_on(meeting.date):
         errors["date"] = _("“%(org)s” did not exist on %(day)s.") % {"org": cell, "day": _d(meeting.date)}
     elif meeting.date > dt.date.today():
@@ -101,8 +113,15 @@ def _check_meeting(meeting: Meeting, *, exclude_pk=None) -> None:
 
 
 def _attendance_plan(meeting: Meeting, absences: dict[int, tuple[str, str]]) -> dict[int, tuple[str, str, str]]:
-    """{member id: (status, reason, excluded kind)} for every member expected on the meeting date. One query."""
+    """{member id: (status, reason, excluded kind)} for every member expected on the meeting date. One query.
+    A committee's briefing conference has no expected members (its attendees are other cells' secretaries),
+    so its plan is empty."""
     plan: dict[int, tuple[str, str, str]] = {}
+    if meeting.kind in COMMITTEE_MEETING_KINDS:
+        if absences:
+            raise ValidationError({"attendance": [_("A briefing conference records no member attendance; leave "
+                                                    "the absences empty.")]})
+        return plan
     names: dict[int, str] = {}
     for period in expected_attendees(meeting.cell, meeting.date):
         names[period.member_id] = period.member.full_name
@@ -234,7 +253,8 @@ def meeting_create(*, cell: Organization, date: dt.date, start_time: dt.time, en
     meeting.format = meeting.format or MeetingFormat.IN_PERSON
     _check_meeting(meeting)
     plan = _attendance_plan(meeting, absences or {})
-    meeting.rubric = rubric_for(cell, date.year)
+    # Rubrics score a cell's meetings; a committee's briefing is not scored.
+    meeting.rubric = rubric_for(cell, date.year) if cell.is_cell else None
     _save(meeting, user)
     _write_attendance(meeting, plan, user)
     _write_upper(meeting, upper_positions, user)
@@ -271,7 +291,7 @@ def meeting_update(*, meeting: Meeting, expected_version: int | None = None,
             absences = {a.member_id: (a.status, a.reason) for a in locked.attendance.exclude(
                 status__in=[AttendanceStatus.PRESENT, AttendanceStatus.EXCLUDED])}
         plan = _attendance_plan(locked, absences)
-    if locked.rubric_id is None:
+    if locked.rubric_id is None and locked.cell.is_cell:
         locked.rubric = rubric_for(locked.cell, locked.date.year)
     locked.version += 1
     _save(locked, user)
@@ -362,7 +382,7 @@ def rubric_choose(*, rubric: Rubric, organization: Organization, from_year: int,
         organization=organization, from_year=from_year, defaults={"rubric": rubric, "chosen_by": _history_user(user)})
     # Meetings already logged in those years and not yet scored follow the new choice.
     Meeting.objects.filter(cell__path__startswith=organization.path, date__year__gte=from_year,
-                           scores__isnull=True).update(rubric=rubric)
+                           scores__isnull=True).exclude(kind__in=COMMITTEE_MEETING_KINDS).update(rubric=rubric)
     return use
 
 

@@ -19,7 +19,7 @@ from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, scope_paths, user_can, user_has_anywhere
 
-from .choices import AttendanceStatus, MeetingKind
+from .choices import CELL_MEETING_KINDS, COMMITTEE_MEETING_KINDS, AttendanceStatus, MeetingKind
 from .forms import MeetingForm, RubricChooseForm, RubricForm, changeable_cells
 from .models import Attendance, Meeting, MeetingScore, Rubric, RubricCriterion
 from .quality import frame
@@ -67,9 +67,18 @@ def meeting_list(request):
 def _meeting_form(request, *, cell, day, meeting=None, data=None, files=None, initial=None):
     expected = list(expected_attendees(cell, day))
     candidates = upper_candidates(cell, day)
-    rubric = meeting.rubric if meeting and meeting.rubric_id else rubric_for(cell, day.year)
-    return MeetingForm(data, files, expected=expected, candidates=candidates, criteria=_criteria(rubric),
-                       initial=initial), rubric
+    if cell.is_cell:
+        rubric = meeting.rubric if meeting and meeting.rubric_id else rubric_for(cell, day.year)
+    else:  # a committee's briefing conference: not scored
+        rubric = None
+    form = MeetingForm(data, files, expected=expected, candidates=candidates, criteria=_criteria(rubric),
+                       initial=initial)
+    # A cell logs its own kinds of meeting, a committee only its briefing conference.
+    allowed = CELL_MEETING_KINDS if cell.is_cell else COMMITTEE_MEETING_KINDS
+    form.fields["kind"].choices = [(k.value, k.label) for k in allowed]
+    if not cell.is_cell:
+        form.fields["kind"].initial = MeetingKind.BRIEFING
+    return form, rubric
 
 
 def _default_day(month: str | None) -> dt.date:

@@ -134,7 +134,10 @@ def compute_target(target: Target, years: Iterable[int], *, now=None) -> list[At
     figures = metric.compute(target, slots)
     changed = inputs_changed_at(target, {s.year for s in slots} | set(range(target.first_year, max(s.year for s in slots) + 1)))
     rows = []
+    scope_id = target.resolution.scope_id
     for slot in slots:
+        if slot.key not in figures and slot.scope_id != scope_id:
+            continue  # the measure does not apply to this organization (e.g. a figure only the scope reports)
         figure = figures.get(slot.key) or Figure(numerator=0, denominator=0)
         if slot.key not in figures or (target.unit == Unit.PERCENT and not figure.denominator):
             figure.missing = figure.missing or [("no_subjects", 0)]

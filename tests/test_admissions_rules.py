@@ -211,8 +211,11 @@ def test_admitting_creates_exactly_one_probationary_member_with_its_cell_history
     assert candidate.admitted_on == D(2023, 10, 20) and candidate.probation_outcome == ProbationOutcome.PENDING
     assert candidate.current_stage.code == StageCode.CEREMONY
     assert candidate.history.first().history_user == personas.grassroots_officer
+    # The new member joins the register (membership, every year from 2023 on) and is admitted in 2023.
+    from targets.events import years_from
+
     assert [(e["kind"], set(e["organization_ids"]), set(e["years"])) for e in events] == [
-        ("admission", {tree.a1_1.pk}, {2023})]
+        ("membership", {tree.a1_1.pk}, set(years_from(D(2023, 10, 20)))), ("admission", {tree.a1_1.pk}, {2023})]
 
 
 def test_admitting_twice_is_refused(tree):

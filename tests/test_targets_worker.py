@@ -72,7 +72,8 @@ def worker_queue(transactional_db, output_dir, settings):
     procs = []
 
     def start(**extra_env):
-        proc = spawn_worker(queue, output_dir, extra_env={k: str(v) for k, v in extra_env.items()})
+        proc = spawn_worker(queue, output_dir, extra_env={k: str(v) for k, v in extra_env.items()},
+                            log_name="worker.log" if not procs else f"worker-{len(procs) + 1}.log")
         procs.append(proc)
         return proc
 

@@ -6,3 +6,6 @@ with ``@register``; import the module below. See docs/ARCHITECTURE.md."""
 
 from .base import REGISTRY, Figure, Metric, Slot, register  # noqa: F401
 from . import ratings  # noqa: F401,E402  (registers R-org, R-mem, T-org, MASS, UNIT)
+from . import reported  # noqa: F401,E402  (registers MODEL, DOC, REP, DUE)
+from . import inspections, admissions  # noqa: F401,E402  (registers INSP, ADM)
+from . import meetings  # noqa: F401,E402  (registers MEET)

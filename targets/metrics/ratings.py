@@ -135,7 +135,8 @@ class OrganizationTitles(Metric):
     family = Family.T_ORG
     reads = frozenset({"organization_rating", "organization"})
     params_help = {"subject": OrganizationRatingShare.params_help["subject"],
-                   "titles": "recognition codes, e.g. [\"tsvm\", \"tsvm_typical\"]"}
+                   "titles": "recognition codes, e.g. [\"tsvm\", \"tsvm_typical\"]",
+                   "levels": "rating levels that were the title before 2018 (\"TSVM\" was a level of the 2014 scheme)"}
 
     def compute(self, target, slots):
         subject_sql, extra = subject_filter(target.params.get("subject", "tccsd"))
@@ -146,9 +147,14 @@ class OrganizationTitles(Metric):
                           AND r.year = pop.year AND r.kind = 'party_org' AND r.status = 'decided')) AS rated,
                    count(*) FILTER (WHERE EXISTS (
                        SELECT 1 FROM members_recognitionaward a WHERE a.organization_id = pop.organization_id
-                          AND a.year = pop.year AND a.title = ANY(%(titles)s))) AS hits
+                          AND a.year = pop.year AND a.title = ANY(%(titles)s))
+                       OR EXISTS (
+                       SELECT 1 FROM members_organizationrating r JOIN members_ratinglevel l ON l.id = r.decided_level_id
+                        WHERE r.organization_id = pop.organization_id AND r.year = pop.year AND r.kind = 'party_org'
+                          AND r.status = 'decided' AND l.code = ANY(%(levels)s))) AS hits
               FROM pop GROUP BY 1, 2"""
-        rows = by_slot(fetch(sql, slot_params(slots, titles=list(target.params.get("titles", [])), **extra)))
+        rows = by_slot(fetch(sql, slot_params(slots, titles=list(target.params.get("titles", [])),
+                                              levels=list(target.params.get("levels", [])), **extra)))
         return {slot.key: _share(rows.get(slot.key), "unrated_organizations") for slot in slots}
 
 
@@ -167,8 +173,13 @@ class MassOrganizationRatings(Metric):
             SELECT sx.scope_id, sx.year, mo.id AS mass_id
               FROM sx
               JOIN organizations_organizationplacement p ON p.path LIKE sx.path || '%%' AND p.valid @> sx.rating_d
-              JOIN organizations_massorganization mo ON mo.organization_id = p.organization_id AND mo.active
+              JOIN organizations_massorganization mo ON mo.organization_id = p.organization_id
              WHERE (%(level)s = '' OR mo.level = %(level)s)
+               -- A mass organization has no dated history, only today's "active": one wound up since still
+               -- counts in the years it was rated.
+               AND (mo.active OR EXISTS (SELECT 1 FROM members_organizationrating r0
+                                          WHERE r0.mass_organization_id = mo.id AND r0.year = sx.year
+                                            AND r0.status = 'decided'))
         )
         SELECT pop.scope_id, pop.year, count(*), count(r.id), count(r.id) FILTER (WHERE l.code = ANY(%(levels)s))
           FROM pop

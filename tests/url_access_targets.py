@@ -1,0 +1,91 @@
+"""Who may open the resolution and target pages and the JSON API (see tests/url_access.py).
+
+The objects are created on demand: a resolution measuring bloc A with one target copied from the catalogue
+(LD-4b), one attainment of bloc A and one recompute run of that resolution. A resolution is seen by users
+whose scope holds the organization it measures, so bloc A's is seen by the administrator, committee staff,
+inspection staff and leadership; the grassroots officer and the cell secretary work below it and the
+outsider beside it (404). Changing it needs CHANGE_TARGETS on bloc A (administrator, committee staff):
+inspection staff and leadership see it but get 403 on its edit pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tests.url_access import ALL, VIEWERS, Access
+
+BLOC_A_VIEWERS = frozenset({"administrator", "committee_staff", "inspection_staff", "leadership"})
+TARGET_EDITORS = frozenset({"administrator", "committee_staff"})
+BELOW_OR_BESIDE = {"grassroots_officer": 404, "cell_secretary": 404, "outsider": 404, "no_role": 404}
+
+
+@dataclass(frozen=True)
+class ApiAccess(Access):
+    # The API answers a request without credentials with 401 (``WWW-Authenticate: Token``), not with a
+    # redirect to the login page; test_url_access.py reads this when present.
+    anonymous: int = 401
+
+
+def bloc_a_resolution(w):
+    from targets.models import Resolution, Target
+
+    resolution, created = Resolution.objects.get_or_create(code="thu-khoi-a", defaults={
+        "number": "01-NQ/ĐUK", "title": "Nghị quyết thử của Đảng ủy Khối A", "issuer_name": "Đảng ủy Khối A",
+        "scope": w.tree.bloc_a, "start_year": 2021, "end_year": 2025})
+    if created:
+        source = Target.objects.get(code="LD-4b")
+        Target.objects.create(
+            resolution=resolution, code="TKA-1", order=1, family=source.family, params=source.params,
+            short_text=source.short_text, clause=source.clause, comparator=source.comparator, lower=source.lower,
+            upper=source.upper, unit=source.unit, periodicity=source.periodicity)
+    return resolution
+
+
+def resolution_pk(w):
+    return {"pk": bloc_a_resolution(w).pk}
+
+
+def target_pk(w):
+    return {"pk": bloc_a_resolution(w).targets.get().pk}
+
+
+def attainment_pk(w):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from targets.models import Attainment
+
+    target = bloc_a_resolution(w).targets.get()
+    attainment, _ = Attainment.objects.get_or_create(target=target, organization=w.tree.bloc_a, year=2024, defaults={
+        "period_start": dt.date(2024, 1, 1), "period_end": dt.date(2024, 12, 31), "numerator": 9,
+        "denominator": 10, "value": 90, "status": "met", "computed_at": timezone.now()})
+    return {"pk": attainment.pk}
+
+
+def run_pk(w):
+    from targets.models import RecomputeRun
+
+    run = RecomputeRun.objects.create(kind="full", resolution=bloc_a_resolution(w), status="done", total=1, done=1)
+    return {"pk": run.pk}
+
+
+ACCESS: dict[str, Access] = {
+    "targets:resolution_list": Access(ok=VIEWERS),
+    "targets:resolution_detail": Access(ok=BLOC_A_VIEWERS, kwargs=resolution_pk, denied=404),
+    "targets:resolution_edit": Access(ok=TARGET_EDITORS, kwargs=resolution_pk, denied=403,
+                                      denied_overrides=BELOW_OR_BESIDE),
+    "targets:target_edit": Access(ok=TARGET_EDITORS, kwargs=target_pk, denied=403, denied_overrides=BELOW_OR_BESIDE),
+    "targets:recompute": Access(ok=frozenset(), denied=405),  # POST only; who may POST: test_targets_views
+    # Runs are for users who may change targets (403 for the others); the outsider may, but not in bloc A.
+    "targets:run_detail": Access(ok=TARGET_EDITORS, kwargs=run_pk, denied=403, denied_overrides={"outsider": 404}),
+    "targets:run_progress": Access(ok=TARGET_EDITORS, kwargs=run_pk, denied=403, denied_overrides={"outsider": 404}),
+    # The API: lists answer everyone logged in (no_role gets an empty list); objects outside the scope are 404.
+    "api:resolution-list": ApiAccess(ok=ALL),
+    "api:resolution-detail": ApiAccess(ok=BLOC_A_VIEWERS, kwargs=resolution_pk, denied=404),
+    "api:target-list": ApiAccess(ok=ALL),
+    "api:target-detail": ApiAccess(ok=BLOC_A_VIEWERS, kwargs=target_pk, denied=404),
+    "api:attainment-list": ApiAccess(ok=ALL),
+    "api:attainment-detail": ApiAccess(ok=BLOC_A_VIEWERS, kwargs=attainment_pk, denied=404),
+    # The schema describes the API, not data: public (drf-spectacular's default permission).
+    "api:schema": Access(ok=ALL, public=True),
+}
