@@ -249,6 +249,8 @@ CELERY_BEAT_SCHEDULE = {
                                    "schedule": crontab(hour=7, minute=0)},
     # Nightly full recompute of every target: repairs whatever was missed while the worker was down.
     "targets-nightly-recompute": {"task": "targets.tasks.nightly_recompute", "schedule": crontab(hour=1, minute=30)},
+    # Daily: report files older than REPORTS_RETENTION_DAYS are deleted; runs whose worker died are marked failed.
+    "reports-purge": {"task": "reports.tasks.purge_reports", "schedule": crontab(hour=2, minute=15)},
 }
 
 # --- Logging ------------------------------------------------------------------------------------------
@@ -284,6 +286,16 @@ TARGETS_TASK_QUEUE = env_str("TARGETS_TASK_QUEUE", "")
 # Seconds to rest between targets in a recompute (lets a busy database breathe; tests that stop a worker
 # mid-run use it to make "mid-run" last).
 TARGETS_RECOMPUTE_PAUSE = float(env_str("TARGETS_RECOMPUTE_PAUSE", "0") or 0)
+
+# ------------------------------------------------------------------------------------------- reports
+# The Celery queue of report generation (empty: the default queue).
+REPORTS_TASK_QUEUE = env_str("REPORTS_TASK_QUEUE", "")
+# Generated files are kept this many days under MEDIA_ROOT/reports/, then deleted by the beat job.
+REPORTS_RETENTION_DAYS = env_int("REPORTS_RETENTION_DAYS", 90)
+# A run still "running" after this many minutes lost its worker: shown (and marked) as failed.
+REPORTS_STALE_MINUTES = env_int("REPORTS_STALE_MINUTES", 30)
+# The place written before the date in report headers ("Lâm Đồng"); empty: the province's name.
+REPORTS_PLACE = env_str("REPORTS_PLACE", "")
 
 # ----------------------------------------------------------------------------------------------- API
 REST_FRAMEWORK = {

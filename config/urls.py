@@ -19,9 +19,12 @@ urlpatterns = [
     path("admissions/", include("members.admission_urls")),
     path("meetings/", include("meetings.urls")),
     path("inspections/", include("inspections.urls")),
+    path("dashboard/", include("targets.dashboard_urls")),
     path("targets/", include("targets.urls")),
     path("records/", include("targets.record_urls")),
     path("api/", include("targets.api_urls")),
+    path("reports/", include("reports.urls")),
+    path("boards/", include("targets.board_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

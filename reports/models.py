@@ -1,1 +1,120 @@
-"""Models of this app arrive with its issue (see docs/ARCHITECTURE.md)."""
+"""Report runs (a report generated in the background, with its progress and files) and the document numbers
+official reports carry ("Số 12-BC/ĐUK"), counted per issuing body, document type and committee term."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import Organization
+from organizations.permissions import Perm
+from organizations.scoping import restrict_to_paths
+
+from .choices import ReportFormat, RunStatus
+
+
+class ReportRunQuerySet(models.QuerySet):
+    def visible_to(self, user, perm: str = Perm.VIEW):
+        return restrict_to_paths(self, "organization__path", user, perm)
+
+
+class ReportRun(models.Model):
+    """One report generated (or being generated) in the background. ``organization`` is the report's scope:
+    whoever can see it can see and download the run. ``parameters`` are plain JSON (ids, years, the
+    document's editable lines) so the same run can be regenerated from a management command."""
+
+    kind = models.CharField(_("report"), max_length=32)
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    organization = models.ForeignKey(Organization, verbose_name=_("organization"), on_delete=models.PROTECT,
+                                     related_name="report_runs")
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    formats = models.CharField(_("formats"), max_length=16, default="pdf,xlsx")
+    status = models.CharField(_("status"), max_length=8, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    messages = models.JSONField(_("messages"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    pdf_file = models.FileField(_("PDF file"), upload_to="reports/%Y/%m/", blank=True, max_length=255)
+    xlsx_file = models.FileField(_("Excel file"), upload_to="reports/%Y/%m/", blank=True, max_length=255)
+    document_number = models.PositiveIntegerField(_("document number"), null=True, blank=True)
+    document_reference = models.CharField(_("document reference"), max_length=60, blank=True,
+                                          help_text=_("e.g. 12-BC/ĐUK"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    files_purged_at = models.DateTimeField(_("files removed at"), null=True, blank=True)
+    # The periodic-report submission (targets, family DUE) this report was marked as.
+    submission = models.ForeignKey("targets.ReportSubmission", verbose_name=_("submission"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="report_runs")
+
+    objects = ReportRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report run")
+        verbose_name_plural = _("report runs")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["status", "finished_at"], name="report_run_status")]
+
+    def __str__(self):
+        return self.title or f"{self.kind} #{self.pk}"
+
+    # ----------------------------------------------------------------------------------------- state
+
+    @property
+    def format_list(self) -> list[str]:
+        return [f for f in self.formats.split(",") if f in ReportFormat.values]
+
+    @property
+    def is_stale(self) -> bool:
+        """Running for longer than REPORTS_STALE_MINUTES: its worker was most likely killed. Shown as failed
+        (and marked so by the purge job) rather than left spinning forever."""
+        if self.status != RunStatus.RUNNING:
+            return False
+        since = self.started_at or self.requested_at
+        limit = dt.timedelta(minutes=getattr(settings, "REPORTS_STALE_MINUTES", 30))
+        return since is not None and timezone.now() - since > limit
+
+    @property
+    def shown_status(self) -> str:
+        return RunStatus.FAILED if self.is_stale else self.status
+
+    @property
+    def polling(self) -> bool:
+        return self.shown_status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.status == RunStatus.DONE else int(self.progress)
+
+    def file_for(self, fmt: str):
+        return {ReportFormat.PDF: self.pdf_file, ReportFormat.XLSX: self.xlsx_file}.get(fmt)
+
+    @property
+    def files(self) -> list[tuple[str, object]]:
+        return [(fmt, f) for fmt in (ReportFormat.PDF, ReportFormat.XLSX) if (f := self.file_for(fmt))]
+
+
+class DocumentNumber(models.Model):
+    """The last number given to documents of one type ("BC": báo cáo) issued by one body in one committee term
+    (e.g. "2020-2025"). Numbers restart at 01 for each type in each term (Hướng dẫn 36-HD/VPTW); allocation
+    locks this row, so two reports generated at once never share a number."""
+
+    issuing_body = models.ForeignKey(Organization, verbose_name=_("issuing body"), on_delete=models.CASCADE,
+                                     related_name="document_numbers")
+    document_type = models.CharField(_("document type"), max_length=8)
+    term = models.CharField(_("term"), max_length=20)
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("document number")
+        verbose_name_plural = _("document numbers")
+        constraints = [models.UniqueConstraint(fields=["issuing_body", "document_type", "term"],
+                                               name="document_number_once")]
+
+    def __str__(self):
+        return f"{self.issuing_body} {self.document_type} {self.term}: {self.last_number}"

@@ -189,7 +189,7 @@ def share_bar_chart(rows: list[tuple[str, int]], *, title: str, total: int | Non
         y = top_pad + i * (bar_h + gap)
         share = _share(count or 0, total)
         w = 0.0 if share is None else plot_w * float(share) / 100
-        parts.append(_text(x0 - 6, y + bar_h - 5, _truncate(label, 34), anchor="end"))
+        parts.append(_text(x0 - 6, y + bar_h - 5, _truncate(label, max(label_width // 6, 4)), anchor="end"))
         parts.append(f'<rect x="{x0}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{PALETTE[0]}"/>')
         parts.append(_text(x0 + w + 4, y + bar_h - 5, _count_and_share(count or 0, total)))
     parts.append(f'<line x1="{x0}" y1="{top_pad - 4}" x2="{x0}" y2="{height - top_pad}" stroke="#555"/>')
@@ -215,7 +215,8 @@ def stacked_bar_chart(rows: list[tuple[str, list[tuple[str, int]]]], *, title: s
     names the segments; the description gives every count with its share of its row."""
     names = list(dict.fromkeys(name for _, segments in rows for name, _ in segments))
     bar_h, gap, top_pad, legend_h = 24, 10, 8, 22
-    legend_rows = (len(names) + 2) // 3
+    columns = max(1, min(len(names), (width - 20) // 200))  # legend columns about 200 units wide
+    legend_rows = -(-len(names) // columns)
     height = top_pad * 2 + max(len(rows), 1) * (bar_h + gap) + legend_rows * legend_h
     plot_w = width - label_width - 10
     descs = []
@@ -243,7 +244,7 @@ def stacked_bar_chart(rows: list[tuple[str, list[tuple[str, int]]]], *, title: s
     x0 = label_width
     for i, (label, segments) in enumerate(rows):
         y = top_pad + i * (bar_h + gap)
-        parts.append(_text(x0 - 6, y + bar_h - 7, _truncate(label, 26), anchor="end"))
+        parts.append(_text(x0 - 6, y + bar_h - 7, _truncate(label, max(label_width // 7, 4)), anchor="end"))
         total = sum(int(c or 0) for _, c in segments)
         x = float(x0)
         if not total:
@@ -264,11 +265,11 @@ def stacked_bar_chart(rows: list[tuple[str, list[tuple[str, int]]]], *, title: s
             x += w
         parts.append(f'<rect x="{x0}" y="{y}" width="{plot_w}" height="{bar_h}" fill="none" stroke="#555"/>')
     legend_y = top_pad + len(rows) * (bar_h + gap) + 4
-    col_w = (width - 20) // 3
+    col_w = (width - 20) // columns
     for j, name in enumerate(names):
-        lx, ly = 10 + (j % 3) * col_w, legend_y + (j // 3) * legend_h
+        lx, ly = 10 + (j % columns) * col_w, legend_y + (j // columns) * legend_h
         parts.append(fill(j, lx, ly, 14, 14))
         parts.append(f'<rect x="{lx}" y="{ly}" width="14" height="14" fill="none" stroke="#555"/>')
-        parts.append(_text(lx + 20, ly + 12, _truncate(name, 32), size=11))
+        parts.append(_text(lx + 20, ly + 12, _truncate(name, max((col_w - 24) // 6, 4)), size=11))
     parts.append(tail)
     return "".join(parts)

@@ -70,7 +70,14 @@ def seed_targets(*, seed: int, log: Callable[[str], None] | None = None, recompu
     if log:
         log(f"targets demo: {counts}")
     if recompute:
+        from django.db import connection
+
         from .recompute import full_plan, run_recompute
+
+        # The demo inserted hundreds of thousands of rows in this transaction; without fresh statistics the
+        # planner takes the meeting and attendance tables for empty and a metric query can run for minutes.
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
 
         run = RecomputeRun.objects.create(kind=RunKind.FULL)
         run = run_recompute(run, full_plan(run))

@@ -1,0 +1,182 @@
+"""The forms that start a report run: one per report kind (its own parameters) sharing the lines of the
+official-format document (place, date, term, header names, signature, recipients), which are editable
+before generating; empty lines are filled from the organization (reports/document.py)."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organizations.choices import OrgKind
+from organizations.models import Organization
+from organizations.permissions import Perm
+from organizations.scoping import scope_paths
+from targets.models import PeriodicReport, Resolution
+
+from .choices import FORMAT_CHOICES
+
+# Organizations a report can be about: committees and grassroots organizations (cells below them are
+# counted inside their TCCSĐ's report; composition also takes partial committees).
+REPORT_KINDS = [OrgKind.PROVINCIAL, OrgKind.DIRECT, OrgKind.GRASSROOTS_COMMITTEE, OrgKind.GRASSROOTS_CELL]
+
+
+def organizations_for(user, kinds=REPORT_KINDS):
+    return Organization.objects.visible_to(user, Perm.VIEW).filter(kind__in=kinds).order_by("path")
+
+
+class OrganizationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        # Indented by depth so the list reads as the tree.
+        return "\u2003" * max(obj.depth - 1, 0) + obj.name + (f" ({obj.code})" if obj.code else "")
+
+
+def last_year() -> int:
+    return timezone.localdate().year - 1
+
+
+class DocumentForm(forms.Form):
+    """Fields every kind shares: which files, and the lines of the official-format document."""
+
+    formats = forms.ChoiceField(label=_("Files"), choices=FORMAT_CHOICES, initial="pdf,xlsx")
+    issued_on = forms.DateField(label=_("Date of the document"), initial=timezone.localdate)
+    place = forms.CharField(label=_("Place"), max_length=100, required=False,
+                            help_text=_("Written before the date, e.g. “Lâm Đồng”. Empty: the province's name."))
+    term = forms.CharField(label=_("Committee term"), max_length=20, required=False,
+                           help_text=_("e.g. 2020-2025; document numbers restart at 01 in each term. "
+                                       "Empty: the term the date falls in."))
+    higher_body = forms.CharField(label=_("Higher body (first header line)"), max_length=255, required=False,
+                                  help_text=_("Empty: the party organization above."))
+    issuing_body = forms.CharField(label=_("Issuing body"), max_length=255, required=False,
+                                   help_text=_("Empty: the organization's committee."))
+    signer_authority = forms.CharField(label=_("Signing on behalf of"), max_length=100, required=False,
+                                       help_text=_("e.g. T/M BAN THƯỜNG VỤ. Empty: chosen by the kind of "
+                                                   "organization."))
+    signer_title = forms.CharField(label=_("Signer's title"), max_length=100, initial="BÍ THƯ")
+    signer_name = forms.CharField(label=_("Signer's name"), max_length=100, required=False)
+    recipients = forms.CharField(label=_("Recipients"), required=False,
+                                 widget=forms.Textarea(attrs={"rows": 3}),
+                                 help_text=_("One per line, e.g. “- Ban Tổ chức Tỉnh ủy (b/c),”. Empty: the "
+                                             "higher committee and the office's file."))
+
+    document_fields = ["issued_on", "place", "term", "higher_body", "issuing_body", "signer_authority",
+                       "signer_title", "signer_name", "recipients"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_term(self):
+        term = self.cleaned_data["term"].strip().replace("–", "-").replace(" ", "")
+        if term and not re.fullmatch(r"\d{4}-\d{4}", term):
+            raise forms.ValidationError(_("Write the term as two years, e.g. 2020-2025."))
+        return term
+
+    def document_params(self) -> dict:
+        data = self.cleaned_data
+        params = {name: data.get(name) or "" for name in self.document_fields}
+        params["issued_on"] = data["issued_on"].isoformat()
+        return params
+
+    def params(self) -> dict:
+        raise NotImplementedError
+
+
+def resolutions_for(user):
+    """Resolutions measuring an organization the user sees, or one above it (a grassroots organization
+    reports on the implementation of its bloc's resolution)."""
+    paths = scope_paths(user, Perm.VIEW)
+    qs = Resolution.objects.filter(scope__isnull=False).select_related("scope")
+    if paths is None:
+        return qs.order_by("-end_year", "code")
+    if not paths:
+        return qs.none()
+    condition = Q()
+    for path in paths:
+        ancestors = [path[:i] for i in range(Organization.steplen, len(path) + 1, Organization.steplen)]
+        condition |= Q(scope__path__startswith=path) | Q(scope__path__in=ancestors)
+    return qs.filter(condition).order_by("-end_year", "code")
+
+
+class ResolutionYearForm(DocumentForm):
+    resolution = forms.ModelChoiceField(label=_("Resolution"), queryset=Resolution.objects.none())
+    organization = OrganizationChoiceField(
+        label=_("Organization"), queryset=Organization.objects.none(), required=False,
+        help_text=_("The organization the report is about: the one the resolution measures, or a grassroots "
+                    "organization under it. Empty: the one the resolution measures."))
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, initial=last_year)
+    field_order = ["resolution", "organization", "year", "formats"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resolution"].queryset = resolutions_for(self.user)
+        self.fields["organization"].queryset = organizations_for(self.user)
+
+    def clean(self):
+        data = super().clean()
+        resolution, organization, year = data.get("resolution"), data.get("organization"), data.get("year")
+        if resolution is None:
+            return data
+        if organization is None:
+            organization = resolution.scope
+            if not self.fields["organization"].queryset.filter(pk=organization.pk).exists():
+                self.add_error("organization", _("Choose your organization."))
+                return data
+            data["organization"] = organization
+        elif not organization.path.startswith(resolution.scope.path):
+            self.add_error("organization", _("“%(org)s” is not under “%(scope)s”, the organization this resolution "
+                                             "measures.") % {"org": organization, "scope": resolution.scope})
+        years = set(resolution.years).union(*(t.years for t in resolution.targets.all()))
+        if year is not None and year not in years:
+            self.add_error("year", _("The resolution runs from %(first)d to %(last)d.")
+                           % {"first": min(years), "last": max(years)})
+        return data
+
+    def params(self) -> dict:
+        data = self.cleaned_data
+        return {"resolution": data["resolution"].pk, "organization": data["organization"].pk, "year": data["year"],
+                **self.document_params()}
+
+
+class RatingStatisticsForm(DocumentForm):
+    organization = OrganizationChoiceField(label=_("Organization"), queryset=Organization.objects.none())
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, initial=last_year)
+    field_order = ["organization", "year", "formats"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations_for(self.user)
+
+    def params(self) -> dict:
+        data = self.cleaned_data
+        return {"organization": data["organization"].pk, "year": data["year"], **self.document_params()}
+
+
+class CompositionForm(DocumentForm):
+    organization = OrganizationChoiceField(label=_("Organization"), queryset=Organization.objects.none())
+    day = forms.DateField(label=_("On"), initial=timezone.localdate)
+    field_order = ["organization", "day", "formats"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations_for(
+            self.user, [*REPORT_KINDS, OrgKind.PARTIAL_COMMITTEE])
+
+    def params(self) -> dict:
+        data = self.cleaned_data
+        return {"organization": data["organization"].pk, "day": data["day"].isoformat(), **self.document_params()}
+
+
+class MarkSubmittedForm(forms.Form):
+    """Which periodic report (family DUE) this generated report is, and for which period."""
+
+    report = forms.ModelChoiceField(label=_("Periodic report"), queryset=PeriodicReport.objects.order_by("code"),
+                                    widget=forms.Select(attrs={"class": "form-select"}))
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100,
+                              widget=forms.NumberInput(attrs={"class": "form-control"}))
+    quarter = forms.TypedChoiceField(label=_("Quarter"), coerce=int, required=False, empty_value=0,
+                                     choices=[(0, _("— (yearly report)")), (1, "I"), (2, "II"), (3, "III"), (4, "IV")],
+                                     widget=forms.Select(attrs={"class": "form-select"}))

@@ -1,0 +1,227 @@
+"""Every write of report runs and document numbers: creating a run (queued to the worker after commit),
+generating it (the Celery task and the management command call the same ``generate``), allocating document
+numbers, marking a report submitted (a targets ReportSubmission, family DUE), and the retention purge.
+
+Generation runs outside any transaction: each progress step is its own short UPDATE, committed at once, so
+the page polling the run sees it. Whatever goes wrong ends the run as failed with a Vietnamese message and
+the traceback in the log; a run is never left "running" by an exception (a killed worker's run is shown as
+stale after REPORTS_STALE_MINUTES and marked failed by the purge job)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from organizations.permissions import Perm
+from organizations.scoping import user_can
+
+from .choices import ReportFormat, RunStatus
+from .kinds import ReportError, get_kind
+from .models import DocumentNumber, ReportRun
+
+log = logging.getLogger(__name__)
+
+
+def queue_option() -> dict:
+    """Report generation may be routed to workers of its own (``REPORTS_TASK_QUEUE``), like targets."""
+    queue = getattr(settings, "REPORTS_TASK_QUEUE", "")
+    return {"queue": queue} if queue else {}
+
+
+def report_language() -> str:
+    return getattr(settings, "REPORTS_LANGUAGE", "vi")
+
+
+# ----------------------------------------------------------------------------------------------- runs
+
+def run_create(*, user, kind: str, params: dict, formats: str = "pdf,xlsx", queue: bool = True) -> ReportRun:
+    """Record a run and, once the transaction commits, queue its generation."""
+    report_kind = get_kind(kind)
+    organization = report_kind.organization(params)
+    if user is not None and not user_can(user, Perm.VIEW, organization):
+        raise PermissionDenied
+    wanted = [f for f in formats.split(",") if f in ReportFormat.values] or [ReportFormat.PDF]
+    with translation.override(report_language()):
+        title = report_kind.describe(params)
+    run = ReportRun.objects.create(kind=kind, title=title[:500], organization=organization, parameters=params,
+                                   formats=",".join(wanted), requested_by=user if user and user.is_authenticated else None)
+    if queue:
+        from .tasks import generate_report
+
+        def send():
+            try:
+                generate_report.apply_async(args=[run.pk], **queue_option())
+            except Exception:  # broker down: the run stays queued, visibly; it can be started again
+                log.exception("could not queue report run %s", run.pk)
+
+        transaction.on_commit(send)
+    return run
+
+
+def _update(run: ReportRun, **fields) -> None:
+    ReportRun.objects.filter(pk=run.pk).update(**fields)
+    for name, value in fields.items():
+        if not hasattr(value, "resolve_expression"):
+            setattr(run, name, value)
+
+
+def _step(run: ReportRun, percent: int, message: str = "") -> None:
+    """One committed progress step; never moves backwards (a redelivered task starts again from 0 only
+    through ``generate``'s reset)."""
+    if message:
+        run.messages = [*run.messages, message]
+    ReportRun.objects.filter(pk=run.pk).update(progress=Greatest(F("progress"), percent), messages=run.messages)
+    run.progress = max(run.progress, percent)
+
+
+def ascii_slug(text: str) -> str:
+    """"Đảng bộ Khối" → "dang-bo-khoi": slugify drops Đ (it has no decomposition), so it is mapped first."""
+    return slugify(text.replace("Đ", "D").replace("đ", "d"))
+
+
+def _file_name(run: ReportRun, ext: str) -> str:
+    slug = ascii_slug(run.title)[:60] or run.kind
+    return f"{run.pk}-{slug}.{ext}"
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ReportError):
+        return str(exc)
+    if isinstance(exc, ValidationError):
+        return "; ".join(exc.messages)
+    return str(exc) or exc.__class__.__name__
+
+
+def generate(run: ReportRun | int, *, raise_errors: bool = False) -> ReportRun:
+    """Build the run's document once and render the formats asked for, with progress. Safe to call again
+    for a run whose worker died (the document number it already has is kept)."""
+    run = ReportRun.objects.select_related("organization").get(pk=run if isinstance(run, int) else run.pk)
+    if run.status == RunStatus.DONE:
+        return run
+    _update(run, status=RunStatus.RUNNING, started_at=timezone.now(), finished_at=None, progress=0, error="",
+            messages=[])
+    allocated = None
+    try:
+        with translation.override(report_language()):
+            kind = get_kind(run.kind)
+            _step(run, 5, "Bắt đầu")
+            document = kind.build(run.parameters, progress=lambda percent, message="": _step(run, percent, message))
+            header = document.header
+            if ReportFormat.PDF in run.format_list:
+                from .pdf import render_pdf
+
+                if run.document_number is None:
+                    allocated = allocate_number(run.organization, header.document_type, header.term)
+                    _update(run, document_number=allocated,
+                            document_reference=f"{allocated:02d}-{header.document_type}/{header.abbreviation}")
+                header.number_text = f"Số {run.document_reference}"
+                _step(run, 70, "Tạo tệp PDF")
+                pdf = render_pdf(document)
+                run.pdf_file.save(_file_name(run, "pdf"), ContentFile(pdf), save=False)
+                _update(run, pdf_file=run.pdf_file.name)
+                _step(run, 85)
+            if ReportFormat.XLSX in run.format_list:
+                from .excel import render_xlsx
+
+                _step(run, 88, "Tạo tệp Excel")
+                run.xlsx_file.save(_file_name(run, "xlsx"), ContentFile(render_xlsx(document)), save=False)
+                _update(run, xlsx_file=run.xlsx_file.name)
+                _step(run, 95)
+        _update(run, status=RunStatus.DONE, progress=100, finished_at=timezone.now(),
+                messages=[*run.messages, "Hoàn thành"])
+    except Exception as exc:
+        log.exception("report run %s (%s) failed", run.pk, run.kind)
+        if allocated is not None:
+            release_number(run.organization, header.document_type, header.term, allocated)
+            _update(run, document_number=None, document_reference="")
+        with translation.override(report_language()):
+            message = _("The report could not be generated: %(error)s") % {"error": _reason(exc)}
+        _update(run, status=RunStatus.FAILED, error=message, finished_at=timezone.now())
+        if raise_errors:
+            raise
+    return run
+
+
+# ------------------------------------------------------------------------------------ document numbers
+
+def allocate_number(issuing_body, document_type: str, term: str) -> int:
+    """The next number of (issuing body, type, term), in its own short transaction holding the row lock:
+    concurrent generations queue for a moment and never share a number."""
+    with transaction.atomic():
+        DocumentNumber.objects.bulk_create(
+            [DocumentNumber(issuing_body=issuing_body, document_type=document_type, term=term)],
+            ignore_conflicts=True)
+        row = DocumentNumber.objects.select_for_update().get(issuing_body=issuing_body, document_type=document_type,
+                                                              term=term)
+        row.last_number += 1
+        row.save(update_fields=["last_number"])
+        return row.last_number
+
+
+def release_number(issuing_body, document_type: str, term: str, number: int) -> bool:
+    """Give a number back when its document could not be produced — only if nothing was numbered after it,
+    so numbers already printed are never reused."""
+    return bool(DocumentNumber.objects.filter(issuing_body=issuing_body, document_type=document_type, term=term,
+                                              last_number=number).update(last_number=number - 1))
+
+
+# --------------------------------------------------------------------------------------- DUE link
+
+@transaction.atomic
+def mark_submitted(*, run: ReportRun, report, year: int, quarter: int = 0, user=None):
+    """Record that the organization submitted this generated report as a periodic report (targets, family
+    DUE): a ReportSubmission dated today whose reference is the document number."""
+    from targets.record_services import report_submission_create
+
+    run = ReportRun.objects.select_for_update().select_related("organization").get(pk=run.pk)
+    if user is not None and not user_can(user, Perm.REPORT_FIGURES, run.organization):
+        raise PermissionDenied
+    if run.kind != "resolution_year" or run.status != RunStatus.DONE:
+        raise ValidationError(_("Only a finished year-end report can be marked as submitted."))
+    if run.submission_id is not None:
+        raise ValidationError(_("This report has already been marked as submitted."))
+    submission = report_submission_create(
+        report=report, organization=run.organization, year=year, quarter=quarter or 0,
+        submitted_on=timezone.localdate(), reference=(run.document_reference or run.title)[:100], user=user)
+    run.submission = submission
+    run.save(update_fields=["submission"])
+    return submission
+
+
+# ---------------------------------------------------------------------------------------- retention
+
+def mark_stale_runs() -> int:
+    """Runs still "running" after REPORTS_STALE_MINUTES: their worker died. Marked failed so nothing waits
+    for them."""
+    limit = timezone.now() - dt.timedelta(minutes=getattr(settings, "REPORTS_STALE_MINUTES", 30))
+    with translation.override(report_language()):
+        message = _("The report could not be generated: %(error)s") % {
+            "error": _("generation was interrupted (the worker stopped).")}
+    return ReportRun.objects.filter(status=RunStatus.RUNNING, started_at__lt=limit).update(
+        status=RunStatus.FAILED, error=message, finished_at=timezone.now())
+
+
+def purge_old_files(now=None) -> int:
+    """Delete the files of runs finished more than REPORTS_RETENTION_DAYS ago; the runs stay (who made which
+    report, and its document number)."""
+    now = now or timezone.now()
+    limit = now - dt.timedelta(days=getattr(settings, "REPORTS_RETENTION_DAYS", 90))
+    purged = 0
+    old = ReportRun.objects.filter(finished_at__lt=limit, files_purged_at__isnull=True)
+    for run in old.iterator():
+        for field in (run.pdf_file, run.xlsx_file):
+            if field:
+                field.storage.delete(field.name)
+        ReportRun.objects.filter(pk=run.pk).update(pdf_file="", xlsx_file="", files_purged_at=now)
+        purged += 1
+    return purged
