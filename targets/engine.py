@@ -131,6 +131,10 @@ def compute_target(target: Target, years: Iterable[int], *, now=None) -> list[At
     if not slots:
         return []
     metric = REGISTRY[target.family]
+    # Parameters are checked once here for every family (the edit form checks them too, before saving).
+    problems = metric.validate_params(target.params or {})
+    if problems:
+        raise ValueError(f"target {target.code}: " + "; ".join(problems))
     figures = metric.compute(target, slots)
     changed = inputs_changed_at(target, {s.year for s in slots} | set(range(target.first_year, max(s.year for s in slots) + 1)))
     rows = []

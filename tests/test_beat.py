@@ -11,7 +11,7 @@ import pytest
 from config.models import Notification
 from tests.conftest import ROOT
 from tests.factories import make_member
-from tests.test_worker import child_env, real_worker  # noqa: F401  (a worker on a queue of its own)
+from tests.test_worker import child_env, real_worker, stop_worker  # noqa: F401  (a worker on a queue of its own)
 
 
 @pytest.fixture
@@ -23,16 +23,11 @@ def real_beat(real_worker, output_dir):  # noqa: F811
          "--scheduler=django_celery_beat.schedulers:DatabaseScheduler"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
+    proc.log_file = log
     try:
         yield real_worker
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+        stop_worker(proc)  # the same stop for any Celery child process
 
 
 @pytest.mark.worker

@@ -61,9 +61,6 @@ class Admissions(Metric):
 
     def compute(self, target, slots):
         params = target.params or {}
-        problems = self.validate_params(params)
-        if problems:
-            raise ValueError(f"target {target.code}: " + "; ".join(problems))
         periods = [(slot.scope_id, slot.year, slot.start, slot.end) for slot in slots]
         # Slots whose scope did not exist at any day of the period are left out: the engine shows them as
         # missing rather than as zero.

@@ -146,9 +146,6 @@ class InspectionCoverage(Metric):
 
     def compute(self, target, slots):
         params = target.params or {}
-        problems = self.validate_params(params)
-        if problems:
-            raise ValueError(f"target {target.code}: " + "; ".join(problems))
         filters = {"article": params.get("article"), "activity": params.get("activity")}
         subject = params["subject"]
         if subject == MEMBERS:
