@@ -7,14 +7,17 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+TIER ?= bloc
+BENCH_ARGS ?=
 
-.PHONY: install run test test-fast messages check-deploy clean help
+.PHONY: install run test test-fast messages check-deploy bench clean help
 
 help:
 	@echo "make run    - run the site with demo data, worker and beat on http://127.0.0.1:8000"
 	@echo "make test   - run the whole test suite (unit, real worker, browser)"
 	@echo "make test-fast - unit tests only (no worker, no browser)"
 	@echo "make messages  - extract and compile the Vietnamese translations"
+	@echo "make bench     - benchmark a scale tier (TIER=bloc|province|capital, default bloc; docs/PERFORMANCE.md)"
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +39,11 @@ test-fast: $(STAMP)
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l vi --no-location --ignore=.venv --ignore=.data
 	$(PY) manage.py compilemessages -l vi --ignore=.venv
+
+# Seeds the tier first if it is not in the database (organizations/scale.py); results in test-output/bench/.
+bench: $(STAMP)
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py bench --tier $(TIER) $(BENCH_ARGS)
 
 clean:
 	rm -rf .data/broker .data/staticfiles test-output

@@ -73,9 +73,6 @@ class Member(models.Model):
         indexes = [
             GinIndex(OpClass(search_key("full_name"), name="gin_trgm_ops"), name="member_name_search"),
             models.Index(fields=["cell", "full_name"], name="member_cell_name"),
-            # The list's order (name, id): the first page of a large subtree reads 50 index entries instead of
-            # sorting every member of the subtree (benchmarks, docs/PERFORMANCE.md).
-            models.Index(fields=["full_name", "id"], name="member_name_order"),
         ]
 
     def __str__(self):
