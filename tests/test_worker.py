@@ -8,10 +8,8 @@ import time
 import uuid
 
 import pytest
-from django.db import connection
 
 from config.celery import app
-from config.env import database_url_from_settings
 from config.models import WorkerHeartbeat
 from config.tasks import record_heartbeat
 from tests.conftest import ROOT
@@ -19,14 +17,10 @@ from tests.conftest import ROOT
 
 def child_env() -> dict:
     """The environment for a Celery process of a test: the real settings (not eager), the test database,
-    the broker this process uses."""
-    env = os.environ.copy()
-    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    env["DATABASE_URL"] = database_url_from_settings(connection.settings_dict, name=connection.settings_dict["NAME"])
-    opts = app.conf.broker_transport_options or {}
-    if "data_folder_in" in opts:
-        env["CELERY_FS_BROKER_DIR"] = opts["data_folder_in"]
-    return env
+    the broker this process uses — the same as the benchmark's child processes."""
+    from config.bench import child_env as bench_child_env
+
+    return bench_child_env()
 
 
 def spawn_worker(queue: str, output_dir, *, extra_env: dict | None = None, log_name: str = "worker.log"):
