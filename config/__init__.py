@@ -1,6 +1,6 @@
 """Project configuration package; also a Django app for system-wide models (worker heartbeat)."""
 
 # Importing the Celery app here makes `@shared_task` bind to it as soon as Django starts.
-from .celery import app as celery_app
+from config.celery import app as celery_app
 
 __all__ = ("celery_app",)

@@ -38,7 +38,7 @@ def check_broker(timeout: float = 2.0) -> ComponentStatus:
 
 
 def last_worker_heartbeat() -> datetime | None:
-    from .models import WorkerHeartbeat
+    from config.models import WorkerHeartbeat
 
     try:
         beat = WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()

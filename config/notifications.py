@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import send_mass_mail
 
-from .models import Notification
+from config.models import Notification
 
 
 def notify(users: Iterable, *, key: str, title: str, body: str = "", link: str = "", email: bool = True) -> int:

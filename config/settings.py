@@ -13,7 +13,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_str, parse_database_url
+from config.env import env_bool, env_int, env_list, env_str, parse_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / ".data")))
@@ -115,7 +115,7 @@ DATABASE_URL = env_str("DATABASE_URL")
 if not DATABASE_URL:
     if PRODUCTION:
         raise ImproperlyConfigured("Production needs DATABASE_URL (postgres://user:password@host:5432/name)")
-    from .embedded_db import data_dir_from_env, embedded_database_url
+    from config.embedded_db import data_dir_from_env, embedded_database_url
 
     DATABASE_URL = embedded_database_url(data_dir_from_env(BASE_DIR))
     EMBEDDED_DATABASE = True

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.db.models import F
 from django.utils import timezone
 
-from .models import WorkerHeartbeat
+from config.models import WorkerHeartbeat
 
 
 @shared_task(name="config.tasks.record_heartbeat", ignore_result=True)

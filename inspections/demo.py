@@ -20,10 +20,10 @@ from members.rating_models import MemberRating
 from organizations.choices import TCCSD_KINDS, OrgKind
 from organizations.models import Organization, OrganizationPlacement
 
-from .choices import Activity, Conclusion, FollowUp, InspectionKind
-from .coverage import member_coverage, sub_cell_coverage, tccsd_coverage, term_period, year_period
-from .models import Inspection
-from .services import discipline_record
+from inspections.choices import Activity, Conclusion, FollowUp, InspectionKind
+from inspections.coverage import member_coverage, sub_cell_coverage, tccsd_coverage, term_period, year_period
+from inspections.models import Inspection
+from inspections.services import discipline_record
 
 YEARS = range(2021, 2026)
 # Shares aimed at each year; 2022 (members) and 2023/2025 (cells) fall short of 30% on purpose.

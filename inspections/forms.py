@@ -9,8 +9,8 @@ from members.models import Member
 from organizations.models import Organization
 from organizations.permissions import Perm
 
-from .choices import Activity, Conclusion, InspectionKind
-from .models import Discipline, DisciplineForm, Inspection
+from inspections.choices import Activity, Conclusion, InspectionKind
+from inspections.models import Discipline, DisciplineForm, Inspection
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

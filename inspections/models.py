@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .choices import Activity, Conclusion, FollowUp, InspectionKind
+from inspections.choices import Activity, Conclusion, FollowUp, InspectionKind
 
 from organizations.models import Organization
 from organizations.permissions import Perm

@@ -21,8 +21,8 @@ from organizations.permissions import Perm
 from organizations.scoping import user_can
 from targets.events import emit
 
-from .choices import SUPERVISION_KINDS, Activity, FollowUp
-from .models import Discipline, DisciplineForm, Inspection
+from inspections.choices import SUPERVISION_KINDS, Activity, FollowUp
+from inspections.models import Discipline, DisciplineForm, Inspection
 from members.org_rating_services import organization_rating_rerate
 
 ORGANIZATION_FORMS = (DisciplineForm.REPRIMAND, DisciplineForm.WARNING, DisciplineForm.DISSOLUTION)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from inspections import views
 
 app_name = "inspections"
 urlpatterns = [

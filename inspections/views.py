@@ -22,10 +22,10 @@ from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, scope_paths, user_can, user_has_anywhere
 
-from .coverage import member_coverage, sub_cell_coverage, tccsd_coverage, term_period, year_period
-from .forms import DisciplineFilter, DisciplineRecordForm, InspectionFilter, InspectionForm
-from .models import Discipline, Inspection
-from .services import discipline_record, inspection_create, inspection_update
+from inspections.coverage import member_coverage, sub_cell_coverage, tccsd_coverage, term_period, year_period
+from inspections.forms import DisciplineFilter, DisciplineRecordForm, InspectionFilter, InspectionForm
+from inspections.models import Discipline, Inspection
+from inspections.services import discipline_record, inspection_create, inspection_update
 
 PER_PAGE = 50
 

@@ -20,9 +20,9 @@ from django.db import connection, transaction
 from organizations.choices import CELL_KINDS
 from organizations.models import Organization
 
-from .choices import AgendaItem, MeetingKind
-from .models import Meeting, Rubric, UpperAttendance
-from .services import rubric_choose
+from meetings.choices import AgendaItem, MeetingKind
+from meetings.models import Meeting, Rubric, UpperAttendance
+from meetings.services import rubric_choose
 
 SCORED_BLOC_CODE = "DBK-DN"  # the Quảng Trị-style enterprise bloc (seed 002 scores its meetings, QT-7)
 REASONS = ["Ốm", "Đi công tác", "Nghỉ phép", "Việc gia đình", "Đi học", "Trực cơ quan"]

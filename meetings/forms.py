@@ -13,7 +13,7 @@ from members.models import Member
 from organizations.models import Organization
 from organizations.permissions import Perm
 
-from .choices import MARKABLE, AgendaItem, AttendanceStatus, MeetingFormat, MeetingKind
+from meetings.choices import MARKABLE, AgendaItem, AttendanceStatus, MeetingFormat, MeetingKind
 
 YES_NO_UNKNOWN = [("", _("Not recorded")), ("true", _("Yes")), ("false", _("No"))]
 

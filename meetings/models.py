@@ -14,8 +14,8 @@ from simple_history.models import HistoricalRecords
 from members.models import Member
 from organizations.models import Organization
 
-from .choices import MIN_MINUTES, MIN_MINUTES_COMBINED, AgendaItem, AttendanceStatus, MeetingFormat, MeetingKind
-from .querysets import AttendanceQuerySet, MeetingQuerySet, RubricQuerySet
+from meetings.choices import MIN_MINUTES, MIN_MINUTES_COMBINED, AgendaItem, AttendanceStatus, MeetingFormat, MeetingKind
+from meetings.querysets import AttendanceQuerySet, MeetingQuerySet, RubricQuerySet
 
 
 class Meeting(models.Model):

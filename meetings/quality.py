@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from .choices import MAX_EXCUSED_IN_A_ROW, MIN_ATTENDANCE_RATE, MeetingKind
+from meetings.choices import MAX_EXCUSED_IN_A_ROW, MIN_ATTENDANCE_RATE, MeetingKind
 
 
 def frame(meeting, streaks: dict[int, int] | None) -> dict:

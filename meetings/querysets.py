@@ -12,7 +12,7 @@ from django.db.models.functions import Cast, NullIf
 from organizations.permissions import Perm
 from organizations.scoping import restrict_to_paths
 
-from .choices import MAX_EXCUSED_IN_A_ROW, AttendanceStatus, MeetingKind
+from meetings.choices import MAX_EXCUSED_IN_A_ROW, AttendanceStatus, MeetingKind
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -49,7 +49,7 @@ class MeetingQuerySet(models.QuerySet):
 
     def with_score(self):
         """The total of the rubric scores and the level band it reaches (name and rank)."""
-        from .models import MeetingScore, RubricLevel
+        from meetings.models import MeetingScore, RubricLevel
 
         total = MeetingScore.objects.filter(meeting=OuterRef("pk")).values("meeting").annotate(
             s=Sum("points")).values("s")

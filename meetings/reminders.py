@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from organizations.choices import CELL_KINDS, TCCSD_KINDS, Role
 from organizations.models import Organization
 
-from .choices import MeetingKind
-from .models import DEFAULT_REMINDER_DAY, Meeting
+from meetings.choices import MeetingKind
+from meetings.models import DEFAULT_REMINDER_DAY, Meeting
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
@@ -57,7 +57,7 @@ WHERE c.kind = ANY(%s) AND c.dissolved_on IS NULL AND sched.day_of_month = %s
 def cells_due_on(day: dt.date) -> list[int] | None:
     """Ids of the cells whose reminder day (most specific ReminderSchedule) is ``day``; None means every
     cell (no schedule configured and today is the default day); [] means nobody today."""
-    from .models import ReminderSchedule
+    from meetings.models import ReminderSchedule
 
     if not ReminderSchedule.objects.exists():
         return None if day.day == DEFAULT_REMINDER_DAY else []

@@ -22,12 +22,9 @@ from organizations.permissions import Perm
 from organizations.scoping import user_can, user_has_anywhere
 from targets.events import emit
 
-from .choices import COMMITTEE_MEETING_KINDS, MARKABLE, AgendaItem, AttendanceStatus, MeetingFormat, MeetingKind
-from .models import (
-    Attendance, Meeting, MeetingScore, ReminderSchedule, Rubric, RubricCriterion, RubricLevel, RubricSection,
-    RubricUse, RubricYearRule, UpperAttendance,
-)
-from .querysets import expected_attendees
+from meetings.choices import COMMITTEE_MEETING_KINDS, MARKABLE, AgendaItem, AttendanceStatus, MeetingFormat, MeetingKind
+from meetings.models import Attendance, Meeting, MeetingScore, ReminderSchedule, Rubric, RubricCriterion, RubricLevel, RubricSection, RubricUse, RubricYearRule, UpperAttendance
+from meetings.querysets import expected_attendees
 
 # The committees that convene a briefing conference of the secretaries of the cells under them (KH-4).
 BRIEFING_HOLDER_KINDS = frozenset({OrgKind.DIRECT, OrgKind.GRASSROOTS_COMMITTEE, OrgKind.PARTIAL_COMMITTEE})

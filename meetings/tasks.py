@@ -16,7 +16,7 @@ def send_missing_meeting_reminders(month: str | None = None) -> int:
     Called by beat every day without a month: it then acts only for the cells whose configured reminder
     day (ReminderSchedule, default the 5th) is today, about the previous month. Called with a month (by
     staff, or to catch up), it reminds about every cell. Running it twice creates nothing twice."""
-    from .reminders import cells_due_on, previous_month, send_reminders
+    from meetings.reminders import cells_due_on, previous_month, send_reminders
 
     with translation.override("vi"):
         if month is not None:

@@ -19,15 +19,13 @@ from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, scope_paths, user_can, user_has_anywhere
 
-from .choices import CELL_MEETING_KINDS, COMMITTEE_MEETING_KINDS, AttendanceStatus, MeetingKind
-from .forms import MeetingForm, RubricChooseForm, RubricForm, changeable_cells
-from .models import Attendance, Meeting, MeetingScore, Rubric, RubricCriterion
-from .quality import frame
-from .querysets import excused_streaks, expected_attendees, yearly_grades
-from .reminders import cells_without_regular_meeting, previous_month
-from .services import (
-    meeting_create, meeting_delete, meeting_update, rubric_choose, rubric_create, rubric_for, upper_candidates,
-)
+from meetings.choices import CELL_MEETING_KINDS, COMMITTEE_MEETING_KINDS, AttendanceStatus, MeetingKind
+from meetings.forms import MeetingForm, RubricChooseForm, RubricForm, changeable_cells
+from meetings.models import Attendance, Meeting, MeetingScore, Rubric, RubricCriterion
+from meetings.quality import frame
+from meetings.querysets import excused_streaks, expected_attendees, yearly_grades
+from meetings.reminders import cells_without_regular_meeting, previous_month
+from meetings.services import meeting_create, meeting_delete, meeting_update, rubric_choose, rubric_create, rubric_for, upper_candidates
 
 PER_PAGE = 50
 CELLS_PER_PAGE = 100

@@ -4,8 +4,8 @@ are changed through the application's pages, whose services enforce the party's 
 
 from django.contrib import admin
 
-from .admission_models import AdmissionStage, PublicHoliday
-from .rating_models import RatingLevel, RatingScheme
+from members.admission_models import AdmissionStage, PublicHoliday
+from members.rating_models import RatingLevel, RatingScheme
 
 
 class RatingLevelInline(admin.TabularInline):

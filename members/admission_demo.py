@@ -20,11 +20,11 @@ from simple_history.utils import bulk_create_with_history
 from organizations.choices import TCCSD_KINDS, Sector
 from organizations.models import Organization
 
-from .admission_choices import CandidateStatus, ProbationOutcome, StageCode
-from .admission_models import AdmissionStage, Candidate, CandidateStage, Sponsor
-from .choices import MembershipReason
-from .models import Member, MembershipPeriod
-from .workdays import add_months
+from members.admission_choices import CandidateStatus, ProbationOutcome, StageCode
+from members.admission_models import AdmissionStage, Candidate, CandidateStage, Sponsor
+from members.choices import MembershipReason
+from members.models import Member, MembershipPeriod
+from members.workdays import add_months
 
 D = dt.date
 DATA_AS_OF = D(2025, 12, 31)

@@ -15,13 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from organizations.models import Organization
 from organizations.permissions import Perm
 
-from .admission_choices import CandidateStatus, StageCode
-from .admission_models import AdmissionStage, Candidate
-from .admissions import CANDIDATE_FIELDS
-from .choices import ETHNICITY_CHOICES, Gender
-from .filters import OrganizationFilter, visible_organizations
-from .forms import CellChoiceField, date_input, two_columns
-from .models import Member
+from members.admission_choices import CandidateStatus, StageCode
+from members.admission_models import AdmissionStage, Candidate
+from members.admissions import CANDIDATE_FIELDS
+from members.choices import ETHNICITY_CHOICES, Gender
+from members.filters import OrganizationFilter, visible_organizations
+from members.forms import CellChoiceField, date_input, two_columns
+from members.models import Member
 
 SENSITIVE_FIELDS = ("ethnicity", "religion")
 FLAGS = ("youth_union", "trade_union", "worker", "business_owner", "private_enterprise", "outstanding")

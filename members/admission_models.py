@@ -17,8 +17,8 @@ from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import restrict_to_paths
 
-from .admission_choices import CandidateStatus, ProbationOutcome, StageCode
-from .choices import ETHNICITY_CHOICES, Gender, Religion
+from members.admission_choices import CandidateStatus, ProbationOutcome, StageCode
+from members.choices import ETHNICITY_CHOICES, Gender, Religion
 
 __all__ = ["PublicHoliday", "AdmissionStage", "Candidate", "CandidateStage", "Sponsor"]
 

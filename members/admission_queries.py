@@ -15,8 +15,8 @@ from django.db.models import Count, Max
 
 from organizations.choices import EventKind, Sector
 
-from .admission_choices import ATTRIBUTE_KEYS, CandidateStatus
-from .admission_models import AdmissionStage, Candidate
+from members.admission_choices import ATTRIBUTE_KEYS, CandidateStatus
+from members.admission_models import AdmissionStage, Candidate
 
 # The attributes admissions are counted by, as SQL conditions on the candidate ``c``; keys are
 # ADMISSION_ATTRIBUTES' (order matters: the board's rows and the SELECT list). The one definition the board
@@ -174,7 +174,7 @@ def pipeline_by_stage(organization) -> list[dict]:
 def stuck_candidates(organization, *, today: dt.date, months: int = 6, limit: int = 20):
     """Candidates in progress whose latest stage is older than ``months`` (or who have none after as long):
     who is stuck where. One query."""
-    from .workdays import add_months
+    from members.workdays import add_months
 
     cutoff = add_months(today, -months)
     return list(

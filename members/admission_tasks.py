@@ -11,6 +11,6 @@ from celery import shared_task
 def send_probation_reminders(today: str | None = None) -> int:
     """Daily: remind officers of probations ending soon and of overdue full-membership decisions.
     ``today`` (ISO date) is for tests and catch-up runs."""
-    from .admissions import probation_reminders_send
+    from members.admissions import probation_reminders_send
 
     return probation_reminders_send(today=dt.date.fromisoformat(today) if today else dt.date.today())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import admission_views as views
+from members import admission_views as views
 
 app_name = "admissions"
 urlpatterns = [

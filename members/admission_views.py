@@ -19,18 +19,12 @@ from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, scope_paths, user_can, user_has_anywhere
 
-from .admission_choices import ADMISSION_ATTRIBUTES, CandidateStatus, ProbationOutcome
-from .admission_forms import (
-    AdmitForm, CandidateFilterSet, CandidateForm, ProbationDecisionForm, SponsorForm, StageForm, default_year_range,
-)
-from .admission_models import AdmissionStage, Candidate
-from .admission_queries import admissions_by_year, pipeline_by_stage, stuck_candidates
-from .admissions import (
-    candidate_admit, candidate_checks, candidate_create, candidate_update, overdue_cutoff, probation_decide,
-    probation_end,
-    probation_rows, sponsor_add, stage_record,
-)
-from .forms import add_service_error
+from members.admission_choices import ADMISSION_ATTRIBUTES, CandidateStatus, ProbationOutcome
+from members.admission_forms import AdmitForm, CandidateFilterSet, CandidateForm, ProbationDecisionForm, SponsorForm, StageForm, default_year_range
+from members.admission_models import AdmissionStage, Candidate
+from members.admission_queries import admissions_by_year, pipeline_by_stage, stuck_candidates
+from members.admissions import candidate_admit, candidate_checks, candidate_create, candidate_update, overdue_cutoff, probation_decide, probation_end, probation_rows, sponsor_add, stage_record
+from members.forms import add_service_error
 
 PER_PAGE = 50
 

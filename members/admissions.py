@@ -32,12 +32,12 @@ from organizations.permissions import Perm
 from organizations.scoping import user_can
 from targets.events import emit
 
-from .admission_choices import CandidateStatus, CheckLevel, ProbationOutcome, StageCode
-from .admission_models import AdmissionStage, Candidate, CandidateStage, Sponsor
-from .choices import MembershipReason
-from .models import Member
-from .services import check_cell, member_create, member_leave, member_update
-from .workdays import add_months, add_working_days, holidays_between, months_between, working_days_between
+from members.admission_choices import CandidateStatus, CheckLevel, ProbationOutcome, StageCode
+from members.admission_models import AdmissionStage, Candidate, CandidateStage, Sponsor
+from members.choices import MembershipReason
+from members.models import Member
+from members.services import check_cell, member_create, member_leave, member_update
+from members.workdays import add_months, add_working_days, holidays_between, months_between, working_days_between
 
 AGE_MIN_MONTHS = 18 * 12
 AGE_MAX_MONTHS = 60 * 12

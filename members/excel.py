@@ -28,10 +28,10 @@ from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import scope_paths, user_can
 
-from .choices import ETHNICITY_CHOICES, Gender, PoliticalTheory, ProfessionalLevel, Religion
-from .models import Member
-from .services import sensitive_export_record
-from .services import RowErrors, members_bulk_create
+from members.choices import ETHNICITY_CHOICES, Gender, PoliticalTheory, ProfessionalLevel, Religion
+from members.models import Member
+from members.services import sensitive_export_record
+from members.services import RowErrors, members_bulk_create
 
 SPREADSHEET_LANGUAGE = "vi"
 DATE_FORMAT = "DD/MM/YYYY"

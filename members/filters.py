@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
 
-from .choices import ETHNICITY_CHOICES, Gender, PoliticalTheory, ProfessionalLevel
+from members.choices import ETHNICITY_CHOICES, Gender, PoliticalTheory, ProfessionalLevel
 
 STATUS_CHOICES = [("full", _("Full member")), ("probationary", _("Probationary member"))]
 IN_PARTY_CHOICES = [("yes", _("Current members")), ("no", _("Transferred out or left the party")), ("all", _("All"))]

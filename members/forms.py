@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from organizations.models import Organization
 from organizations.permissions import Perm
 
-from .choices import LEAVING_REASONS, MembershipReason
-from .models import Member
-from .services import PROFILE_FIELDS
+from members.choices import LEAVING_REASONS, MembershipReason
+from members.models import Member
+from members.services import PROFILE_FIELDS
 
 SENSITIVE_FIELDS = ("ethnicity", "religion", "citizen_id")
 DATE_FIELDS = ("birth_date", "admission_date", "full_membership_date")

@@ -16,11 +16,8 @@ from simple_history.models import HistoricalRecords
 
 from organizations.models import Organization
 
-from .choices import (
-    ETHNICITY_CHOICES, Gender, MembershipReason, PoliticalTheory, PositionKind, ProfessionalLevel, Religion,
-    StatusPeriodKind,
-)
-from .querysets import MemberQuerySet, MembershipPeriodQuerySet, PeriodQuerySet
+from members.choices import ETHNICITY_CHOICES, Gender, MembershipReason, PoliticalTheory, PositionKind, ProfessionalLevel, Religion, StatusPeriodKind
+from members.querysets import MemberQuerySet, MembershipPeriodQuerySet, PeriodQuerySet
 
 
 class ImmutableUnaccent(Func):
@@ -199,5 +196,5 @@ class SensitiveExport(models.Model):
 
 
 # Models kept in their own modules to keep this one readable; Django discovers them through these imports.
-from .admission_models import *  # noqa: E402,F401,F403
-from .rating_models import *  # noqa: E402,F401,F403
+from members.admission_models import *  # noqa: E402,F401,F403
+from members.rating_models import *  # noqa: E402,F401,F403

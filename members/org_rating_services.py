@@ -20,10 +20,10 @@ from organizations.permissions import Perm
 from organizations.scoping import user_can
 from targets.events import emit
 
-from .rating_choices import NotRatedReason, OrgRatingKind, RatingStatus, Recognition, RatingSubject
-from .rating_models import OrganizationRating, RatingLevel, RatingScheme, RecognitionAward
-from .rating_rules import OrganizationFacts, organization_facts, rating_date
-from .rating_services import GridErrors, _cap_message, _version, cap_breached, rerate, scheme_for
+from members.rating_choices import NotRatedReason, OrgRatingKind, RatingStatus, Recognition, RatingSubject
+from members.rating_models import OrganizationRating, RatingLevel, RatingScheme, RecognitionAward
+from members.rating_rules import OrganizationFacts, organization_facts, rating_date
+from members.rating_services import GridErrors, _cap_message, _version, cap_breached, rerate, scheme_for
 
 COMMITTEE_KINDS = {OrgKind.PROVINCIAL, OrgKind.DIRECT, OrgKind.GRASSROOTS_COMMITTEE, OrgKind.PARTIAL_COMMITTEE}
 KIND_EVENT = {OrgRatingKind.PARTY_ORG: "organization_rating", OrgRatingKind.LEADERSHIP: "organization_rating",

@@ -51,7 +51,7 @@ class MemberQuerySet(models.QuerySet):
     def search(self, term: str):
         """Name search that ignores case and Vietnamese diacritics ("nguyen van duc" finds
         "Nguyễn Văn Đức"), answered by the trigram index on immutable_unaccent(lower(full_name))."""
-        from .models import ImmutableUnaccent, search_key
+        from members.models import ImmutableUnaccent, search_key
 
         term = (term or "").strip()
         if not term:

@@ -13,11 +13,11 @@ from decimal import Decimal
 from organizations.choices import TCCSD_KINDS, OrgKind
 from organizations.models import Organization, OrganizationPlacement
 
-from .models import Member
-from .org_rating_services import OrgRowInput, organization_grid, organization_ratings_save
-from .rating_choices import OrgRatingKind
-from .rating_rules import rating_date
-from .rating_services import RowInput, member_grid, member_ratings_save
+from members.models import Member
+from members.org_rating_services import OrgRowInput, organization_grid, organization_ratings_save
+from members.rating_choices import OrgRatingKind
+from members.rating_rules import rating_date
+from members.rating_services import RowInput, member_grid, member_ratings_save
 
 LEVELS = ["HTXS", "HTT", "HT", "KHT"]
 MEMBER_WEIGHTS = [0.15, 0.68, 0.15, 0.02]

@@ -21,10 +21,10 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .excel import DATE_FORMAT, HEADER_FILL, HEADER_FONT, SPREADSHEET_LANGUAGE, ImportProblem, _is_blank, _text, fold
-from .rating_forms import LEVEL_FIELDS, Rights, current_values, row_input
-from .rating_rules import rating_date
-from .rating_services import MemberGrid, RowInput
+from members.excel import DATE_FORMAT, HEADER_FILL, HEADER_FONT, SPREADSHEET_LANGUAGE, ImportProblem, _is_blank, _text, fold
+from members.rating_forms import LEVEL_FIELDS, Rights, current_values, row_input
+from members.rating_rules import rating_date
+from members.rating_services import MemberGrid, RowInput
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 LOCKED_FONT = Font(color="595959")

@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _, gettext_lazy
 from organizations.permissions import Perm
 from organizations.scoping import user_can
 
-from .forms import XlsxUploadForm
-from .org_rating_services import OrgGrid, OrgRow, OrgRowInput
-from .rating_choices import OrgRatingKind, RatingStatus
-from .rating_services import MemberGrid, MemberRow, RowInput
+from members.forms import XlsxUploadForm
+from members.org_rating_services import OrgGrid, OrgRow, OrgRowInput
+from members.rating_choices import OrgRatingKind, RatingStatus
+from members.rating_services import MemberGrid, MemberRow, RowInput
 
 LEVEL_FIELDS = ("self_level", "proposed_level", "decided_level")
 ROW_FIELDS = LEVEL_FIELDS + ("score", "note", "exception_reason")

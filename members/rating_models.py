@@ -17,7 +17,7 @@ from organizations.models import HostUnit, MassOrganization, Organization
 from organizations.permissions import Perm
 from organizations.scoping import restrict_to_paths
 
-from .rating_choices import OrgRatingKind, RatingStatus, RatingSubject, Recognition
+from members.rating_choices import OrgRatingKind, RatingStatus, RatingSubject, Recognition
 
 __all__ = ["RatingScheme", "RatingLevel", "MemberRating", "OrganizationRating", "RecognitionAward"]
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 from django.db import connection
 
-from .choices import StatusPeriodKind
-from .rating_choices import NotRatedReason
+from members.choices import StatusPeriodKind
+from members.rating_choices import NotRatedReason
 
 SICK_LEAVE_DAYS = 90  # "3 months or more in the year"
 

@@ -25,10 +25,10 @@ from organizations.permissions import Perm
 from organizations.scoping import user_can
 from targets.events import emit
 
-from .models import Member, MembershipPeriod
-from .rating_choices import NotRatedReason, RatingStatus, RatingSubject
-from .rating_models import MemberRating, RatingLevel, RatingScheme
-from .rating_rules import MemberFacts, member_facts, rating_date
+from members.models import Member, MembershipPeriod
+from members.rating_choices import NotRatedReason, RatingStatus, RatingSubject
+from members.rating_models import MemberRating, RatingLevel, RatingScheme
+from members.rating_rules import MemberFacts, member_facts, rating_date
 
 
 def scheme_for(subject: str, year: int) -> RatingScheme:

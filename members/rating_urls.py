@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import rating_views as views
+from members import rating_views as views
 
 app_name = "ratings"
 urlpatterns = [

@@ -30,15 +30,15 @@ from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, scope_paths
 from organizations.views import SubqueryCount
 
-from . import rating_excel
-from .models import MembershipPeriod
-from .org_rating_services import COMMITTEE_KINDS, organization_grid, organization_ratings_save
-from .rating_choices import OrgRatingKind, RatingStatus
-from .rating_forms import FORCED_KINDS, GridForm, GridUploadForm, Rights, grid_lines, rows_from_data
-from .rating_models import MemberRating
-from .rating_rules import rating_date
-from .rating_services import GridErrors, MemberGrid, RowInput, member_grid, member_ratings_save
-from .views import XLSX, _forget_pending, _pending_path, _purge_abandoned_uploads
+from members import rating_excel
+from members.models import MembershipPeriod
+from members.org_rating_services import COMMITTEE_KINDS, organization_grid, organization_ratings_save
+from members.rating_choices import OrgRatingKind, RatingStatus
+from members.rating_forms import FORCED_KINDS, GridForm, GridUploadForm, Rights, grid_lines, rows_from_data
+from members.rating_models import MemberRating
+from members.rating_rules import rating_date
+from members.rating_services import GridErrors, MemberGrid, RowInput, member_grid, member_ratings_save
+from members.views import XLSX, _forget_pending, _pending_path, _purge_abandoned_uploads
 
 FIRST_YEAR = 2014  # the earliest scheme shipped (Hướng dẫn 27-HD/BTCTW, 2014)
 UNITS_BELOW_TCCSD = (OrgKind.PARTIAL_COMMITTEE, OrgKind.SUB_CELL)

@@ -22,8 +22,8 @@ from organizations.permissions import Perm
 from organizations.scoping import user_can
 from targets.events import emit, years_from
 
-from .choices import LEAVING_REASONS, MembershipReason, StatusPeriodKind
-from .models import CommitteePosition, Member, MembershipPeriod, SensitiveExport, StatusPeriod
+from members.choices import LEAVING_REASONS, MembershipReason, StatusPeriodKind
+from members.models import CommitteePosition, Member, MembershipPeriod, SensitiveExport, StatusPeriod
 
 # Fields a profile form or import may set directly; the cell and the periods change through transfers.
 PROFILE_FIELDS = (

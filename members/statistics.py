@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from organizations.choices import TCCSD_KINDS, OrgKind
 from organizations.models import OrganizationPlacement
 
-from .choices import ETHNICITIES, Gender, PoliticalTheory, ProfessionalLevel, Religion
-from .models import Member
+from members.choices import ETHNICITIES, Gender, PoliticalTheory, ProfessionalLevel, Religion
+from members.models import Member
 
 UNKNOWN = "__unknown__"
 AGE_BANDS = [(None, 29, _("Under 30")), (30, 40, _("30–40")), (41, 50, _("41–50")), (51, 60, _("51–60")),

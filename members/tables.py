@@ -6,7 +6,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from .models import Member
+from members.models import Member
 
 
 def hidden_below(breakpoint: str, nowrap: bool = False) -> dict:

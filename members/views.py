@@ -25,16 +25,13 @@ from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, user_can, user_has_anywhere
 
-from . import excel
-from .choices import MembershipReason
-from .filters import MemberFilterSet
-from .forms import (
-    SENSITIVE_FIELDS, MemberCreateForm, MemberEditForm, MemberImportForm, MemberLeaveForm, MemberTransferForm,
-    add_service_error,
-)
-from .models import Member
-from .services import member_create, member_leave, member_transfer, member_update
-from .tables import MemberTable
+from members import excel
+from members.choices import MembershipReason
+from members.filters import MemberFilterSet
+from members.forms import SENSITIVE_FIELDS, MemberCreateForm, MemberEditForm, MemberImportForm, MemberLeaveForm, MemberTransferForm, add_service_error
+from members.models import Member
+from members.services import member_create, member_leave, member_transfer, member_update
+from members.tables import MemberTable
 
 PER_PAGE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -32,7 +32,7 @@ def months_between(start: dt.date, end: dt.date) -> int:
 
 
 def holidays_between(start: dt.date, end: dt.date) -> set[dt.date]:
-    from .admission_models import PublicHoliday
+    from members.admission_models import PublicHoliday
 
     return set(PublicHoliday.objects.filter(date__gte=start, date__lte=end).values_list("date", flat=True))
 

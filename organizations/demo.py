@@ -40,11 +40,9 @@ from members.services import (
     member_leave, members_bulk_create, members_transfer_bulk, position_add, status_period_add,
 )
 
-from .choices import MassOrgKind, MassOrgLevel, OrgKind, Role, Sector
-from .models import HostUnit, MassOrganization, Organization, RoleAssignment
-from .services import (
-    organization_create, organization_dissolve, organization_move, organization_rename, organizations_merge,
-)
+from organizations.choices import MassOrgKind, MassOrgLevel, OrgKind, Role, Sector
+from organizations.models import HostUnit, MassOrganization, Organization, RoleAssignment
+from organizations.services import organization_create, organization_dissolve, organization_move, organization_rename, organizations_merge
 
 D = dt.date
 

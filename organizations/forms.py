@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Member
 
-from .choices import MassOrgKind, MassOrgLevel, OrgKind, Role, Sector
-from .models import MassOrganization, Organization
-from .permissions import Perm
+from organizations.choices import MassOrgKind, MassOrgLevel, OrgKind, Role, Sector
+from organizations.models import MassOrganization, Organization
+from organizations.permissions import Perm
 
 
 def _date_field(label, **kwargs):

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from .choices import CELL_KINDS, TCCSD_KINDS, EventKind, MassOrgKind, MassOrgLevel, OrgKind, Role, Sector
-from .permissions import Perm
-from .scoping import restrict_to_paths
+from organizations.choices import CELL_KINDS, TCCSD_KINDS, EventKind, MassOrgKind, MassOrgLevel, OrgKind, Role, Sector
+from organizations.permissions import Perm
+from organizations.scoping import restrict_to_paths
 
 
 class HostUnit(models.Model):

@@ -4,7 +4,7 @@ so there is one table to read when asking "who may do what"."""
 
 from __future__ import annotations
 
-from .choices import Role
+from organizations.choices import Role
 
 
 class Perm:

@@ -44,7 +44,7 @@ from django.db import connection, transaction
 from django.db.models import fields as model_fields
 from django.utils import timezone
 
-from .choices import OrgKind, Sector
+from organizations.choices import OrgKind, Sector
 
 D = dt.date
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # treebeard MP_Node.alphabet
@@ -283,7 +283,7 @@ class ScaleBuilder:
         return org
 
     def plan_tree(self) -> None:
-        from .models import Organization
+        from organizations.models import Organization
 
         tier, rng = self.tier, self.rng
         last_root = Organization.objects.filter(depth=1).order_by("-path").values_list("path", flat=True).first()
@@ -336,7 +336,7 @@ class ScaleBuilder:
     def write_tree(self) -> None:
         from members.models import Member  # noqa: F401  (apps ready)
 
-        from .models import HostUnit, MassOrganization, Organization, OrganizationPlacement
+        from organizations.models import HostUnit, MassOrganization, Organization, OrganizationPlacement
 
         first = reserve_ids(Organization, len(self.orgs))
         for org in self.orgs:
@@ -784,7 +784,7 @@ class ScaleBuilder:
         from targets.catalogue import TARGETS
         from targets.models import Resolution, Target
 
-        from .models import Organization
+        from organizations.models import Organization
 
         root = Organization.objects.get(pk=self.root.id)
         resolution = Resolution.objects.create(
@@ -893,7 +893,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 # ------------------------------------------------------------------------------------------ public API
 
 def tier_root(tier: Tier | str):
-    from .models import Organization
+    from organizations.models import Organization
 
     tier = TIERS[tier] if isinstance(tier, str) else tier
     return Organization.objects.filter(code=tier.code, depth=1).first()

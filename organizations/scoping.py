@@ -11,7 +11,7 @@ from operator import or_
 
 from django.db.models import Q, QuerySet
 
-from .permissions import roles_granting
+from organizations.permissions import roles_granting
 
 _CACHE_ATTR = "_scope_paths_cache"
 
@@ -24,7 +24,7 @@ def scope_paths(user, perm: str) -> list[str] | None:
         return None
     cache = getattr(user, _CACHE_ATTR, None)
     if cache is None:
-        from .models import RoleAssignment
+        from organizations.models import RoleAssignment
 
         cache = {}
         rows = RoleAssignment.objects.filter(user=user, organization__dissolved_on__isnull=True).values_list(

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 
 from targets.events import emit, years_from
 
-from .choices import ALLOWED_PARENTS, CELL_KINDS, EventKind, OrgKind
-from .models import HostUnit, Organization, OrganizationEvent, OrganizationPlacement
-from .permissions import Perm
-from .scoping import user_can
+from organizations.choices import ALLOWED_PARENTS, CELL_KINDS, EventKind, OrgKind
+from organizations.models import HostUnit, Organization, OrganizationEvent, OrganizationPlacement
+from organizations.permissions import Perm
+from organizations.scoping import user_can
 
 
 def _d(day: dt.date) -> str:
@@ -321,7 +321,7 @@ def organization_split(*, source: Organization, parts: Sequence[dict], member_as
 def role_assign(*, user_to, role: str, organization: Organization, by=None):
     """Grant ``role`` over ``organization``'s subtree. Only someone who manages roles over that subtree
     may grant it, so nobody can hand out more than they hold."""
-    from .models import RoleAssignment
+    from organizations.models import RoleAssignment
 
     _require(by, Perm.MANAGE_ROLES, organization)
     if not organization.is_active:

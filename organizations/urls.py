@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from organizations import views
 
 app_name = "organizations"
 urlpatterns = [

@@ -17,15 +17,12 @@ from django.views.decorators.http import require_POST
 from members.models import Member
 from members.statistics import composition, summary_sentence
 
-from . import services
-from .choices import OrgKind
-from .forms import (
-    CompositionForm, DissolveForm, MassOrganizationForm, MergeForm, MoveForm, OrganizationCreateForm,
-    OrganizationEditForm, RenameForm, RoleAssignmentForm, SplitForm, UserCreateForm,
-)
-from .models import HostUnit, MassOrganization, Organization, RoleAssignment
-from .permissions import Perm
-from .scoping import require_anywhere, scope_paths, user_can
+from organizations import services
+from organizations.choices import OrgKind
+from organizations.forms import CompositionForm, DissolveForm, MassOrganizationForm, MergeForm, MoveForm, OrganizationCreateForm, OrganizationEditForm, RenameForm, RoleAssignmentForm, SplitForm, UserCreateForm
+from organizations.models import HostUnit, MassOrganization, Organization, RoleAssignment
+from organizations.permissions import Perm
+from organizations.scoping import require_anywhere, scope_paths, user_can
 
 
 CHILDREN_PER_PAGE = 100

@@ -16,7 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from .document import COUNT, COUNT_SHARE, DELTA, MEASURE, PERCENT, RATIO, RESULT, Column, Document, Table
+from reports.document import COUNT, COUNT_SHARE, DELTA, MEASURE, PERCENT, RATIO, RESULT, Column, Document, Table
 
 PERCENT_FORMAT = "0.0%"
 COUNT_FORMAT = "#,##0"

@@ -17,7 +17,7 @@ from organizations.permissions import Perm
 from organizations.scoping import scope_paths
 from targets.models import PeriodicReport, Resolution
 
-from .choices import FORMAT_CHOICES
+from reports.choices import FORMAT_CHOICES
 
 # Organizations a report can be about: committees and grassroots organizations (cells below them are
 # counted inside their TCCSĐ's report; composition also takes partial committees).

@@ -28,9 +28,8 @@ from targets.engine import DRILL_KINDS
 from targets.formatting import bounds_text, missing_text
 from targets.models import Attainment, Resolution
 
-from . import forms, queries
-from .document import (COUNT, COUNT_SHARE, DELTA, MEASURE, PERCENT, RATIO, RESULT, STATUS, TEXT, Column, Document, Section,
-                       Table, build_header, fmt_measure, fmt_ratio, share)
+from reports import forms, queries
+from reports.document import COUNT, COUNT_SHARE, DELTA, MEASURE, PERCENT, RATIO, RESULT, STATUS, TEXT, Column, Document, Section, Table, build_header, fmt_measure, fmt_ratio, share
 
 Progress = Callable[..., None]
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]

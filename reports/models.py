@@ -14,7 +14,7 @@ from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import restrict_to_paths
 
-from .choices import ReportFormat, RunStatus
+from reports.choices import ReportFormat, RunStatus
 
 
 class ReportRunQuerySet(models.QuerySet):

@@ -21,8 +21,7 @@ from django.utils.safestring import mark_safe
 
 from targets import charts
 
-from .document import (COUNT, COUNT_SHARE, DELTA, MEASURE, PERCENT, RATIO, RESULT, STATUS, Document, Section, Table,
-                       fmt_count, fmt_measure, fmt_percent, fmt_ratio)
+from reports.document import COUNT, COUNT_SHARE, DELTA, MEASURE, PERCENT, RATIO, RESULT, STATUS, Document, Section, Table, fmt_count, fmt_measure, fmt_percent, fmt_ratio
 from targets.formatting import number
 
 FAMILY = "Liberation Serif Bundled"

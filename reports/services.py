@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 from organizations.permissions import Perm
 from organizations.scoping import user_can
 
-from .choices import ReportFormat, RunStatus
-from .kinds import ReportError, get_kind
-from .models import DocumentNumber, ReportRun
+from reports.choices import ReportFormat, RunStatus
+from reports.kinds import ReportError, get_kind
+from reports.models import DocumentNumber, ReportRun
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def run_create(*, user, kind: str, params: dict, formats: str = "pdf,xlsx", queu
     run = ReportRun.objects.create(kind=kind, title=title[:500], organization=organization, parameters=params,
                                    formats=",".join(wanted), requested_by=user if user and user.is_authenticated else None)
     if queue:
-        from .tasks import generate_report
+        from reports.tasks import generate_report
 
         def send():
             try:
@@ -118,7 +118,7 @@ def generate(run: ReportRun | int, *, raise_errors: bool = False) -> ReportRun:
             document = kind.build(run.parameters, progress=lambda percent, message="": _step(run, percent, message))
             header = document.header
             if ReportFormat.PDF in run.format_list:
-                from .pdf import render_pdf
+                from reports.pdf import render_pdf
 
                 if run.document_number is None:
                     allocated = allocate_number(run.organization, header.document_type, header.term)
@@ -131,7 +131,7 @@ def generate(run: ReportRun | int, *, raise_errors: bool = False) -> ReportRun:
                 _update(run, pdf_file=run.pdf_file.name)
                 _step(run, 85)
             if ReportFormat.XLSX in run.format_list:
-                from .excel import render_xlsx
+                from reports.excel import render_xlsx
 
                 _step(run, 88, "Tạo tệp Excel")
                 run.xlsx_file.save(_file_name(run, "xlsx"), ContentFile(render_xlsx(document)), save=False)

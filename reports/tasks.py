@@ -12,8 +12,8 @@ log = logging.getLogger(__name__)
 @shared_task(acks_late=True)
 def generate_report(run_id: int) -> int | None:
     """Generate one report run; failures are recorded on the run (never raised), so the task ends either way."""
-    from .models import ReportRun
-    from .services import generate
+    from reports.models import ReportRun
+    from reports.services import generate
 
     try:
         return generate(run_id).pk
@@ -25,6 +25,6 @@ def generate_report(run_id: int) -> int | None:
 @shared_task(acks_late=True)
 def purge_reports() -> dict:
     """The beat job: mark runs whose worker died as failed, and delete files older than the retention."""
-    from .services import mark_stale_runs, purge_old_files
+    from reports.services import mark_stale_runs, purge_old_files
 
     return {"stale": mark_stale_runs(), "purged": purge_old_files()}

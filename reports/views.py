@@ -22,11 +22,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, user_can
 
-from . import services
-from .choices import ReportFormat, RunStatus
-from .forms import MarkSubmittedForm
-from .kinds import KINDS, ReportError
-from .models import ReportRun
+from reports import services
+from reports.choices import ReportFormat, RunStatus
+from reports.forms import MarkSubmittedForm
+from reports.kinds import KINDS, ReportError
+from reports.models import ReportRun
 
 RUNS_PER_PAGE = 25
 CONTENT_TYPES = {

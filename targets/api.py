@@ -23,9 +23,9 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
-from .choices import Family
-from .formatting import bounds_text, missing_text
-from .models import Attainment, Resolution, Target
+from targets.choices import Family
+from targets.formatting import bounds_text, missing_text
+from targets.models import Attainment, Resolution, Target
 
 # ------------------------------------------------------------------------------------------ serializers
 

@@ -8,4 +8,4 @@ class TargetsConfig(AppConfig):
     verbose_name = _("Targets")
 
     def ready(self):
-        from . import recompute  # noqa: F401  (subscribes to the change events)
+        from targets import recompute  # noqa: F401  (subscribes to the change events)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import board_views as views
+from targets import board_views as views
 
 app_name = "boards"
 urlpatterns = [

@@ -36,9 +36,9 @@ from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, scope_paths
 
-from . import charts
-from .formatting import number
-from .models import PeriodicReport
+from targets import charts
+from targets.formatting import number
+from targets.models import PeriodicReport
 
 UPCOMING_DAYS = 60
 LIST_LIMIT = 20

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
-from .formatting import number
+from targets.formatting import number
 
 PALETTE = ["#1f5fa8", "#c0392b", "#2e8b57", "#d4a017", "#7b4ea3", "#17879b", "#a0522d", "#5d6d7e"]
 FONT = "font-family:'Liberation Serif','Tinos','Times New Roman',serif"

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from .choices import Unit
+from targets.choices import Unit
 
 HEADER_ROW = 5
 WIDTHS = [10, 60, 14, 12, 12, 12, 18, 18]

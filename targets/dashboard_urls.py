@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import dashboard_views as views
+from targets import dashboard_views as views
 
 app_name = "dashboard"
 urlpatterns = [

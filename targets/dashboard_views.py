@@ -32,11 +32,11 @@ from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, scope_paths
 
-from . import drilldown
-from .charts import Band, hbar_chart, line_chart
-from .choices import Comparator, Family, Status, Unit
-from .formatting import STATUS_CLASSES, STATUS_ICONS, bounds_text, missing_text, number
-from .models import Attainment, Resolution, Target
+from targets import drilldown
+from targets.charts import Band, hbar_chart, line_chart
+from targets.choices import Comparator, Family, Status, Unit
+from targets.formatting import STATUS_CLASSES, STATUS_ICONS, bounds_text, missing_text, number
+from targets.models import Attainment, Resolution, Target
 
 PER_PAGE = 50
 STEP = Organization.steplen
@@ -315,7 +315,7 @@ def overview(request):
 @login_required
 @require_GET
 def overview_xlsx(request):
-    from .dashboard_excel import overview_workbook
+    from targets.dashboard_excel import overview_workbook
 
     data = overview_data(request)
     content = overview_workbook(data)

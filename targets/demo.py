@@ -21,9 +21,8 @@ from organizations.choices import CELL_KINDS, TCCSD_KINDS, OrgKind
 from organizations.demo import CODE_KT, CODE_LD, CODE_PROVINCE, CODE_QT, CODE_TV
 from organizations.models import Organization, OrganizationPlacement
 
-from .choices import Family, Reporters, RunKind
-from .models import (DocumentAdoption, PeriodicReport, RecomputeRun, RegisteredModel, ReportedFigure,
-                     ReportIndicator, RequiredDocument, ReportSubmission, Resolution)
+from targets.choices import Family, Reporters, RunKind
+from targets.models import DocumentAdoption, PeriodicReport, RecomputeRun, RegisteredModel, ReportedFigure, ReportIndicator, RequiredDocument, ReportSubmission, Resolution
 
 # Which demo organization each seed document measures (issue 8: LD on the Lâm Đồng-style bloc, KT on the
 # Kon Tum-style district, QT on the Quảng Trị-style bloc, KH and TV on the Trà Vinh-style bloc).
@@ -72,7 +71,7 @@ def seed_targets(*, seed: int, log: Callable[[str], None] | None = None, recompu
     if recompute:
         from django.db import connection
 
-        from .recompute import full_plan, run_recompute
+        from targets.recompute import full_plan, run_recompute
 
         # The demo inserted hundreds of thousands of rows in this transaction; without fresh statistics the
         # planner takes the meeting and attendance tables for empty and a metric query can run for minutes.

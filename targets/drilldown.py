@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _, gettext_lazy
 from organizations.choices import CELL_KINDS, TCCSD_KINDS
 from organizations.models import Organization
 
-from .choices import Family
-from .formatting import number
+from targets.choices import Family
+from targets.formatting import number
 
 # --------------------------------------------------------------------------------------------- the contract
 
@@ -91,7 +91,7 @@ def _measure(target) -> str | None:
     if target.family == Family.MEET:
         return params.get("measure")
     if target.family == Family.REP:
-        from .models import ReportIndicator
+        from targets.models import ReportIndicator
 
         indicator = ReportIndicator.objects.filter(code=params.get("indicator", "")).only("reporters").first()
         return indicator.reporters if indicator else None
@@ -173,7 +173,7 @@ NOT_RATED = gettext_lazy("not rated yet")
 def _counts_the_bad(target) -> bool:
     """A target whose counted levels are the bad ones ("no organization rated KHT": comparator zero, ≤, <): its
     records are those at the levels; for any other, those falling short of them."""
-    from .choices import Comparator
+    from targets.choices import Comparator
 
     return target.comparator in (Comparator.ZERO, Comparator.LTE, Comparator.LT)
 
@@ -220,7 +220,7 @@ def members_not_at_levels(scope: Scope) -> RecordList:
 def _organization_population(scope: Scope) -> models.QuerySet:
     """The organizations of the target's subject under the organization on the rating day, founded at least six
     months before it (metrics.ratings._ORG_POPULATION)."""
-    from .metrics.ratings import SUBJECT_KINDS
+    from targets.metrics.ratings import SUBJECT_KINDS
 
     subject, day = scope.params.get("subject", "tccsd"), scope.rating_day
     qs = _organizations(scope).filter(founded_on__lte=_six_months_before(day))
@@ -313,7 +313,7 @@ def members_not_inspected(scope: Scope) -> RecordList:
 def organizations_not_inspected(scope: Scope) -> RecordList:
     from inspections.models import Inspection
 
-    from .metrics.inspections import ORGANIZATION_SUBJECTS
+    from targets.metrics.inspections import ORGANIZATION_SUBJECTS
 
     start, end = scope.period
     kinds = ORGANIZATION_SUBJECTS.get(scope.params.get("subject"), [])
@@ -352,7 +352,7 @@ _MEETING_UNITS = {
 
 
 def _cells_missing_units(scope: Scope, measure: str) -> models.QuerySet:
-    from .metrics.meetings import CELL_SUBJECTS, today
+    from targets.metrics.meetings import CELL_SUBJECTS, today
 
     unit, step, condition = _MEETING_UNITS[measure]
     start, end = scope.period
@@ -473,7 +473,7 @@ def organizations_founded(scope: Scope) -> RecordList:
 def figures_reported(scope: Scope) -> RecordList:
     """Each grassroots organization under the organization on the rating day with the figure it reported, those
     that have not reported first."""
-    from .models import ReportedFigure
+    from targets.models import ReportedFigure
 
     figure = ReportedFigure.objects.filter(organization=OuterRef("pk"), year=scope.year,
                                            indicator__code=scope.params.get("indicator", ""))
@@ -492,7 +492,7 @@ def figures_reported(scope: Scope) -> RecordList:
 
 @provides(Family.REP, "scope")
 def figure_reported_by_the_organization(scope: Scope) -> RecordList:
-    from .models import ReportedFigure
+    from targets.models import ReportedFigure
 
     figure = ReportedFigure.objects.filter(organization=OuterRef("pk"), year=scope.year,
                                            indicator__code=scope.params.get("indicator", ""))
@@ -529,7 +529,7 @@ _MODELS_OF_TCCSD = """(
 
 @provides(Family.MODEL)
 def organizations_without_models(scope: Scope) -> RecordList:
-    from .models import RegisteredModel
+    from targets.models import RegisteredModel
 
     subject = scope.params.get("subject", "cells")
     kind = scope.params.get("kind", "") or ""
@@ -599,7 +599,7 @@ _PERIODS_MISSED = """ARRAY(
 def organizations_late_or_missing(scope: Scope) -> RecordList | None:
     from django.utils import timezone
 
-    from .models import PeriodicReport
+    from targets.models import PeriodicReport
 
     report = PeriodicReport.objects.filter(code=scope.params.get("report", "")).first()
     if report is None:

@@ -23,9 +23,9 @@ from django.utils import timezone
 
 from organizations.choices import TCCSD_KINDS, OrgKind
 
-from .choices import Comparator, Periodicity, Status, Unit
-from .metrics import REGISTRY, Figure, Slot
-from .models import Attainment, ChangeMark, Target
+from targets.choices import Comparator, Periodicity, Status, Unit
+from targets.metrics import REGISTRY, Figure, Slot
+from targets.models import Attainment, ChangeMark, Target
 
 log = logging.getLogger(__name__)
 

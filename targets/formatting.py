@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _, ngettext
 
-from .choices import Comparator, Status, Unit
+from targets.choices import Comparator, Status, Unit
 
 STATUS_ICONS = {
     Status.MET: "bi-check-circle-fill",

@@ -14,9 +14,9 @@ from members.forms import date_input
 from organizations.models import Organization
 from organizations.permissions import Perm
 
-from .choices import Comparator, Periodicity, Unit
-from .metrics import REGISTRY
-from .models import Resolution, Target
+from targets.choices import Comparator, Periodicity, Unit
+from targets.metrics import REGISTRY
+from targets.models import Resolution, Target
 
 YEARS = (1930, 2100)
 

@@ -16,8 +16,7 @@ from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import restrict_to_paths
 
-from .choices import (Cadence, Comparator, Family, ModelKind, Periodicity, ReportFrequency, Reporters,
-                      ResolutionKind, RunKind, RunStatus, Status, Unit)
+from targets.choices import Cadence, Comparator, Family, ModelKind, Periodicity, ReportFrequency, Reporters, ResolutionKind, RunKind, RunStatus, Status, Unit
 
 
 class ResolutionQuerySet(models.QuerySet):
@@ -136,7 +135,7 @@ class Target(models.Model):
         return self.periodicity == Periodicity.YEARLY or year == self.last_year
 
     def bounds_text(self) -> str:
-        from .formatting import bounds_text
+        from targets.formatting import bounds_text
 
         return bounds_text(self)
 

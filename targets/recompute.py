@@ -22,11 +22,11 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .choices import Periodicity, RunKind, RunStatus
-from .engine import recompute_target
-from .events import records_changed
-from .metrics import REGISTRY
-from .models import PendingChange, RecomputeRun, Target
+from targets.choices import Periodicity, RunKind, RunStatus
+from targets.engine import recompute_target
+from targets.events import records_changed
+from targets.metrics import REGISTRY
+from targets.models import PendingChange, RecomputeRun, Target
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def on_records_changed(sender, kind, organization_ids, years, **kwargs):
 
 def schedule_processing() -> bool:
     """Queue ``process_changes`` after the debounce delay unless a queued one has not run yet."""
-    from .tasks import process_changes
+    from targets.tasks import process_changes
 
     delay = settings.TARGETS_DEBOUNCE_SECONDS
     with connection.cursor() as cur:
@@ -135,7 +135,7 @@ def process_pending() -> RecomputeRun | None:
 
 def start_full_recompute(*, user=None, resolution=None) -> RecomputeRun:
     """Create a run for every computable target (of one resolution, if given) and queue it."""
-    from .tasks import full_recompute
+    from targets.tasks import full_recompute
 
     targets = Target.objects.computable()
     if resolution is not None:

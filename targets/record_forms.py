@@ -17,10 +17,9 @@ from organizations.choices import OrgKind
 from organizations.models import Organization
 from organizations.permissions import Perm
 
-from . import record_services as services
-from .choices import Cadence, ModelKind
-from .models import (DocumentAdoption, PeriodicReport, RegisteredModel, ReportedFigure, ReportIndicator,
-                     ReportSubmission, RequiredDocument)
+from targets import record_services as services
+from targets.choices import Cadence, ModelKind
+from targets.models import DocumentAdoption, PeriodicReport, RegisteredModel, ReportedFigure, ReportIndicator, ReportSubmission, RequiredDocument
 
 
 class OrganizationChoiceField(forms.ModelChoiceField):

@@ -22,10 +22,9 @@ from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import user_can
 
-from .choices import Cadence, ModelKind, ReportFrequency, Reporters
-from .events import emit
-from .models import (DocumentAdoption, PeriodicReport, RegisteredModel, ReportedFigure, ReportIndicator,
-                     ReportSubmission, RequiredDocument)
+from targets.choices import Cadence, ModelKind, ReportFrequency, Reporters
+from targets.events import emit
+from targets.models import DocumentAdoption, PeriodicReport, RegisteredModel, ReportedFigure, ReportIndicator, ReportSubmission, RequiredDocument
 
 # Organizations that report a "scope" indicator: the committees resolutions are issued for.
 COMMITTEE_KINDS = frozenset({OrgKind.DIRECT, OrgKind.PROVINCIAL})

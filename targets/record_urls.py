@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import record_views as views
+from targets import record_views as views
 
 app_name = "records"
 urlpatterns = [

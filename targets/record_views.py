@@ -24,12 +24,10 @@ from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, user_can, user_has_anywhere
 
-from . import record_services as services
-from .choices import Cadence
-from .models import (DocumentAdoption, RegisteredModel, ReportedFigure, ReportIndicator, ReportSubmission,
-                     RequiredDocument)
-from .record_forms import (TERM_YEARS, DocumentChecklistForm, FigureFilter, ModelFilter, RecordFilter,
-                           RegisteredModelForm, ReportedFigureForm, ReportSubmissionForm, SubmissionFilter)
+from targets import record_services as services
+from targets.choices import Cadence
+from targets.models import DocumentAdoption, RegisteredModel, ReportedFigure, ReportIndicator, ReportSubmission, RequiredDocument
+from targets.record_forms import TERM_YEARS, DocumentChecklistForm, FigureFilter, ModelFilter, RecordFilter, RegisteredModelForm, ReportedFigureForm, ReportSubmissionForm, SubmissionFilter
 
 PER_PAGE = 50
 HISTORY_ROWS = 10

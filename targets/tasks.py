@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .choices import RunKind
-from .models import RecomputeRun
+from targets.choices import RunKind
+from targets.models import RecomputeRun
 
 
 @shared_task(acks_late=True)
 def process_changes() -> int | None:
     """Recompute the targets the pending change events affect (debounced; see recompute.py)."""
-    from .recompute import process_pending
+    from targets.recompute import process_pending
 
     run = process_pending()
     return run.pk if run else None
@@ -20,7 +20,7 @@ def process_changes() -> int | None:
 @shared_task(acks_late=True)
 def full_recompute(run_id: int) -> int:
     """Recompute every target of a run (all, or one resolution's) with progress."""
-    from .recompute import full_plan, run_recompute
+    from targets.recompute import full_plan, run_recompute
 
     run = RecomputeRun.objects.get(pk=run_id)
     run_recompute(run, full_plan(run))
@@ -30,7 +30,7 @@ def full_recompute(run_id: int) -> int:
 @shared_task(acks_late=True)
 def nightly_recompute() -> int:
     """The beat job: every target, every year — repairs whatever the change events missed."""
-    from .recompute import full_plan, run_recompute
+    from targets.recompute import full_plan, run_recompute
 
     run = RecomputeRun.objects.create(kind=RunKind.FULL)
     run_recompute(run, full_plan(run))

@@ -19,12 +19,12 @@ from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, user_can, user_has_anywhere
 
-from .choices import RunStatus
-from .formatting import STATUS_CLASSES, STATUS_ICONS, attainment_text, bounds_text, missing_text, with_unit
-from .forms import ResolutionForm, TargetForm
-from .metrics import REGISTRY
-from .models import Attainment, RecomputeRun, Resolution, Target
-from .recompute import start_full_recompute
+from targets.choices import RunStatus
+from targets.formatting import STATUS_CLASSES, STATUS_ICONS, attainment_text, bounds_text, missing_text, with_unit
+from targets.forms import ResolutionForm, TargetForm
+from targets.metrics import REGISTRY
+from targets.models import Attainment, RecomputeRun, Resolution, Target
+from targets.recompute import start_full_recompute
 
 
 def _int(value, default=None):

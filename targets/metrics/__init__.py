@@ -4,8 +4,8 @@ To add a family: write a ``Metric`` subclass in a module here with ``family``, `
 of ``targets.events`` whose records it reads), ``params_help`` and a set-based ``compute``; decorate it
 with ``@register``; import the module below. See docs/ARCHITECTURE.md."""
 
-from .base import REGISTRY, Figure, Metric, Slot, register  # noqa: F401
-from . import ratings  # noqa: F401,E402  (registers R-org, R-mem, T-org, MASS, UNIT)
-from . import reported  # noqa: F401,E402  (registers MODEL, DOC, REP, DUE)
-from . import inspections, admissions  # noqa: F401,E402  (registers INSP, ADM)
-from . import meetings  # noqa: F401,E402  (registers MEET)
+from targets.metrics.base import REGISTRY, Figure, Metric, Slot, register  # noqa: F401
+from targets.metrics import ratings  # noqa: F401,E402  (registers R-org, R-mem, T-org, MASS, UNIT)
+from targets.metrics import reported  # noqa: F401,E402  (registers MODEL, DOC, REP, DUE)
+from targets.metrics import inspections, admissions  # noqa: F401,E402  (registers INSP, ADM)
+from targets.metrics import meetings  # noqa: F401,E402  (registers MEET)

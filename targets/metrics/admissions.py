@@ -23,8 +23,8 @@ from __future__ import annotations
 from members.admission_queries import ATTRIBUTE_SQL, admission_counts, organizations_founded
 from organizations.choices import Sector
 
-from ..choices import Family
-from .base import Figure, Metric, register
+from targets.choices import Family
+from targets.metrics.base import Figure, Metric, register
 
 ADMISSIONS = "admissions"
 ORGANIZATIONS_FOUNDED = "organizations_founded"

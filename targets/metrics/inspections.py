@@ -23,9 +23,9 @@ from __future__ import annotations
 
 from inspections.choices import Activity
 
-from ..choices import Family
-from .base import SLOTS_PERIOD_CTE, Figure, Metric, Slot, fetch, register, slot_params
-from .ratings import SUBJECT_KINDS
+from targets.choices import Family
+from targets.metrics.base import SLOTS_PERIOD_CTE, Figure, Metric, Slot, fetch, register, slot_params
+from targets.metrics.ratings import SUBJECT_KINDS
 
 MEMBERS = "members"
 # The organization subjects and their kinds (the same meaning as in the rating families).

@@ -27,8 +27,8 @@ from django.utils import timezone
 from meetings.choices import AgendaItem, MeetingKind
 from organizations.choices import OrgKind
 
-from ..choices import Family
-from .base import SLOTS_PERIOD_CTE, Figure, Metric, by_slot, fetch, register, slot_params
+from targets.choices import Family
+from targets.metrics.base import SLOTS_PERIOD_CTE, Figure, Metric, by_slot, fetch, register, slot_params
 
 # Which cells a cell measure judges, by the ``subject`` parameter.
 CELL_SUBJECTS = {

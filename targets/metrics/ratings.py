@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from organizations.choices import OrgKind
 
-from ..choices import Family
-from .base import SLOTS_CTE, Figure, Metric, by_slot, fetch, register, slot_params
+from targets.choices import Family
+from targets.metrics.base import SLOTS_CTE, Figure, Metric, by_slot, fetch, register, slot_params
 
 # Which organizations a rating measure counts, by the ``subject`` parameter.
 SUBJECT_KINDS = {

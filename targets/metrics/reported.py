@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from organizations.choices import CELL_KINDS, TCCSD_KINDS
 
-from ..choices import Family, Reporters
-from .base import SLOTS_CTE, Figure, Metric, by_slot, fetch, register, slot_params
+from targets.choices import Family, Reporters
+from targets.metrics.base import SLOTS_CTE, Figure, Metric, by_slot, fetch, register, slot_params
 
 _TCCSD = sorted(str(k) for k in TCCSD_KINDS)
 _CELLS = sorted(str(k) for k in CELL_KINDS)
@@ -128,7 +128,7 @@ class ReportedFigures(Metric):
     params_help = {"indicator": "code of a reported indicator (ReportIndicator), e.g. members_studied"}
 
     def compute(self, target, slots):
-        from ..models import ReportIndicator
+        from targets.models import ReportIndicator
 
         code = target.params.get("indicator", "")
         indicator = ReportIndicator.objects.filter(code=code).first()
@@ -182,7 +182,7 @@ class ReportsOnTime(Metric):
     params_help = {"report": "code of a periodic report, e.g. degradation-quarterly"}
 
     def compute(self, target, slots):
-        from ..models import PeriodicReport
+        from targets.models import PeriodicReport
 
         code = target.params.get("report", "")
         report = PeriodicReport.objects.filter(code=code).first()
