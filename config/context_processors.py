@@ -11,7 +11,7 @@ def site(request):
         return bool(user and user.is_authenticated and user_has_anywhere(user, Perm.MANAGE_ROLES))
 
     def unread_notifications():
-        from config.models import Notification
+        from core.models import Notification
 
         user = getattr(request, "user", None)
         if not (user and user.is_authenticated):

@@ -63,14 +63,21 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
-    # Ours
-    "config.apps.ConfigAppConfig",
+    # Ours, bottom layer first (docs/ARCHITECTURE.md; import-linter keeps the order in pyproject.toml)
+    "core",
     "organizations",
-    "members",
-    "targets",
+    "members.register",
+    "members.ratings",
+    "members.admissions",
     "meetings",
     "inspections",
+    "targets.engine",
+    "targets.records",
+    "targets.dashboards",
+    "targets.boards",
+    "targets.api",
     "reports",
+    "devdata",
 ]
 
 MIDDLEWARE = [
@@ -241,14 +248,14 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
-    "worker-heartbeat": {"task": "config.tasks.record_heartbeat", "schedule": 60.0},
-    "admissions-probation-reminders": {"task": "members.admission_tasks.send_probation_reminders",
+    "worker-heartbeat": {"task": "core.tasks.record_heartbeat", "schedule": 60.0},
+    "admissions-probation-reminders": {"task": "members.admissions.tasks.send_probation_reminders",
                                        "schedule": crontab(hour=6, minute=30)},
     # Daily; each cell is reminded on the day of the month its ReminderSchedule sets (default the 5th).
     "meetings-missing-reminders": {"task": "meetings.tasks.send_missing_meeting_reminders",
                                    "schedule": crontab(hour=7, minute=0)},
     # Nightly full recompute of every target: repairs whatever was missed while the worker was down.
-    "targets-nightly-recompute": {"task": "targets.tasks.nightly_recompute", "schedule": crontab(hour=1, minute=30)},
+    "targets-nightly-recompute": {"task": "targets.engine.tasks.nightly_recompute", "schedule": crontab(hour=1, minute=30)},
     # Daily: report files older than REPORTS_RETENTION_DAYS are deleted; runs whose worker died are marked failed.
     "reports-purge": {"task": "reports.tasks.purge_reports", "schedule": crontab(hour=2, minute=15)},
 }

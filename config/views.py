@@ -1,16 +1,12 @@
 """Site-wide views: the home page, the health endpoint and the error pages."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
-from config import health
-from config.models import Notification
+from core import health
 
 
 @login_required
@@ -61,25 +57,7 @@ def error_404(request, exception=None):
 
 def error_500(request):
     # No context processors that touch the database: the database may be what failed.
-    from django.template import loader
     from django.http import HttpResponseServerError
+    from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render())
-
-
-@login_required
-def notification_list(request):
-    page = Paginator(Notification.objects.filter(user=request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "notifications.html", {"page": page})
-
-
-@login_required
-@require_POST
-def notification_read(request, pk):
-    """Mark one notification read and follow its link (a POST: reading changes state)."""
-    note = get_object_or_404(Notification, pk=pk, user=request.user)
-    if note.read_at is None:
-        note.read_at = timezone.now()
-        note.save(update_fields=["read_at"])
-    safe = note.link and url_has_allowed_host_and_scheme(note.link, {request.get_host()})
-    return redirect(note.link if safe else "notification_list")

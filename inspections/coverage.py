@@ -1,10 +1,10 @@
 """Coverage of inspection and supervision: the inputs of targets LD-5a/5b/5c. Each figure is one SQL
 statement for an organization subtree and a period (a year or a term), whatever its size. The rule lives
-in the INSP metric (``targets.metrics.inspections``), which computes it for any number of (organization,
+in the INSP metric (``targets.engine.metrics.inspections``), which computes it for any number of (organization,
 period) slots at once; these functions ask it for one slot, so this page and the targets agree.
 
 - Members: distinct members named as subjects of an inspection or supervision decided in the period,
-  among the members who belonged to the subtree during the period (``members.querysets``' dated join).
+  among the members who belonged to the subtree during the period (``members.register.querysets``' dated join).
   A member inspected twice counts once; an inspection of a cell counts for the cell, not its members.
 - Organizations of some kinds (chi bộ trực thuộc; TCCSĐ): distinct organizations named as subjects,
   among those placed in the subtree at some day of the period (the dated tree, OrganizationPlacement),
@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from organizations.choices import TCCSD_KINDS, OrgKind
-from targets.metrics.base import Slot
-from targets.metrics.inspections import member_coverage_counts, organization_coverage_counts
+from targets.engine.metrics.base import Slot
+from targets.engine.metrics.inspections import member_coverage_counts, organization_coverage_counts
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Member
-from organizations.models import Organization
-from organizations.permissions import Perm
-
 from inspections.choices import Activity, Conclusion, InspectionKind
 from inspections.models import Discipline, DisciplineForm, Inspection
+from members.register.models import Member
+from organizations.models import Organization
+from organizations.permissions import Perm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from inspections.choices import Activity, Conclusion, FollowUp, InspectionKind
-
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import restrict_to_paths

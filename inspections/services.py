@@ -11,19 +11,18 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from config.notifications import notify
-from members.models import Member, MembershipPeriod
-from members.rating_choices import OrgRatingKind
-from members.rating_models import MemberRating, OrganizationRating
-from members.rating_services import member_rating_rerate
+from core.events import emit
+from core.notifications import notify
+from inspections.choices import SUPERVISION_KINDS, Activity, FollowUp
+from inspections.models import Discipline, DisciplineForm, Inspection
+from members.ratings.choices import OrgRatingKind
+from members.ratings.models import MemberRating, OrganizationRating
+from members.ratings.org_services import organization_rating_rerate
+from members.ratings.services import member_rating_rerate
+from members.register.models import Member, MembershipPeriod
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import user_can
-from targets.events import emit
-
-from inspections.choices import SUPERVISION_KINDS, Activity, FollowUp
-from inspections.models import Discipline, DisciplineForm, Inspection
-from members.org_rating_services import organization_rating_rerate
 
 ORGANIZATION_FORMS = (DisciplineForm.REPRIMAND, DisciplineForm.WARNING, DisciplineForm.DISSOLUTION)
 FULL_MEMBER_FORMS = (DisciplineForm.REPRIMAND, DisciplineForm.WARNING, DisciplineForm.DISMISSAL,
@@ -123,8 +122,8 @@ def discipline_record(*, form: str, violation_year: int, decision_number: str, d
     # The register and the tree change through their own services. The discipline decision is the
     # authority for them, checked above with CHANGE_INSPECTIONS, so they run as trusted callers.
     if form == DisciplineForm.EXPULSION:
-        from members.choices import MembershipReason
-        from members.services import member_leave
+        from members.register.choices import MembershipReason
+        from members.register.services import member_leave
 
         member_leave(member=member, date=decision_date, reason=MembershipReason.EXPELLED,
                      note=_("Expelled: decision %(number)s") % {"number": decision_number})

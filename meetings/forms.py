@@ -8,12 +8,11 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from members.forms import date_input
-from members.models import Member
+from meetings.choices import MARKABLE, AgendaItem, AttendanceStatus, MeetingFormat, MeetingKind
+from members.register.forms import date_input
+from members.register.models import Member
 from organizations.models import Organization
 from organizations.permissions import Perm
-
-from meetings.choices import MARKABLE, AgendaItem, AttendanceStatus, MeetingFormat, MeetingKind
 
 YES_NO_UNKNOWN = [("", _("Not recorded")), ("true", _("Yes")), ("false", _("No"))]
 

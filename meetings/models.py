@@ -11,11 +11,10 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from members.models import Member
-from organizations.models import Organization
-
 from meetings.choices import MIN_MINUTES, MIN_MINUTES_COMBINED, AgendaItem, AttendanceStatus, MeetingFormat, MeetingKind
 from meetings.querysets import AttendanceQuerySet, MeetingQuerySet, RubricQuerySet
+from members.register.models import Member
+from organizations.models import Organization
 
 
 class Meeting(models.Model):

@@ -9,10 +9,9 @@ from django.db import connection, models
 from django.db.models import Count, F, FloatField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Cast, NullIf
 
+from meetings.choices import MAX_EXCUSED_IN_A_ROW, AttendanceStatus, MeetingKind
 from organizations.permissions import Perm
 from organizations.scoping import restrict_to_paths
-
-from meetings.choices import MAX_EXCUSED_IN_A_ROW, AttendanceStatus, MeetingKind
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -150,8 +149,8 @@ def yearly_grades(cell_ids, year: int) -> dict[int, str]:
 def expected_attendees(cell, day: dt.date):
     """Membership periods of ``cell`` valid on ``day`` with the member and, when the member was exempted
     or on special duty that day, that kind (``excluded_kind``). One query."""
-    from members.choices import StatusPeriodKind
-    from members.models import MembershipPeriod, StatusPeriod
+    from members.register.choices import StatusPeriodKind
+    from members.register.models import MembershipPeriod, StatusPeriod
 
     excluded = StatusPeriod.objects.on(day).filter(
         member=OuterRef("member"), kind__in=[StatusPeriodKind.EXEMPTED, StatusPeriodKind.SPECIAL_DUTY]

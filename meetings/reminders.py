@@ -10,11 +10,10 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from organizations.choices import CELL_KINDS, TCCSD_KINDS, Role
-from organizations.models import Organization
-
 from meetings.choices import MeetingKind
 from meetings.models import DEFAULT_REMINDER_DAY, Meeting
+from organizations.choices import CELL_KINDS, TCCSD_KINDS, Role
+from organizations.models import Organization
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
@@ -99,7 +98,7 @@ def send_reminders(month: str, *, cell_ids=None) -> int:
     Idempotent: the key names the cell and the month."""
     from django.urls import reverse
 
-    from config.notifications import notify
+    from core.notifications import notify
 
     missing = list(cells_without_regular_meeting(month, cell_ids=cell_ids).values_list("pk", "name"))
     recipients = recipients_by_cell(pk for pk, _n in missing)

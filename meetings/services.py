@@ -15,16 +15,27 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from members.models import CommitteePosition, Member
+from core.events import emit
+from meetings.choices import COMMITTEE_MEETING_KINDS, MARKABLE, AgendaItem, AttendanceStatus, MeetingFormat, MeetingKind
+from meetings.models import (
+    Attendance,
+    Meeting,
+    MeetingScore,
+    ReminderSchedule,
+    Rubric,
+    RubricCriterion,
+    RubricLevel,
+    RubricSection,
+    RubricUse,
+    RubricYearRule,
+    UpperAttendance,
+)
+from meetings.querysets import expected_attendees
+from members.register.models import CommitteePosition, Member
 from organizations.choices import OrgKind
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import user_can, user_has_anywhere
-from targets.events import emit
-
-from meetings.choices import COMMITTEE_MEETING_KINDS, MARKABLE, AgendaItem, AttendanceStatus, MeetingFormat, MeetingKind
-from meetings.models import Attendance, Meeting, MeetingScore, ReminderSchedule, Rubric, RubricCriterion, RubricLevel, RubricSection, RubricUse, RubricYearRule, UpperAttendance
-from meetings.querysets import expected_attendees
 
 # The committees that convene a briefing conference of the secretaries of the cells under them (KH-4).
 BRIEFING_HOLDER_KINDS = frozenset({OrgKind.DIRECT, OrgKind.GRASSROOTS_COMMITTEE, OrgKind.PARTIAL_COMMITTEE})

@@ -14,18 +14,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from members.forms import add_service_error
-from organizations.models import Organization
-from organizations.permissions import Perm
-from organizations.scoping import require_anywhere, scope_paths, user_can, user_has_anywhere
-
 from meetings.choices import CELL_MEETING_KINDS, COMMITTEE_MEETING_KINDS, AttendanceStatus, MeetingKind
 from meetings.forms import MeetingForm, RubricChooseForm, RubricForm, changeable_cells
 from meetings.models import Attendance, Meeting, MeetingScore, Rubric, RubricCriterion
 from meetings.quality import frame
 from meetings.querysets import excused_streaks, expected_attendees, yearly_grades
 from meetings.reminders import cells_without_regular_meeting, previous_month
-from meetings.services import meeting_create, meeting_delete, meeting_update, rubric_choose, rubric_create, rubric_for, upper_candidates
+from meetings.services import (
+    meeting_create,
+    meeting_delete,
+    meeting_update,
+    rubric_choose,
+    rubric_create,
+    rubric_for,
+    upper_candidates,
+)
+from members.register.forms import add_service_error
+from organizations.models import Organization
+from organizations.permissions import Perm
+from organizations.scoping import require_anywhere, scope_paths, user_can, user_has_anywhere
 
 PER_PAGE = 50
 CELLS_PER_PAGE = 100

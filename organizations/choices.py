@@ -1,7 +1,8 @@
 """Fixed vocabularies of the organization tree. Labels are Vietnamese through gettext."""
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrgKind(models.TextChoices):

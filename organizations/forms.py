@@ -9,8 +9,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Member
-
+from members.register.models import Member
 from organizations.choices import MassOrgKind, MassOrgLevel, OrgKind, Role, Sector
 from organizations.models import MassOrganization, Organization
 from organizations.permissions import Perm

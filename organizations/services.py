@@ -13,8 +13,7 @@ from django.db.models import Max
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from targets.events import emit, years_from
-
+from core.events import emit, years_from
 from organizations.choices import ALLOWED_PARENTS, CELL_KINDS, EventKind, OrgKind
 from organizations.models import HostUnit, Organization, OrganizationEvent, OrganizationPlacement
 from organizations.permissions import Perm
@@ -203,7 +202,7 @@ def organization_move(*, organization: Organization, new_parent: Organization, d
 
 
 def _active_member_count(org_ids) -> int:
-    from members.models import Member
+    from members.register.models import Member
 
     return Member.objects.filter(cell_id__in=org_ids, left_on__isnull=True).count()
 
@@ -238,10 +237,9 @@ def organizations_merge(*, sources: Sequence[Organization], into: Organization, 
                         decision: str = "") -> Organization:
     """Merge several organizations into one (existing or just created): their sub-organizations move
     under it, members of merged cells transfer to it when it is a cell, and the sources are dissolved."""
-    from members.services import members_transfer_bulk
-
-    from members.choices import MembershipReason
-    from members.models import Member
+    from members.register.choices import MembershipReason
+    from members.register.models import Member
+    from members.register.services import members_transfer_bulk
 
     sources = [s for s in sources if s.pk != into.pk]
     if not sources:
@@ -277,9 +275,9 @@ def organization_split(*, source: Organization, parts: Sequence[dict], member_as
     """Split ``source`` into new organizations under the same parent. ``parts`` are dicts with name and
     kind; ``member_assignment`` maps every current member id of ``source`` to the index of its part.
     Sub-organizations must be moved first. The source is dissolved."""
-    from members.choices import MembershipReason
-    from members.models import Member
-    from members.services import members_transfer_bulk
+    from members.register.choices import MembershipReason
+    from members.register.models import Member
+    from members.register.services import members_transfer_bulk
 
     source.refresh_from_db()
     _require(user, Perm.CHANGE_TREE, source)

@@ -14,16 +14,26 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from members.models import Member
-from members.statistics import composition, summary_sentence
-
+from members.register.models import Member
+from members.register.statistics import composition, summary_sentence
 from organizations import services
 from organizations.choices import OrgKind
-from organizations.forms import CompositionForm, DissolveForm, MassOrganizationForm, MergeForm, MoveForm, OrganizationCreateForm, OrganizationEditForm, RenameForm, RoleAssignmentForm, SplitForm, UserCreateForm
+from organizations.forms import (
+    CompositionForm,
+    DissolveForm,
+    MassOrganizationForm,
+    MergeForm,
+    MoveForm,
+    OrganizationCreateForm,
+    OrganizationEditForm,
+    RenameForm,
+    RoleAssignmentForm,
+    SplitForm,
+    UserCreateForm,
+)
 from organizations.models import HostUnit, MassOrganization, Organization, RoleAssignment
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, scope_paths, user_can
-
 
 CHILDREN_PER_PAGE = 100
 

@@ -2,7 +2,7 @@
 Excel workbook (reports/excel.py) are drawn from the same ``Document``, so their figures cannot differ.
 
 Cells hold raw values (Decimal, int, tuples), never pre-formatted numbers; a column's ``kind`` says how
-each renderer shows them: the PDF writes "87,5%" and "7/8" the Vietnamese way (targets.formatting), the
+each renderer shows them: the PDF writes "87,5%" and "7/8" the Vietnamese way (targets.engine.formatting), the
 workbook stores numbers with number formats (a percentage as value/100 under '0.0%')."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 
 from organizations.choices import OrgKind
-from targets.formatting import number
+from targets.engine.formatting import number
 
 # Column kinds. ``text`` a string; ``count`` an integer; ``percent`` a Decimal in percent units (87.5);
 # ``measure`` (value, unit) where unit is "percent" or "count"; ``ratio`` (numerator, denominator);
@@ -54,7 +54,7 @@ class Section:
     title: str
     paragraphs: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
-    charts: list[str] = field(default_factory=list)  # SVG strings from targets.charts
+    charts: list[str] = field(default_factory=list)  # SVG strings from core.charts
     subsections: list[Section] = field(default_factory=list)
     sheet: str = ""  # the Excel sheet of this section's tables (empty: no sheet, e.g. text only)
 

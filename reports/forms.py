@@ -15,9 +15,9 @@ from organizations.choices import OrgKind
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import scope_paths
-from targets.models import PeriodicReport, Resolution
-
 from reports.choices import FORMAT_CHOICES
+from targets.engine.models import Resolution
+from targets.records.models import PeriodicReport
 
 # Organizations a report can be about: committees and grassroots organizations (cells below them are
 # counted inside their TCCSĐ's report; composition also takes partial committees).

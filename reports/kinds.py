@@ -14,22 +14,40 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from members.admission_choices import ADMISSION_ATTRIBUTES
-from members.admission_queries import admissions_by_year
-from members.rating_models import RatingScheme
-from members.statistics import composition, summary_sentence
+from core import charts
+from members.admissions.choices import ADMISSION_ATTRIBUTES
+from members.admissions.queries import admissions_by_year
+from members.ratings.models import RatingScheme
+from members.register.statistics import composition, summary_sentence
 from organizations.choices import TCCSD_KINDS, OrgKind
 from organizations.models import Organization
-from targets import charts
-from targets.choices import Family, Status, Unit
-from targets.engine import DRILL_KINDS
-from targets.formatting import bounds_text, missing_text
-from targets.models import Attainment, Resolution
-
 from reports import forms, queries
-from reports.document import COUNT, COUNT_SHARE, DELTA, MEASURE, PERCENT, RATIO, RESULT, STATUS, TEXT, Column, Document, Section, Table, build_header, fmt_measure, fmt_ratio, share
+from reports.document import (
+    COUNT,
+    COUNT_SHARE,
+    DELTA,
+    MEASURE,
+    PERCENT,
+    RATIO,
+    RESULT,
+    STATUS,
+    TEXT,
+    Column,
+    Document,
+    Section,
+    Table,
+    build_header,
+    fmt_measure,
+    fmt_ratio,
+    share,
+)
+from targets.engine.choices import Family, Status, Unit
+from targets.engine.compute import DRILL_KINDS
+from targets.engine.formatting import bounds_text, missing_text
+from targets.engine.models import Attainment, Resolution
 
 Progress = Callable[..., None]
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]

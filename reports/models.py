@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import restrict_to_paths
-
 from reports.choices import ReportFormat, RunStatus
 
 
@@ -49,7 +48,7 @@ class ReportRun(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     files_purged_at = models.DateTimeField(_("files removed at"), null=True, blank=True)
     # The periodic-report submission (targets, family DUE) this report was marked as.
-    submission = models.ForeignKey("targets.ReportSubmission", verbose_name=_("submission"), null=True, blank=True,
+    submission = models.ForeignKey("records.ReportSubmission", verbose_name=_("submission"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="report_runs")
 
     objects = ReportRunQuerySet.as_manager()

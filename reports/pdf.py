@@ -5,7 +5,7 @@ Fonts: the bundled Liberation Serif 2.x TTF files (static/fonts, SIL OFL; Times 
 system has, "Liberation Serif Bundled" (fontconfig would otherwise be free to prefer an installed "Liberation
 Serif", such as the 1.07 version Chromium pulls in, which lacks most Vietnamese letters): the PDF never
 depends on the fonts a machine has, and a missing file is an error rather than a silent fallback. pdffonts
-shows the embedded subsets as "Liberation-Serif-Bundled…". The layout is static/css/report.css. The charts' SVG (targets.charts) names its own font
+shows the embedded subsets as "Liberation-Serif-Bundled…". The layout is static/css/report.css. The charts' SVG (core.charts) names its own font
 list; it is rewritten to the same family here, so chart labels use the bundled font too."""
 
 from __future__ import annotations
@@ -19,10 +19,25 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from targets import charts
-
-from reports.document import COUNT, COUNT_SHARE, DELTA, MEASURE, PERCENT, RATIO, RESULT, STATUS, Document, Section, Table, fmt_count, fmt_measure, fmt_percent, fmt_ratio
-from targets.formatting import number
+from core import charts
+from reports.document import (
+    COUNT,
+    COUNT_SHARE,
+    DELTA,
+    MEASURE,
+    PERCENT,
+    RATIO,
+    RESULT,
+    STATUS,
+    Document,
+    Section,
+    Table,
+    fmt_count,
+    fmt_measure,
+    fmt_percent,
+    fmt_ratio,
+)
+from targets.engine.formatting import number
 
 FAMILY = "Liberation Serif Bundled"
 
@@ -76,7 +91,7 @@ def _delta(value, unit) -> str:
 
 
 def cell(kind: str, value) -> Cell:
-    """One value as the page shows it (Vietnamese number format, targets.formatting)."""
+    """One value as the page shows it (Vietnamese number format, targets.engine.formatting)."""
     if value is None or value == "":
         return Cell("—" if kind in (MEASURE, RESULT) else "", css="num" if kind != "text" else "")
     if kind == COUNT:

@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 
 from organizations.permissions import Perm
 from organizations.scoping import user_can
-
 from reports.choices import ReportFormat, RunStatus
 from reports.kinds import ReportError, get_kind
 from reports.models import DocumentNumber, ReportRun
@@ -181,7 +180,7 @@ def release_number(issuing_body, document_type: str, term: str, number: int) -> 
 def mark_submitted(*, run: ReportRun, report, year: int, quarter: int = 0, user=None):
     """Record that the organization submitted this generated report as a periodic report (targets, family
     DUE): a ReportSubmission dated today whose reference is the document number."""
-    from targets.record_services import report_submission_create
+    from targets.records.services import report_submission_create
 
     run = ReportRun.objects.select_for_update().select_related("organization").get(pk=run.pk)
     if user is not None and not user_can(user, Perm.REPORT_FIGURES, run.organization):

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, user_can
-
 from reports import services
 from reports.choices import ReportFormat, RunStatus
 from reports.forms import MarkSubmittedForm

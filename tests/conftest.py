@@ -137,22 +137,24 @@ REFERENCE_MIGRATIONS = [("members", "0003_rating_schemes"), ("members", "0003_ad
 
 
 def restore_reference_data():
-    from importlib import import_module
-
-    from django.apps import apps
     from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
     from django.db.migrations.operations import RunPython
 
-    from members.rating_models import RatingScheme
+    from members.ratings.models import RatingScheme
 
     if RatingScheme.objects.exists():
         return
+    # Each data migration runs against the models as they were at that migration (some models have since
+    # moved to another app), exactly as `migrate` ran it.
+    loader = MigrationExecutor(connection).loader
     for app_label, name in REFERENCE_MIGRATIONS:
-        migration = import_module(f"{app_label}.migrations.{name}").Migration
+        migration = loader.get_migration(app_label, name)
+        state_apps = loader.project_state((app_label, name), at_end=False).apps
         for operation in migration.operations:
             if isinstance(operation, RunPython):
                 with connection.schema_editor() as editor:
-                    operation.code(apps, editor)
+                    operation.code(state_apps, editor)
 
 
 @pytest.fixture(autouse=True)

@@ -26,7 +26,7 @@ def make_member(cell, *, start=None, user=None, **overrides):
     """A member created through the service, with a plausible profile; overrides win."""
     import datetime as dt
 
-    from members.services import member_create
+    from members.register.services import member_create
 
     fake = factory.Faker._get_faker(locale="vi_VN")
     data = {

@@ -6,13 +6,13 @@ import datetime as dt
 
 import pytest
 
-from members.admission_choices import CandidateStatus, ProbationOutcome, StageCode
-from members.admission_demo import seed_admissions
-from members.admission_models import Candidate, CandidateStage, Sponsor
-from members.admission_queries import admissions_by_year
-from members.admissions import candidate_checks
-from members.choices import MembershipReason
-from members.services import member_leave
+from devdata.demo.admissions import seed_admissions
+from members.admissions.choices import CandidateStatus, ProbationOutcome, StageCode
+from members.admissions.models import Candidate, CandidateStage, Sponsor
+from members.admissions.queries import admissions_by_year
+from members.admissions.services import candidate_checks
+from members.register.choices import MembershipReason
+from members.register.services import member_leave
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,10 @@ import uuid
 
 import pytest
 
-from config.models import Notification, WorkerHeartbeat
-from config.tasks import record_heartbeat
-from members.admission_tasks import send_probation_reminders
-from members.admissions import candidate_admit
+from core.models import Notification, WorkerHeartbeat
+from core.tasks import record_heartbeat
+from members.admissions.services import candidate_admit
+from members.admissions.tasks import send_probation_reminders
 from tests.test_admissions_rules import ready_candidate
 from tests.test_worker import real_worker  # noqa: F401  (the fixture: a worker on a queue of its own)
 

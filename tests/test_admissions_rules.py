@@ -9,15 +9,25 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from members.admission_choices import CandidateStatus, CheckLevel, ProbationOutcome, StageCode
-from members.admission_models import AdmissionStage, Candidate, CandidateStage, PublicHoliday
-from members.admissions import (
-    candidate_admit, candidate_checks, candidate_create, ceremony_deadline, check_age, check_ceremony,
-    check_certificate, consideration_deadline, probation_decide, probation_end, sponsor_add, stage_record,
+from members.admissions.choices import CandidateStatus, CheckLevel, ProbationOutcome, StageCode
+from members.admissions.models import AdmissionStage, Candidate, CandidateStage, PublicHoliday
+from members.admissions.services import (
+    candidate_admit,
+    candidate_checks,
+    candidate_create,
+    ceremony_deadline,
+    check_age,
+    check_ceremony,
+    check_certificate,
+    consideration_deadline,
+    probation_decide,
+    probation_end,
+    sponsor_add,
+    stage_record,
 )
-from members.choices import MembershipReason
-from members.models import Member, MembershipPeriod
-from members.workdays import add_working_days, is_working_day, working_days_between
+from members.admissions.workdays import add_working_days, is_working_day, working_days_between
+from members.register.choices import MembershipReason
+from members.register.models import Member, MembershipPeriod
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
@@ -179,7 +189,7 @@ def test_a_late_ceremony_is_admitted_and_flagged(tree):
 
 def test_admitting_creates_exactly_one_probationary_member_with_its_cell_history(tree, personas,
                                                                                  django_capture_on_commit_callbacks):
-    from targets.events import records_changed
+    from core.events import records_changed
 
     candidate = ready_candidate(tree.a1_1, user=personas.grassroots_officer, youth_union=True)
     before = set(Member.objects.values_list("pk", flat=True))
@@ -212,7 +222,7 @@ def test_admitting_creates_exactly_one_probationary_member_with_its_cell_history
     assert candidate.current_stage.code == StageCode.CEREMONY
     assert candidate.history.first().history_user == personas.grassroots_officer
     # The new member joins the register (membership, every year from 2023 on) and is admitted in 2023.
-    from targets.events import years_from
+    from core.events import years_from
 
     assert [(e["kind"], set(e["organization_ids"]), set(e["years"])) for e in events] == [
         ("membership", {tree.a1_1.pk}, set(years_from(D(2023, 10, 20)))), ("admission", {tree.a1_1.pk}, {2023})]

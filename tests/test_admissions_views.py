@@ -9,11 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from members.admission_choices import ATTRIBUTE_KEYS, CandidateStatus, ProbationOutcome, StageCode
-from members.admission_models import AdmissionStage, Candidate
-from members.admission_queries import admissions_by_year
-from members.admissions import candidate_admit, candidate_create, probation_rows
-from members.models import Member
+from members.admissions.choices import ATTRIBUTE_KEYS, CandidateStatus, ProbationOutcome, StageCode
+from members.admissions.models import AdmissionStage, Candidate
+from members.admissions.queries import admissions_by_year
+from members.admissions.services import candidate_admit, candidate_create, probation_rows
+from members.register.models import Member
 from tests.test_admissions_rules import ready_candidate
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def test_the_list_filters_by_stage_cell_and_attribute_in_constant_queries(tree, 
     a = candidate_create(cell=tree.a1_1, full_name="An", gender="female", birth_date=D(2000, 1, 1), youth_union=True)
     candidate_create(cell=tree.a1_2, full_name="Bình", gender="male", birth_date=D(2000, 1, 1))
     candidate_create(cell=tree.b1, full_name="Ngoài", gender="male", birth_date=D(2000, 1, 1))
-    from members.admissions import stage_record
+    from members.admissions.services import stage_record
 
     stage_record(candidate=a, stage=course, date=D(2024, 3, 1), document_number="GCN 1")
     client = client_for("committee_staff")

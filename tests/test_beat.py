@@ -8,7 +8,8 @@ import sys
 import time
 
 import pytest
-from config.models import Notification
+
+from core.models import Notification
 from tests.conftest import ROOT
 from tests.factories import make_member
 from tests.test_worker import child_env, real_worker, stop_worker  # noqa: F401  (a worker on a queue of its own)

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from organizations.scale import path_step, step_number
+from devdata.scale import path_step, step_number
 
 
 def test_path_steps_are_treebeards():
@@ -43,7 +43,7 @@ def tier_digest(code: str) -> str:
         " JOIN members_ratinglevel l ON l.id = r.decided_level_id JOIN organizations_organization c ON c.id = r.cell_id"
         " WHERE c.path LIKE %(p)s ORDER BY 1, 2",
     ]
-    from organizations.scale import tier_root
+    from devdata.scale import tier_root
 
     root = tier_root("bloc")
     digest = hashlib.sha256()
@@ -58,8 +58,8 @@ def tier_digest(code: str) -> str:
 def test_bloc_tier_and_quick_bench(transactional_db, output_dir):
     """The CI smoke of `make bench`: seed the bloc tier, run the quick bench (no worker, pages in-process), check
     what it found; then drop the tier, rebuild it with the same seed and get the same data."""
+    from devdata.scale import TIERS, tier_exists
     from organizations.models import Organization
-    from organizations.scale import TIERS, tier_exists
 
     call_command("bench", tier="bloc", quick=True, repeat=2, floor_repeat=1, output=str(output_dir), verbosity=0)
     result = json.loads((output_dir / "bench-latest.json").read_text())

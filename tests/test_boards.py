@@ -2,7 +2,7 @@
 cross-cutting board (meeting regularity this month, admissions pipeline, inspection coverage so far this
 year against the 30–35% band, upcoming deadlines), their SVG charts, scope, and query counts that do not
 grow with the number of organizations and members. "Today" is fixed at 10/05/2025 by patching
-``targets.board_views.today``, the one place the boards read it."""
+``targets.boards.views.today``, the one place the boards read it."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ TODAY = D(2025, 5, 10)
 
 @pytest.fixture
 def fixed_today(monkeypatch):
-    monkeypatch.setattr("targets.board_views.today", lambda: TODAY)
+    monkeypatch.setattr("targets.boards.views.today", lambda: TODAY)
     return TODAY
 
 
@@ -43,7 +43,7 @@ def _inspect(*, members=(), organizations=(), body, day):
 
 
 def _admitted(cell, admitted_on, **kw):
-    from members.admission_models import Candidate
+    from members.admissions.models import Candidate
 
     member = make_member(cell, admission_date=admitted_on, full_membership_date=None, start=admitted_on)
     return Candidate.objects.create(cell=cell, full_name=member.full_name, gender=member.gender,
@@ -52,7 +52,7 @@ def _admitted(cell, admitted_on, **kw):
 
 
 def _in_progress(cell, name="Quần chúng Thử"):
-    from members.admission_models import Candidate
+    from members.admissions.models import Candidate
 
     return Candidate.objects.create(cell=cell, full_name=name, gender="female", birth_date=D(1998, 3, 8))
 
@@ -64,7 +64,7 @@ def _svgs(html: str) -> list[str]:
 # --------------------------------------------------------------------------------------------- composition
 
 def test_composition_equals_members_statistics_with_accessible_charts(tree, client_for, fixed_today):
-    from members.statistics import composition
+    from members.register.statistics import composition
 
     make_member(tree.a1_1, gender="female", professional_level="master", birth_date=D(1990, 1, 1))
     make_member(tree.a1_1, gender="male", birth_date=D(1970, 6, 1))
@@ -171,8 +171,8 @@ def test_board_coverage_against_the_band(tree, board_world, client_for, fixed_to
 
 
 def test_board_deadlines(tree, board_world, client_for, fixed_today):
-    from targets.models import PeriodicReport
-    from targets.record_services import report_submission_create
+    from targets.records.models import PeriodicReport
+    from targets.records.services import report_submission_create
 
     quarterly = PeriodicReport.objects.get(code="degradation-quarterly")  # Q2 due 20/06/2025: in 41 days
     report_submission_create(report=quarterly, organization=tree.a1, year=2025, quarter=2,
@@ -205,7 +205,7 @@ def test_board_deadlines(tree, board_world, client_for, fixed_today):
 
 
 def test_rating_date_rolls_over_after_15_december(tree, client_for, monkeypatch):
-    monkeypatch.setattr("targets.board_views.today", lambda: D(2025, 12, 20))
+    monkeypatch.setattr("targets.boards.views.today", lambda: D(2025, 12, 20))
     ctx = client_for("leadership").get(reverse("boards:overview")).context
     assert (ctx["rating_day"], ctx["rating_days_left"]) == (D(2026, 12, 15), 360)
 
@@ -217,11 +217,11 @@ def _generated_world(parent, *, tccsd: int, cells_per_tccsd: int, members_per_ce
     cells each, ``members_per_cell`` members per cell (one bulk insert), a regular meeting in every other cell
     this month and last, a candidate and an admitted member per grassroots committee, an inspection of
     every third member and a report submission of every other grassroots committee."""
-    from members.services import members_bulk_create
+    from members.register.services import members_bulk_create
     from organizations.choices import OrgKind
     from organizations.services import organization_create
-    from targets.models import PeriodicReport
-    from targets.record_services import report_submission_create
+    from targets.records.models import PeriodicReport
+    from targets.records.services import report_submission_create
 
     bloc = organization_create(name=f"Đảng ủy Khối {tag}", kind=OrgKind.DIRECT, parent=parent, founded_on=FOUNDED)
     committees, cells = [], []

@@ -21,15 +21,23 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from members.admission_models import Candidate
-from members.rating_models import MemberRating, OrganizationRating, RatingScheme, RecognitionAward
+from members.admissions.models import Candidate
+from members.ratings.models import MemberRating, OrganizationRating, RatingScheme, RecognitionAward
 from organizations.choices import OrgKind
 from organizations.models import HostUnit, Organization
 from organizations.services import organization_create
-from targets import drilldown
-from targets.engine import compute_target, recompute_target
-from targets.models import (Attainment, DocumentAdoption, PeriodicReport, RegisteredModel, ReportedFigure,
-                            ReportIndicator, ReportSubmission, RequiredDocument, Resolution, Target)
+from targets.dashboards import drilldown
+from targets.engine.compute import compute_target, recompute_target
+from targets.engine.models import Attainment, Resolution, Target
+from targets.records.models import (
+    DocumentAdoption,
+    PeriodicReport,
+    RegisteredModel,
+    ReportedFigure,
+    ReportIndicator,
+    ReportSubmission,
+    RequiredDocument,
+)
 from tests.conftest import FOUNDED
 from tests.factories import make_member
 
@@ -61,7 +69,7 @@ def admitted(cell, day, name):
     """An admitted candidate and its member row. The member has no membership period (the admission's own
     effects on the register are tested with the admissions), so the populations counted above stay as they
     are: what is under test is the list of admissions."""
-    from members.models import Member
+    from members.register.models import Member
 
     member = Member.objects.create(full_name=name, gender="female", birth_date=dt.date(2000, 1, 1), cell=cell,
                                    admission_date=day)
@@ -478,7 +486,7 @@ def _grow_tenfold(world):
                                   founded_on=FOUNDED)
         cell = organization_create(name=f"Chi bộ Thêm {i:02d}", kind=OrgKind.SUB_CELL, parent=org, founded_on=FOUNDED)
         created.append((org, cell))
-    from members.services import members_bulk_create
+    from members.register.services import members_bulk_create
 
     rows = [{"full_name": f"Đảng viên Thêm {i:03d}", "gender": "male", "birth_date": dt.date(1990, 1, 1),
              "admission_date": dt.date(2015, 5, 19), "full_membership_date": dt.date(2016, 5, 19),

@@ -62,10 +62,10 @@ def test_a_post_as_leadership_is_refused(name, world, client):  # noqa: F811
 
 
 def test_refused_posts_leave_the_records_unchanged(world, client):  # noqa: F811
-    from members.models import Member
-    from members.rating_models import MemberRating
+    from members.ratings.models import MemberRating
+    from members.register.models import Member
     from organizations.models import Organization, OrganizationEvent
-    from targets.models import RecomputeRun
+    from targets.engine.models import RecomputeRun
 
     tree = world.tree
     client.force_login(world.personas.leadership)

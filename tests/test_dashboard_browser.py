@@ -28,12 +28,12 @@ LOW_RATED = ["Ka Thị Hạng Hai", "Điểu K'Hạng Ba"]
 
 
 def _lam_dong_bloc():
-    from members.rating_models import MemberRating, RatingScheme
-    from organizations.demo import CODE_LD
+    from devdata.demo.register import CODE_LD
+    from members.ratings.models import MemberRating, RatingScheme
     from organizations.models import RoleAssignment
     from organizations.services import organization_create
-    from targets.engine import recompute_target
-    from targets.models import Resolution
+    from targets.engine.compute import recompute_target
+    from targets.engine.models import Resolution
 
     founded = dt.date(2015, 1, 1)
 

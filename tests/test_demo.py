@@ -14,12 +14,16 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.models import Count
 
-from members.choices import MembershipReason, PoliticalTheory, PositionKind, StatusPeriodKind
-from members.models import CommitteePosition, Member, MembershipPeriod, StatusPeriod
-from organizations import demo
+from devdata.demo import register as demo
+from members.register.choices import MembershipReason, PoliticalTheory, PositionKind, StatusPeriodKind
+from members.register.models import CommitteePosition, Member, MembershipPeriod, StatusPeriod
 from organizations.choices import CELL_KINDS, EventKind, MassOrgLevel, OrgKind, Role
 from organizations.models import (
-    MassOrganization, Organization, OrganizationEvent, OrganizationPlacement, RoleAssignment,
+    MassOrganization,
+    Organization,
+    OrganizationEvent,
+    OrganizationPlacement,
+    RoleAssignment,
 )
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from inspections.models import Discipline
-from members.rating_choices import RatingStatus
-from members.rating_models import MemberRating, OrganizationRating
+from members.ratings.choices import RatingStatus
+from members.ratings.models import MemberRating, OrganizationRating
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,7 @@ def test_every_seed_target_is_computed_with_some_met_and_some_not(full):
     is missing), and across them some are met and some are not."""
     from collections import Counter
 
-    from targets.models import Attainment, Resolution, Target
+    from targets.engine.models import Attainment, Resolution, Target
 
     assert {r.code: r.scope.code for r in Resolution.objects.select_related("scope")} == {
         "LD": "DBK-CQ", "KT": "DBH-NL", "QT": "DBK-DN", "KH": "DBK-CQDN", "TV": "DBK-CQDN"}

@@ -60,9 +60,9 @@ def test_migrations_match_the_models(db):
 
 
 def test_an_administrator_can_add_a_rating_scheme_in_the_admin(admin_client):
-    from members.rating_models import RatingScheme
+    from members.ratings.models import RatingScheme
 
-    response = admin_client.post("/admin/members/ratingscheme/add/", {
+    response = admin_client.post("/admin/ratings/ratingscheme/add/", {
         "code": "qd-moi-2030-member", "name": "Quy định mới", "subject": "member", "legal_basis": "Quy định 999-QĐ/TW",
         "valid_from_year": 2030, "cap_percent": "20", "cap_top_level": "HTXS", "cap_base_level": "HTT",
         "forced_level": "KHT", "sick_leave_max_level": "HT",

@@ -3,8 +3,8 @@ service as real data."""
 
 import pytest
 
+from devdata.demo.inspections import seed_inspections
 from inspections.coverage import member_coverage, year_period
-from inspections.demo import seed_inspections
 from inspections.models import Inspection
 from tests.factories import make_member
 

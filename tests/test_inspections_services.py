@@ -6,16 +6,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from config.models import Notification
+from core.models import Notification
 from inspections.choices import Activity, InspectionKind
 from inspections.coverage import member_coverage, sub_cell_coverage, tccsd_coverage, year_period
 from inspections.models import Discipline, Inspection
 from inspections.services import discipline_record, inspection_create
-from members.choices import MembershipReason
-from members.models import MembershipPeriod
-from members.rating_choices import OrgRatingKind, RatingStatus
-from members.rating_models import MemberRating, OrganizationRating, RatingScheme
-from members.rating_services import GridErrors, RowInput, member_grid, member_ratings_save
+from members.ratings.choices import OrgRatingKind, RatingStatus
+from members.ratings.models import MemberRating, OrganizationRating, RatingScheme
+from members.ratings.services import GridErrors, RowInput, member_grid, member_ratings_save
+from members.register.choices import MembershipReason
+from members.register.models import MembershipPeriod
 from tests.factories import UserFactory, make_member
 
 pytestmark = pytest.mark.django_db

@@ -4,10 +4,10 @@ import datetime as dt
 
 import pytest
 
-from meetings.demo import seed_meetings
+from devdata.demo.meetings import seed_meetings
 from meetings.models import Attendance, Meeting, MeetingScore
-from members.models import MembershipPeriod
-from members.services import member_transfer, position_add, status_period_add
+from members.register.models import MembershipPeriod
+from members.register.services import member_transfer, position_add, status_period_add
 from organizations.models import Organization
 from tests.factories import make_member
 

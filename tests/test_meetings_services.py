@@ -7,15 +7,20 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.events import records_changed
 from meetings.choices import AttendanceStatus as S
 from meetings.models import Attendance, Meeting, Rubric, RubricCriterion
 from meetings.quality import frame
 from meetings.querysets import excused_streaks, yearly_grades
 from meetings.services import (
-    meeting_create, meeting_delete, meeting_update, rubric_choose, rubric_create, upper_candidates,
+    meeting_create,
+    meeting_delete,
+    meeting_update,
+    rubric_choose,
+    rubric_create,
+    upper_candidates,
 )
-from members.services import member_transfer, position_add, status_period_add
-from targets.events import records_changed
+from members.register.services import member_transfer, position_add, status_period_add
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from config.models import Notification
+from core.models import Notification
 from meetings.choices import AttendanceStatus as S
 from meetings.models import Attendance, Meeting, ReminderSchedule
 from meetings.reminders import cells_without_regular_meeting

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from config.models import Notification
+from core.models import Notification
 from meetings.services import meeting_create
 from meetings.tasks import send_missing_meeting_reminders
 from tests.factories import make_member

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.translation import override
 from openpyxl import Workbook, load_workbook
 
-from members import excel
-from members.models import Member, MembershipPeriod, SensitiveExport
+from members.register import excel
+from members.register.models import Member, MembershipPeriod, SensitiveExport
 from organizations.choices import Role
 from organizations.models import RoleAssignment
 from organizations.services import organization_update

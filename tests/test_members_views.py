@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from members.filters import years_before
-from members.models import Member, MembershipPeriod
-from members.services import member_update
+from members.register.filters import years_before
+from members.register.models import Member, MembershipPeriod
+from members.register.services import member_update
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +80,7 @@ def test_it_filters_by_status_age_gender_level_and_party_membership(tree, client
     middle = make_member(tree.a1_1, full_name="Trung niên", gender="male", birth_date=years_before(today, 41),
                          political_theory="advanced")
     left = make_member(tree.a1_1, full_name="Đã chuyển", birth_date=years_before(today, 35))
-    from members.services import member_leave
+    from members.register.services import member_leave
 
     member_leave(member=left, date=D(2024, 1, 1), reason="transferred_out")
     client = client_for("committee_staff")
@@ -139,7 +139,7 @@ def test_the_add_and_import_buttons_are_for_editors_only(tree, client_for):
 def test_it_shows_the_detail_with_periods_and_history(tree, client_for, personas):
     member = make_member(tree.a1_1, full_name="Phạm Văn Sử", job_title="Chuyên viên")
     member_update(member=member, user=personas.committee_staff, job_title="Trưởng phòng")
-    from members.services import member_transfer
+    from members.register.services import member_transfer
 
     member_transfer(member=member, to_cell=tree.a1_2, date=D(2024, 3, 1), user=personas.committee_staff)
 
@@ -374,7 +374,7 @@ def test_leaving_needs_a_leaving_reason(tree, client_for):
 
 
 def test_the_detail_costs_the_same_number_of_queries_however_long_the_history(tree, client_for):
-    from members.services import member_transfer, position_add, status_period_add
+    from members.register.services import member_transfer, position_add, status_period_add
 
     client = client_for("committee_staff")
     member = make_member(tree.a1_1, start=D(2020, 1, 1))

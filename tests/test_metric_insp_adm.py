@@ -19,15 +19,15 @@ from inspections.choices import Activity, InspectionKind
 from inspections.coverage import member_coverage, sub_cell_coverage, tccsd_coverage, term_period, year_period
 from inspections.models import Inspection
 from inspections.services import inspection_create
-from members.admission_queries import admissions_by_year, organizations_founded_in_private_enterprises
-from members.models import Member
-from members.services import member_transfer, members_bulk_create
+from members.admissions.queries import admissions_by_year, organizations_founded_in_private_enterprises
+from members.register.models import Member
+from members.register.services import member_transfer, members_bulk_create
 from organizations.choices import OrgKind, Sector
 from organizations.models import HostUnit, OrganizationPlacement
 from organizations.services import organization_create, organization_dissolve
-from targets.engine import compute_target
-from targets.metrics import REGISTRY
-from targets.models import Resolution, Target
+from targets.engine.compute import compute_target
+from targets.engine.metrics import REGISTRY
+from targets.engine.models import Resolution, Target
 from tests.factories import make_member
 from tests.test_admissions_views import admit
 
@@ -195,7 +195,7 @@ def test_a_member_transferred_mid_year_is_in_the_denominator_of_both_subtrees(tr
 
 
 def test_a_member_who_left_before_the_year_is_not_counted(tree):
-    from members.services import member_leave
+    from members.register.services import member_leave
 
     gone, stays = make_member(tree.a2), make_member(tree.a2)
     member_leave(member=gone, date=D(YEAR - 1, 6, 1), reason="deceased")

@@ -18,12 +18,12 @@ from meetings.choices import AttendanceStatus as S
 from meetings.choices import MeetingKind
 from meetings.models import Attendance, Meeting, Rubric, RubricCriterion
 from meetings.services import meeting_create, meeting_update, rubric_choose
-from members.services import member_leave, position_add, status_period_add
+from members.register.services import member_leave, position_add, status_period_add
 from organizations.choices import OrgKind
 from organizations.services import organization_create, organization_dissolve, organization_move
-from targets.engine import compute_target
-from targets.metrics import REGISTRY
-from targets.models import Resolution, Target
+from targets.engine.compute import compute_target
+from targets.engine.metrics import REGISTRY
+from targets.engine.models import Resolution, Target
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
@@ -353,7 +353,7 @@ def test_briefings_quarterly_counts_quarters_with_a_briefing_in_the_subtree(tree
     {"measure": "agenda_share", "item": "commitments"}, {"measure": "briefings_quarterly"},
 ])
 def test_every_measure_answers_every_slot_with_one_statement(tree, params):
-    from targets.engine import scope_slots
+    from targets.engine.compute import scope_slots
 
     for cell in (tree.a1_1, tree.a1_2, tree.a2):
         make_member(cell)

@@ -11,13 +11,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from members.rating_models import MemberRating, OrganizationRating, RatingLevel, RatingScheme, RecognitionAward
+from members.ratings.models import MemberRating, OrganizationRating, RatingLevel, RatingScheme, RecognitionAward
 from organizations.choices import OrgKind
 from organizations.models import HostUnit, MassOrganization, Organization
 from organizations.services import organization_create, organization_dissolve
-from targets.engine import compute_target, judge, recompute_target
-from targets.metrics import Figure
-from targets.models import Attainment, Resolution, Target
+from targets.engine.compute import compute_target, judge, recompute_target
+from targets.engine.metrics import Figure
+from targets.engine.models import Attainment, Resolution, Target
 from tests.factories import make_member
 
 YEAR = 2024
@@ -101,7 +101,7 @@ def test_judge_counts_zero_and_missing():
 
 @pytest.mark.django_db
 def test_member_share_counts_the_rating_day_population(tree):
-    from members.services import member_transfer, status_period_add
+    from members.register.services import member_transfer, status_period_add
 
     a1_members = [make_member(tree.a1_1) for _ in range(10)] + [make_member(tree.a1_2) for _ in range(6)]
     a2_members = [make_member(tree.a2) for _ in range(4)]

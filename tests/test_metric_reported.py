@@ -18,12 +18,16 @@ from django.test.utils import CaptureQueriesContext
 
 from organizations.choices import OrgKind
 from organizations.services import organization_create, organization_dissolve
-from targets.engine import compute_target, scope_slots
-from targets.metrics import REGISTRY
-from targets.models import (PeriodicReport, ReportedFigure, ReportIndicator, RequiredDocument, Resolution,
-                            Target)
-from targets.record_services import (document_adoption_create, registered_model_create, report_submission_create,
-                                     reported_figure_create)
+from targets.engine.compute import compute_target, scope_slots
+from targets.engine.metrics import REGISTRY
+from targets.engine.models import Resolution, Target
+from targets.records.models import PeriodicReport, ReportedFigure, ReportIndicator, RequiredDocument
+from targets.records.services import (
+    document_adoption_create,
+    registered_model_create,
+    report_submission_create,
+    reported_figure_create,
+)
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -347,7 +351,7 @@ def test_due_yearly_report_late_by_a_day_does_not_count(tree):
 
 
 def test_due_only_due_dates_passed_count_and_nothing_due_means_no_data(tree, monkeypatch):
-    import targets.metrics.reported as reported
+    import targets.records.metrics as reported
 
     submit(tree.a1, "degradation-quarterly", 2024, 1, D(2024, 3, 10))
     target = make_target(tree, "DUE", {"report": "degradation-quarterly"})

@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from config.models import Notification
-from config.notifications import notify
+from core.models import Notification
+from core.notifications import notify
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,12 +6,15 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from inspections.models import Discipline
-from members.org_rating_services import (
-    OrgRowInput, organization_grid, organization_ratings_save, recognition_award,
+from members.ratings.choices import NotRatedReason, OrgRatingKind, RatingStatus
+from members.ratings.models import OrganizationRating
+from members.ratings.org_services import (
+    OrgRowInput,
+    organization_grid,
+    organization_ratings_save,
+    recognition_award,
 )
-from members.rating_choices import NotRatedReason, OrgRatingKind, RatingStatus
-from members.rating_models import OrganizationRating
-from members.rating_services import GridErrors
+from members.ratings.services import GridErrors
 from organizations.choices import OrgKind
 from organizations.models import HostUnit, MassOrganization
 from organizations.services import organization_create

@@ -9,10 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from inspections.models import Discipline
-from members.org_rating_services import OrgRowInput, organization_grid, organization_ratings_save
-from members.rating_choices import OrgRatingKind, RatingStatus
-from members.rating_forms import input_name
-from members.rating_models import OrganizationRating
+from members.ratings.choices import OrgRatingKind, RatingStatus
+from members.ratings.forms import input_name
+from members.ratings.models import OrganizationRating
+from members.ratings.org_services import OrgRowInput, organization_grid, organization_ratings_save
 from organizations.choices import OrgKind, Role
 from organizations.models import HostUnit, RoleAssignment
 from organizations.services import organization_create

@@ -5,11 +5,15 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from members.models import Member
+from members.register.models import Member
 from organizations.choices import EventKind, OrgKind
 from organizations.models import Organization, OrganizationEvent, OrganizationPlacement
 from organizations.services import (
-    organization_create, organization_dissolve, organization_move, organization_rename, organization_split,
+    organization_create,
+    organization_dissolve,
+    organization_move,
+    organization_rename,
+    organization_split,
     organizations_merge,
 )
 from tests.factories import make_member
@@ -135,8 +139,8 @@ def test_operations_must_be_recorded_in_order(tree):
 
 
 def test_bulk_transfers_are_in_the_audit_history(tree, personas):
-    from members.models import MembershipPeriod
-    from members.services import members_transfer_bulk
+    from members.register.models import MembershipPeriod
+    from members.register.services import members_transfer_bulk
 
     members = [make_member(tree.a1_1) for _ in range(3)]
     members_transfer_bulk(members=Member.objects.filter(pk__in=[m.pk for m in members]), to_cell=tree.a1_2,

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from members.models import Member
+from members.register.models import Member
 from organizations.choices import EventKind, OrgKind, Role
 from organizations.models import Organization, OrganizationEvent, RoleAssignment
 from tests.factories import make_member
@@ -150,7 +150,7 @@ def test_composition_page_adds_up(client_for, tree):
 
 def test_composition_uses_the_state_on_the_date(client_for, tree):
     m = make_member(tree.a2, start=dt.date(2020, 1, 1))
-    from members.services import member_transfer
+    from members.register.services import member_transfer
 
     member_transfer(member=m, to_cell=tree.b1, date=dt.date(2025, 1, 1))
     client = client_for("administrator")

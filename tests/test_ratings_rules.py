@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from inspections.models import Discipline
-from members.rating_choices import NotRatedReason, RatingStatus
-from members.rating_models import MemberRating, RatingScheme
-from members.rating_services import GridErrors, RowInput, member_grid, member_rating_rerate, member_ratings_save
-from members.services import status_period_add
+from members.ratings.choices import NotRatedReason, RatingStatus
+from members.ratings.models import MemberRating, RatingScheme
+from members.ratings.services import GridErrors, RowInput, member_grid, member_rating_rerate, member_ratings_save
+from members.register.services import status_period_add
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db

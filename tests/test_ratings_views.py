@@ -10,11 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from inspections.models import Discipline
-from members.rating_choices import RatingStatus
-from members.rating_forms import input_name
-from members.rating_models import MemberRating
-from members.rating_services import RowInput, member_grid, member_ratings_save
-from members.services import status_period_add
+from members.ratings.choices import RatingStatus
+from members.ratings.forms import input_name
+from members.ratings.models import MemberRating
+from members.ratings.services import RowInput, member_grid, member_ratings_save
+from members.register.services import status_period_add
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db

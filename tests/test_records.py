@@ -13,9 +13,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from targets import record_services as services
-from targets.models import (DocumentAdoption, PeriodicReport, RegisteredModel, ReportedFigure, ReportIndicator,
-                            ReportSubmission, RequiredDocument)
+from targets.records import services
+from targets.records.models import (
+    DocumentAdoption,
+    PeriodicReport,
+    RegisteredModel,
+    ReportedFigure,
+    ReportIndicator,
+    ReportSubmission,
+    RequiredDocument,
+)
 
 pytestmark = pytest.mark.django_db
 D = dt.date

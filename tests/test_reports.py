@@ -19,16 +19,28 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from members.models import Member
+from members.register.models import Member
 from reports import services
 from reports.choices import RunStatus
-from reports.document import (COUNT, Column, Document, Header, Section, Table, abbreviation, committee_name,
-                              party_body_name, term_of, vietnamese_date)
+from reports.document import (
+    COUNT,
+    Column,
+    Document,
+    Header,
+    Section,
+    Table,
+    abbreviation,
+    committee_name,
+    party_body_name,
+    term_of,
+    vietnamese_date,
+)
 from reports.kinds import KINDS
 from reports.models import DocumentNumber, ReportRun
 from reports.pdf import render_pdf
-from targets.engine import recompute_target
-from targets.models import PeriodicReport, ReportSubmission, Resolution
+from targets.engine.compute import recompute_target
+from targets.engine.models import Resolution
+from targets.records.models import PeriodicReport, ReportSubmission
 from tests.conftest import require_tool
 from tests.factories import make_member
 from tests.test_admissions_views import admit
@@ -96,7 +108,7 @@ def pdf_text(path, *pages) -> str:
 
 
 def vi_number(value: Decimal) -> str:
-    """87.50 → "87,5"; 100.00 → "100" (targets.formatting's way)."""
+    """87.50 → "87,5"; 100.00 → "100" (targets.engine.formatting's way)."""
     text = f"{Decimal(value).quantize(Decimal('0.1')):f}"
     text = text.rstrip("0").rstrip(".") if "." in text else text
     return text.replace(".", ",")

@@ -10,10 +10,10 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from core import events
 from reports import services
 from reports.choices import RunStatus
 from reports.models import ReportRun
-from targets import events
 from tests.test_reports import YEAR, build_world
 from tests.test_worker import real_worker  # noqa: F401 (the fixture)
 

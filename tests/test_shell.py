@@ -8,7 +8,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
 
-from config.models import WorkerHeartbeat
+from core.models import WorkerHeartbeat
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

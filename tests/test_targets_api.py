@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
 
-from targets import formatting
-from targets.choices import Status
-from targets.models import Attainment, Resolution, Target
+from targets.engine import formatting
+from targets.engine.choices import Status
+from targets.engine.models import Attainment, Resolution, Target
 from tests.factories import make_member
 from tests.test_targets_views import attach, figure, rate
 
@@ -200,7 +200,7 @@ def test_the_page_shows_the_numbers_the_api_gives(tree, client_for, figures):
 
 
 def test_engine_rows_read_the_same_through_the_api(tree, client_for):
-    from targets.engine import recompute_target
+    from targets.engine.compute import recompute_target
 
     resolution = attach(tree.bloc_a, ("LD-4b",))
     target = resolution.targets.get()

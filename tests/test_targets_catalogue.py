@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from targets.models import Resolution, Target
+from targets.engine.models import Resolution, Target
 
 TABLE = Path(__file__).parent / "data" / "TARGETS.md"
 ROW = re.compile(r"^\| ([A-Z]{2}-\w+) \| ([\w-]+) \| (.*?) \| (.*) \|\s*$")
@@ -100,7 +100,7 @@ def test_periods_follow_the_documents():
 
 @pytest.mark.django_db
 def test_every_target_has_a_registered_metric_with_valid_params():
-    from targets.metrics import REGISTRY
+    from targets.engine.metrics import REGISTRY
 
     problems = {t.code: REGISTRY[t.family].validate_params(t.params) for t in Target.objects.all()
                 if t.family not in REGISTRY or REGISTRY[t.family].validate_params(t.params)}

@@ -13,13 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from members.rating_models import MemberRating, RatingScheme
+from members.ratings.models import MemberRating, RatingScheme
 from organizations.choices import OrgKind
 from organizations.services import organization_create
-from targets import formatting
-from targets.choices import RunKind, RunStatus, Status
-from targets.engine import recompute_target
-from targets.models import Attainment, RecomputeRun, Resolution, Target
+from targets.engine import formatting
+from targets.engine.choices import RunKind, RunStatus, Status
+from targets.engine.compute import recompute_target
+from targets.engine.models import Attainment, RecomputeRun, Resolution, Target
 from tests.conftest import FOUNDED
 from tests.factories import make_member
 

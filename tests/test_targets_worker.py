@@ -11,10 +11,10 @@ import uuid
 import pytest
 
 from config.celery import app
-from members.rating_services import RowInput, member_grid, member_ratings_save
-from targets.choices import RunKind, RunStatus
-from targets.models import Attainment, RecomputeRun, Resolution, Target
-from targets.recompute import full_plan, run_recompute, start_full_recompute
+from members.ratings.services import RowInput, member_grid, member_ratings_save
+from targets.engine.choices import RunKind, RunStatus
+from targets.engine.models import Attainment, RecomputeRun, Resolution, Target
+from targets.engine.recompute import full_plan, run_recompute, start_full_recompute
 from tests.factories import make_member
 from tests.test_worker import spawn_worker, stop_worker
 
@@ -57,7 +57,7 @@ def stamps(target) -> dict:
 def settle_setup():
     """The records built before the test's action emitted change events too; the full recompute of the setup
     covers them, so they are dropped (as a task would after recomputing)."""
-    from targets.models import PendingChange
+    from targets.engine.models import PendingChange
 
     PendingChange.objects.all().delete()
 
@@ -135,7 +135,7 @@ def test_fifty_rapid_edits_lead_to_a_few_recomputes(worker_queue, tree, output_d
     edits_took = time.monotonic() - started
 
     def settled():
-        from targets.models import PendingChange
+        from targets.engine.models import PendingChange
 
         row = Attainment.objects.filter(target=target, organization=tree.bloc_a, year=YEAR).first()
         return (row is not None and not PendingChange.objects.exists()
@@ -143,7 +143,7 @@ def test_fifty_rapid_edits_lead_to_a_few_recomputes(worker_queue, tree, output_d
 
     wait_until(settled, output_dir)
     runs = RecomputeRun.objects.filter(kind=RunKind.CHANGES).count()
-    received = (output_dir / "worker.log").read_text(errors="ignore").count("targets.tasks.process_changes[")
+    received = (output_dir / "worker.log").read_text(errors="ignore").count("targets.engine.tasks.process_changes[")
     # A task every debounce window at most: 50 edits in a few seconds are a handful of tasks, not 50.
     assert 1 <= runs <= 2 + int(edits_took // 2), (runs, edits_took)
     assert received <= 2 * (2 + int(edits_took // 2))  # "received" and "succeeded" lines per task

@@ -10,15 +10,15 @@ import uuid
 import pytest
 
 from config.celery import app
-from config.models import WorkerHeartbeat
-from config.tasks import record_heartbeat
+from core.models import WorkerHeartbeat
+from core.tasks import record_heartbeat
 from tests.conftest import ROOT
 
 
 def child_env() -> dict:
     """The environment for a Celery process of a test: the real settings (not eager), the test database,
     the broker this process uses — the same as the benchmark's child processes."""
-    from config.bench import child_env as bench_child_env
+    from devdata.bench import child_env as bench_child_env
 
     return bench_child_env()
 

@@ -115,7 +115,7 @@ ADMISSION_RUNNERS = frozenset({"administrator", "committee_staff", "grassroots_o
 def candidate_in_a1_1(w):
     import datetime as dt
 
-    from members.admission_models import Candidate
+    from members.admissions.models import Candidate
 
     candidate = Candidate.objects.filter(cell=w.tree.a1_1, member__isnull=True).first() or Candidate.objects.create(
         cell=w.tree.a1_1, full_name="Quần chúng Thử", gender="female", birth_date=dt.date(1998, 3, 8))
@@ -123,7 +123,7 @@ def candidate_in_a1_1(w):
 
 
 def admitted_candidate_in_a1_1(w):
-    from members.admission_models import Candidate
+    from members.admissions.models import Candidate
 
     candidate = Candidate.objects.filter(member=w.member).first() or Candidate.objects.create(
         cell=w.tree.a1_1, full_name=w.member.full_name, gender=w.member.gender, birth_date=w.member.birth_date,

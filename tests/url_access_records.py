@@ -14,8 +14,8 @@ OUT_OF_SCOPE = {"outsider": 404, "no_role": 404}
 
 
 def figure_of_a1(w):
-    from targets.models import ReportedFigure, ReportIndicator
-    from targets.record_services import reported_figure_create
+    from targets.records.models import ReportedFigure, ReportIndicator
+    from targets.records.services import reported_figure_create
 
     found = ReportedFigure.objects.filter(organization=w.tree.a1).first() or reported_figure_create(
         indicator=ReportIndicator.objects.get(code="members_studied"), organization=w.tree.a1, year=2024,
@@ -24,8 +24,8 @@ def figure_of_a1(w):
 
 
 def model_of_a1_1(w):
-    from targets.models import RegisteredModel
-    from targets.record_services import registered_model_create
+    from targets.records.models import RegisteredModel
+    from targets.records.services import registered_model_create
 
     found = RegisteredModel.objects.filter(organization=w.tree.a1_1).first() or registered_model_create(
         organization=w.tree.a1_1, year=2024, kind="ho_chi_minh", name="Mô hình “Dân vận khéo” thử")
@@ -35,8 +35,8 @@ def model_of_a1_1(w):
 def submission_of_a1(w):
     import datetime as dt
 
-    from targets.models import PeriodicReport, ReportSubmission
-    from targets.record_services import report_submission_create
+    from targets.records.models import PeriodicReport, ReportSubmission
+    from targets.records.services import report_submission_create
 
     found = ReportSubmission.objects.filter(organization=w.tree.a1).first() or report_submission_create(
         report=PeriodicReport.objects.get(code="degradation-quarterly"), organization=w.tree.a1, year=2024,

@@ -26,7 +26,7 @@ class ApiAccess(Access):
 
 
 def bloc_a_resolution(w):
-    from targets.models import Resolution, Target
+    from targets.engine.models import Resolution, Target
 
     resolution, created = Resolution.objects.get_or_create(code="thu-khoi-a", defaults={
         "number": "01-NQ/ĐUK", "title": "Nghị quyết thử của Đảng ủy Khối A", "issuer_name": "Đảng ủy Khối A",
@@ -53,7 +53,7 @@ def attainment_pk(w):
 
     from django.utils import timezone
 
-    from targets.models import Attainment
+    from targets.engine.models import Attainment
 
     target = bloc_a_resolution(w).targets.get()
     attainment, _ = Attainment.objects.get_or_create(target=target, organization=w.tree.bloc_a, year=2024, defaults={
@@ -63,7 +63,7 @@ def attainment_pk(w):
 
 
 def run_pk(w):
-    from targets.models import RecomputeRun
+    from targets.engine.models import RecomputeRun
 
     run = RecomputeRun.objects.create(kind="full", resolution=bloc_a_resolution(w), status="done", total=1, done=1)
     return {"pk": run.pk}

@@ -17,7 +17,7 @@ from organizations.models import Organization
 from reports.choices import RunStatus
 from reports.kinds import KINDS
 from reports.services import generate, run_create
-from targets.models import Resolution
+from targets.engine.models import Resolution
 
 
 class Command(BaseCommand):

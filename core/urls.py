@@ -1,0 +1,9 @@
+from django.urls import path
+
+from core import views
+
+# No namespace: these names were site-wide before the notifications moved here.
+urlpatterns = [
+    path("notifications/", views.notification_list, name="notification_list"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+]

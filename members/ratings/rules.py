@@ -1,0 +1,119 @@
+"""Who is rated and what a rule forces, computed for a whole roster at once (RULES §1).
+
+The discipline rules read `inspections.Discipline`; the sick-leave and exclusion rules read the
+register's dated periods. Each function answers for many members or organizations in one query."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from dateutil.relativedelta import relativedelta
+from django.db import connection
+
+from members.ratings.choices import NotRatedReason
+from members.register.choices import StatusPeriodKind
+
+SICK_LEAVE_DAYS = 90  # "3 months or more in the year"
+
+
+def rating_date(year: int) -> dt.date:
+    """The date a year's ratings are made: party ratings follow civil-servant ratings, done by 15/12."""
+    return dt.date(year, 12, 15)
+
+
+@dataclass
+class MemberFacts:
+    not_rated: str = ""  # a NotRatedReason value, or "" when the member is rated
+    disciplined: bool = False  # disciplined for a violation in the year, not self-remedied
+    sick_days: int = 0
+    extras: dict = field(default_factory=dict)
+
+    @property
+    def long_sick_leave(self) -> bool:
+        return self.sick_days >= SICK_LEAVE_DAYS
+
+
+def member_facts(member_ids: list[int], year: int) -> dict[int, MemberFacts]:
+    """Exclusions and forcing facts for ``member_ids`` in ``year``: one query."""
+    if not member_ids:
+        return {}
+    day = rating_date(year)
+    with connection.cursor() as cur:
+        cur.execute(
+            """
+            SELECT m.id,
+                   EXISTS (SELECT 1 FROM members_statusperiod s WHERE s.member_id = m.id AND s.kind = %(exempted)s
+                            AND s.valid @> %(day)s::date),
+                   EXISTS (SELECT 1 FROM members_statusperiod s WHERE s.member_id = m.id AND s.kind = %(suspended)s
+                            AND s.valid @> %(day)s::date),
+                   m.admission_date IS NOT NULL AND m.admission_date > %(six_months_before)s,
+                   EXISTS (SELECT 1 FROM inspections_discipline d WHERE d.member_id = m.id
+                            AND d.violation_year = %(year)s AND NOT d.annulled AND NOT d.self_remedied),
+                   COALESCE((SELECT sum(upper(r) - lower(r)) FROM (
+                        SELECT s.valid * daterange(%(jan1)s, %(next_jan1)s, '[)') AS r
+                          FROM members_statusperiod s WHERE s.member_id = m.id AND s.kind = %(sick)s
+                           AND s.valid && daterange(%(jan1)s, %(next_jan1)s, '[)')) x
+                        WHERE NOT isempty(r)), 0)
+              FROM members_member m WHERE m.id = ANY(%(ids)s)
+            """,
+            {"ids": list(member_ids), "day": day, "year": year, "six_months_before": day - relativedelta(months=6),
+             "exempted": StatusPeriodKind.EXEMPTED, "suspended": StatusPeriodKind.SUSPENDED,
+             "sick": StatusPeriodKind.SICK_LEAVE, "jan1": dt.date(year, 1, 1), "next_jan1": dt.date(year + 1, 1, 1)},
+        )
+        rows = cur.fetchall()
+    facts = {}
+    for member_id, exempted, suspended, new, disciplined, sick_days in rows:
+        reason = (NotRatedReason.EXEMPTED if exempted else NotRatedReason.SUSPENDED if suspended
+                  else NotRatedReason.NEW_MEMBER if new else "")
+        facts[member_id] = MemberFacts(not_rated=reason, disciplined=disciplined, sick_days=int(sick_days or 0))
+    return facts
+
+
+@dataclass
+class OrganizationFacts:
+    not_rated: str = ""
+    leadership_disciplined: bool = False
+    subordinate_units: int = 0
+    subordinate_disciplined: int = 0
+
+    @property
+    def forced(self) -> bool:
+        """KHT when the leadership collective was disciplined or more than 20% of the subordinate units were."""
+        return self.leadership_disciplined or (
+            self.subordinate_units > 0 and self.subordinate_disciplined * 5 > self.subordinate_units)
+
+
+def organization_facts(organization_ids: list[int], year: int) -> dict[int, OrganizationFacts]:
+    """Exclusions and forcing facts for party organizations in ``year``: one query. Subordinate units are
+    the direct children placed under the organization on the rating date."""
+    if not organization_ids:
+        return {}
+    day = rating_date(year)
+    with connection.cursor() as cur:
+        cur.execute(
+            """
+            SELECT o.id,
+                   o.founded_on > %(six_months_before)s,
+                   EXISTS (SELECT 1 FROM inspections_discipline d WHERE d.organization_id = o.id
+                            AND d.leadership_collective AND d.violation_year = %(year)s AND NOT d.annulled),
+                   (SELECT count(*) FROM organizations_organizationplacement c
+                     WHERE c.valid @> %(day)s::date AND c.depth = p.depth + 1 AND c.path LIKE p.path || '%%'),
+                   (SELECT count(DISTINCT c.organization_id) FROM organizations_organizationplacement c
+                      JOIN inspections_discipline d ON d.organization_id = c.organization_id
+                     WHERE c.valid @> %(day)s::date AND c.depth = p.depth + 1 AND c.path LIKE p.path || '%%'
+                       AND d.violation_year = %(year)s AND NOT d.annulled)
+              FROM organizations_organization o
+              LEFT JOIN organizations_organizationplacement p ON p.organization_id = o.id AND p.valid @> %(day)s::date
+             WHERE o.id = ANY(%(ids)s)
+            """,
+            {"ids": list(organization_ids), "day": day, "year": year,
+             "six_months_before": day - relativedelta(months=6)},
+        )
+        rows = cur.fetchall()
+    return {
+        org_id: OrganizationFacts(not_rated=NotRatedReason.NEW_ORGANIZATION if new else "",
+                                  leadership_disciplined=lead, subordinate_units=units,
+                                  subordinate_disciplined=disc)
+        for org_id, new, lead, units, disc in rows
+    }

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from members.ratings import views
+
+app_name = "ratings"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("members/<int:org_pk>/<int:year>/", views.member_grid_view, name="member_grid"),
+    path("members/<int:org_pk>/<int:year>/template.xlsx", views.member_grid_template, name="member_grid_template"),
+    path("members/<int:org_pk>/<int:year>/upload/", views.member_grid_upload, name="member_grid_upload"),
+    path("members/<int:org_pk>/<int:year>/export.xlsx", views.decided_export, name="decided_export"),
+    path("organizations/<int:committee_pk>/<slug:kind>/<int:year>/", views.organization_grid_view,
+         name="organization_grid"),
+]

@@ -1,0 +1,162 @@
+"""Forms of the member register. They validate input and narrow choices to the user's scope; they never
+save: the views hand ``cleaned_data`` to members.register.services, which holds the rules."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from members.register.choices import LEAVING_REASONS, MembershipReason
+from members.register.models import Member
+from members.register.services import PROFILE_FIELDS
+from organizations.models import Organization
+from organizations.permissions import Perm
+
+SENSITIVE_FIELDS = ("ethnicity", "religion", "citizen_id")
+DATE_FIELDS = ("birth_date", "admission_date", "full_membership_date")
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+
+START_REASONS = [MembershipReason.TRANSFERRED_IN, MembershipReason.ADMITTED, MembershipReason.RECORDED]
+TRANSFER_REASONS = [MembershipReason.MOVED, MembershipReason.RESTRUCTURED]
+
+
+def date_input():
+    # A text box in dd/mm/yyyy rather than the browser's date picker, whose display follows the browser's
+    # locale (often mm/dd/yyyy) instead of the administrative format.
+    return forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric",
+                                                    "autocomplete": "off"})
+
+
+def reason_choices(reasons):
+    return [(r.value, r.label) for r in MembershipReason if r in reasons]
+
+
+class CellChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.code})" if obj.code else obj.name
+
+
+def changeable_cells(user):
+    """Active cells whose members ``user`` may change: the only cells offered as a destination."""
+    return Organization.objects.visible_to(user, Perm.CHANGE_MEMBERS).cells().active()
+
+
+def two_columns(*names):
+    """Pairs of fields side by side from the md breakpoint, stacked on a phone."""
+    return [Row(*[Column(n, css_class="col-12 col-md-6") for n in names[i:i + 2]]) for i in range(0, len(names), 2)]
+
+
+def add_service_error(form: forms.Form, exc: ValidationError, field_map: dict | None = None) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has it, else on top."""
+    field_map = field_map or {}
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field_map.get(field, field)
+            form.add_error(target if target in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class MemberProfileForm(forms.ModelForm):
+    """The profile fields of PROFILE_FIELDS. Sensitive fields are left out when ``with_sensitive`` is
+    false, so the page never carries values the user may not see; the service then leaves them as
+    they are."""
+
+    class Meta:
+        model = Member
+        fields = PROFILE_FIELDS
+        widgets = {name: date_input() for name in DATE_FIELDS}
+
+    def __init__(self, *args, with_sensitive: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_sensitive:
+            for name in SENSITIVE_FIELDS:
+                self.fields.pop(name, None)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*self.layout_fields())
+
+    def layout_fields(self):
+        return two_columns(*[n for n in PROFILE_FIELDS if n in self.fields])
+
+    def profile_data(self) -> dict:
+        return {n: self.cleaned_data[n] for n in PROFILE_FIELDS if n in self.fields}
+
+
+class MemberCreateForm(MemberProfileForm):
+    cell = CellChoiceField(label=capfirst(_("party cell")), queryset=Organization.objects.none())
+    start_date = forms.DateField(label=_("Date joined the cell"), widget=date_input())
+    start_reason = forms.ChoiceField(label=capfirst(_("reason for joining")),
+                                     choices=reason_choices(START_REASONS), initial=MembershipReason.TRANSFERRED_IN)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cell"].queryset = changeable_cells(user)
+
+    def layout_fields(self):
+        return two_columns("cell", "start_date", "start_reason") + super().layout_fields()
+
+
+class MemberEditForm(MemberProfileForm):
+    # The version the editor loaded; the service refuses the save if someone saved in between.
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def layout_fields(self):
+        return ["version"] + super().layout_fields()
+
+
+class MemberTransferForm(forms.Form):
+    to_cell = CellChoiceField(label=_("To party cell"), queryset=Organization.objects.none())
+    date = forms.DateField(label=_("Transfer date"), widget=date_input())
+    reason = forms.ChoiceField(label=_("Reason"), choices=reason_choices(TRANSFER_REASONS))
+    note = forms.CharField(label=capfirst(_("note")), max_length=255, required=False)
+
+    def __init__(self, *args, user, member: Member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_cell"].queryset = changeable_cells(user).exclude(pk=member.cell_id)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*two_columns("to_cell", "date", "reason", "note"))
+
+
+class MemberLeaveForm(forms.Form):
+    date = forms.DateField(label=_("Date of leaving"), widget=date_input())
+    reason = forms.ChoiceField(label=capfirst(_("reason for leaving")), choices=reason_choices(LEAVING_REASONS))
+    note = forms.CharField(label=capfirst(_("note")), max_length=255, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*two_columns("date", "reason", "note"))
+
+
+class XlsxUploadForm(forms.Form):
+    """An Excel workbook to import: .xlsx only, at most 10 MB; subclasses add their own fields."""
+
+    file = forms.FileField(label=_("Excel file (.xlsx)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise ValidationError(_("Only Excel workbooks (.xlsx) can be imported. Save the file as .xlsx "
+                                    "and upload it again."), code="extension")
+        if upload.size > MAX_IMPORT_BYTES:
+            raise ValidationError(_("The file is larger than 10 MB. Split it into several files."), code="size")
+        return upload
+
+
+class MemberImportForm(XlsxUploadForm):
+    start_reason = forms.ChoiceField(label=capfirst(_("reason for joining")),
+                                     choices=reason_choices(START_REASONS), initial=MembershipReason.RECORDED,
+                                     help_text=_("Recorded for every imported member's first membership period."))

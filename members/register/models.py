@@ -1,0 +1,203 @@
+"""The member register: members, their cell over time, exemption/suspension periods and positions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateRangeField, RangeOperators
+from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
+from django.db import models
+from django.db.models import Func
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from members.register.choices import (
+    ETHNICITY_CHOICES,
+    Gender,
+    MembershipReason,
+    PoliticalTheory,
+    PositionKind,
+    ProfessionalLevel,
+    Religion,
+    StatusPeriodKind,
+)
+from members.register.querysets import MemberQuerySet, MembershipPeriodQuerySet, PeriodQuerySet
+from organizations.models import Organization
+
+
+class ImmutableUnaccent(Func):
+    """``public.immutable_unaccent(text)``: unaccent() pinned to its dictionary so it can be indexed
+    (created in migration members 0001). Folds Vietnamese diacritics and đ/Đ."""
+
+    function = "immutable_unaccent"
+    output_field = models.TextField()
+
+
+def search_key(expression):
+    return ImmutableUnaccent(Lower(expression))
+
+
+class Member(models.Model):
+    """A party member (đảng viên). Where the member belongs over time is in MembershipPeriod; ``cell``
+    is the cell of the latest period, kept by members.register.services (the only writer) so that scoping and
+    lists need no subquery. Probationary or full is derived from ``full_membership_date``."""
+
+    full_name = models.CharField(_("full name"), max_length=150)
+    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
+    birth_date = models.DateField(_("date of birth"))
+    ethnicity = models.CharField(_("ethnicity"), max_length=32, choices=ETHNICITY_CHOICES, blank=True)
+    religion = models.CharField(_("religion"), max_length=16, choices=Religion.choices, blank=True)
+    citizen_id = models.CharField(_("citizen ID"), max_length=12, null=True, blank=True, unique=True)
+    party_card_number = models.CharField(_("party card number"), max_length=20, null=True, blank=True, unique=True)
+    admission_date = models.DateField(_("admission date"), null=True, blank=True)
+    full_membership_date = models.DateField(_("full membership date"), null=True, blank=True)
+    professional_level = models.CharField(
+        _("professional level"), max_length=16, choices=ProfessionalLevel.choices, blank=True
+    )
+    political_theory = models.CharField(_("political theory"), max_length=16, choices=PoliticalTheory.choices, blank=True)
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    cell = models.ForeignKey(
+        Organization, verbose_name=_("party cell"), on_delete=models.PROTECT, related_name="current_members"
+    )
+    left_on = models.DateField(_("left the party organization on"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("party member")
+        verbose_name_plural = _("party members")
+        ordering = ["full_name", "id"]
+        indexes = [
+            GinIndex(OpClass(search_key("full_name"), name="gin_trgm_ops"), name="member_name_search"),
+            models.Index(fields=["cell", "full_name"], name="member_cell_name"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def is_full_member_on(self, day: dt.date) -> bool:
+        return self.full_membership_date is not None and self.full_membership_date <= day
+
+    @property
+    def status_label(self) -> str:
+        return _("Full member") if self.is_full_member_on(dt.date.today()) else _("Probationary member")
+
+    def age_on(self, day: dt.date) -> int:
+        return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+
+
+class MembershipPeriod(models.Model):
+    """A member's cell for a span of dates [start, end). A member is in one cell at a time (exclusion
+    constraint); period figures use these rows, never the member's current cell."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="periods")
+    cell = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="membership_periods")
+    valid = DateRangeField()
+    start_reason = models.CharField(_("reason for joining"), max_length=16, choices=MembershipReason.choices)
+    end_reason = models.CharField(_("reason for leaving"), max_length=16, choices=MembershipReason.choices, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    history = HistoricalRecords()
+
+    objects = MembershipPeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership period")
+        verbose_name_plural = _("membership periods")
+        ordering = ["member", "valid"]
+        indexes = [
+            GistIndex(fields=["valid"], name="membership_valid_gist"),
+            models.Index(fields=["cell"], name="membership_cell"),
+            # "Members of these cells during this span": equality on the cell and overlap on the dates in one
+            # index scan (btree_gist), whatever the planner's row estimates.
+            GistIndex(fields=["cell", "valid"], name="membership_cell_valid_gist"),
+        ]
+        constraints = [
+            ExclusionConstraint(
+                name="membership_one_cell_at_a_time",
+                expressions=[("member", RangeOperators.EQUAL), ("valid", RangeOperators.OVERLAPS)],
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} @ {self.cell} {self.valid}"
+
+    @property
+    def start(self) -> dt.date:
+        return self.valid.lower
+
+    @property
+    def end(self) -> dt.date | None:
+        return self.valid.upper
+
+
+class StatusPeriod(models.Model):
+    """A dated exemption from activities, suspension, special duty or sick leave. Exempted and
+    suspended members are not rated; exempted members and those on special duty are left out of
+    attendance rates (RULES §1–2)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="status_periods")
+    kind = models.CharField(_("kind"), max_length=16, choices=StatusPeriodKind.choices)
+    valid = DateRangeField(_("period"))
+    decision = models.CharField(_("decision"), max_length=100, blank=True)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    history = HistoricalRecords()
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("status period")
+        verbose_name_plural = _("status periods")
+        indexes = [GistIndex(fields=["valid"], name="status_valid_gist")]
+        constraints = [
+            ExclusionConstraint(
+                name="status_no_overlap_per_kind",
+                expressions=[("member", RangeOperators.EQUAL), ("kind", RangeOperators.EQUAL),
+                             ("valid", RangeOperators.OVERLAPS)],
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member}: {self.get_kind_display()} {self.valid}"
+
+
+class CommitteePosition(models.Model):
+    """A member's position in a party committee (bí thư, phó bí thư, cấp ủy viên) for a span of dates."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="positions")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="committee_positions")
+    position = models.CharField(_("position"), max_length=20, choices=PositionKind.choices)
+    valid = DateRangeField(_("term"))
+    history = HistoricalRecords()
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("committee position")
+        verbose_name_plural = _("committee positions")
+        indexes = [GistIndex(fields=["valid"], name="position_valid_gist")]
+
+    def __str__(self):
+        return f"{self.member}: {self.get_position_display()} {self.organization}"
+
+
+class SensitiveExport(models.Model):
+    """A record of every export that contained sensitive personal data (Decree 13/2023/NĐ-CP)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    at = models.DateTimeField(auto_now_add=True)
+    what = models.CharField(max_length=100)
+    filters = models.JSONField(default=dict)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("sensitive data export")
+        verbose_name_plural = _("sensitive data exports")
+        ordering = ["-at"]

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from members.register import views
+
+app_name = "members"
+urlpatterns = [
+    path("", views.member_list, name="member_list"),
+    path("add/", views.member_create_view, name="member_create"),
+    path("export.xlsx", views.member_export, name="member_export"),
+    path("import/", views.member_import, name="member_import"),
+    path("import/template.xlsx", views.member_import_template, name="member_import_template"),
+    path("<int:pk>/", views.member_detail, name="member_detail"),
+    path("<int:pk>/edit/", views.member_edit, name="member_edit"),
+    path("<int:pk>/transfer/", views.member_transfer_view, name="member_transfer"),
+    path("<int:pk>/leave/", views.member_leave_view, name="member_leave"),
+]

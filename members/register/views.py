@@ -1,0 +1,343 @@
+"""Pages of the member register. Reads start from Member.objects.visible_to(user) (404 outside the
+user's scope); writes go through members.register.services, which checks the user's right to change again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import time
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+from django_tables2 import RequestConfig
+
+from members.register import excel
+from members.register.choices import MembershipReason
+from members.register.filters import MemberFilterSet
+from members.register.forms import (
+    SENSITIVE_FIELDS,
+    MemberCreateForm,
+    MemberEditForm,
+    MemberImportForm,
+    MemberLeaveForm,
+    MemberTransferForm,
+    add_service_error,
+)
+from members.register.models import Member
+from members.register.services import member_create, member_leave, member_transfer, member_update
+from members.register.tables import MemberTable
+from organizations.models import Organization
+from organizations.permissions import Perm
+from organizations.scoping import require_anywhere, user_can, user_has_anywhere
+
+PER_PAGE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMPORT_SESSION_KEY = "members_import"
+IMPORT_MAX_AGE = 24 * 60 * 60  # seconds an abandoned upload is kept
+MAX_ERRORS_SHOWN = 500
+
+
+def _filtered_members(request):
+    """The filterset and the members it selects, within the user's scope. The list page and the export
+    both use this, so an export holds exactly the rows of the list it was started from."""
+    base = Member.objects.visible_to(request.user).select_related("cell")
+    filterset = MemberFilterSet(request.GET, queryset=base, request=request)
+    queryset = filterset.qs if filterset.is_valid() else base.none()
+    return filterset, queryset
+
+
+def _member_to_change(request, pk) -> Member:
+    """A member the user may change: 404 if not visible at all, 403 if visible but not changeable."""
+    member = get_object_or_404(Member.objects.visible_to(request.user).select_related("cell"), pk=pk)
+    if not user_can(request.user, Perm.CHANGE_MEMBERS, member.cell):
+        raise PermissionDenied
+    return member
+
+
+@login_required
+def member_list(request):
+    require_anywhere(request.user, Perm.VIEW)
+    filterset, queryset = _filtered_members(request)
+    table = MemberTable(queryset)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    return render(request, "members/member_list.html", {
+        "filterset": filterset,
+        "table": table,
+        "export_query": urlencode(filterset.params()),
+        "can_change": user_has_anywhere(request.user, Perm.CHANGE_MEMBERS),
+    })
+
+
+def _history(member: Member, *, with_sensitive: bool) -> list[dict]:
+    """The audit trail, newest first: who, when, and for each change the field with its old and new
+    value. Sensitive fields are left out for users who may not see them."""
+    records = list(member.history.select_related("history_user").order_by("history_date", "history_id"))
+    fields = {f.name: f for f in Member._meta.fields}
+    cell_ids = {r.cell_id for r in records}
+    cell_names = dict(Organization.objects.filter(pk__in=cell_ids).values_list("pk", "name"))
+
+    def show(name, value):
+        if value in (None, ""):
+            return "—"
+        if name == "cell":
+            return cell_names.get(value, value)
+        model_field = fields[name]
+        if model_field.choices:
+            return dict(model_field.flatchoices).get(value, value)
+        if isinstance(value, dt.date):
+            return value.strftime("%d/%m/%Y")
+        return value
+
+    # Bulk writes (transfers) record the membership reason as the change reason.
+    reasons = {value: label for value, label in MembershipReason.choices}
+    entries = []
+    previous = None
+    for record in records:
+        changes = []
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous, excluded_fields=["created_at"])
+            for change in delta.changes:
+                if change.field in SENSITIVE_FIELDS and not with_sensitive:
+                    continue
+                changes.append({"field": fields[change.field].verbose_name,
+                                "old": show(change.field, change.old), "new": show(change.field, change.new)})
+        reason = record.history_change_reason or ""
+        entries.append({"record": record, "changes": changes, "reason": reasons.get(reason, reason)})
+        previous = record
+    entries.reverse()
+    return entries
+
+
+@login_required
+def member_detail(request, pk):
+    member = get_object_or_404(Member.objects.visible_to(request.user).select_related("cell"), pk=pk)
+    with_sensitive = user_can(request.user, Perm.VIEW_SENSITIVE, member.cell)
+    return render(request, "members/member_detail.html", {
+        "member": member,
+        "is_full": member.is_full_member_on(dt.date.today()),
+        "with_sensitive": with_sensitive,
+        "can_change": user_can(request.user, Perm.CHANGE_MEMBERS, member.cell),
+        "periods": member.periods.select_related("cell").order_by("-valid"),
+        "status_periods": member.status_periods.order_by("-valid"),
+        "positions": member.positions.select_related("organization").order_by("-valid"),
+        "history": _history(member, with_sensitive=with_sensitive),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_create_view(request):
+    require_anywhere(request.user, Perm.CHANGE_MEMBERS)
+    form = MemberCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            member = member_create(cell=data["cell"], start_date=data["start_date"], start_reason=data["start_reason"],
+                                   user=request.user, **form.profile_data())
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Added %(name)s to the register.") % {"name": member.full_name})
+            return redirect("members:member_detail", pk=member.pk)
+    return render(request, "members/member_form.html", {"form": form, "title": _("Add a party member")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request, pk):
+    """Edit the profile. The form carries the version the page was loaded with; if someone saved in
+    between, the service refuses the save and nothing changes."""
+    member = _member_to_change(request, pk)
+    with_sensitive = user_can(request.user, Perm.VIEW_SENSITIVE, member.cell)
+    if request.method == "POST":
+        form = MemberEditForm(request.POST, instance=member, with_sensitive=with_sensitive)
+        if form.is_valid():
+            try:
+                member_update(member=member, expected_version=form.cleaned_data["version"], user=request.user,
+                              **form.profile_data())
+            except ValidationError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, _("Saved the changes."))
+                return redirect("members:member_detail", pk=member.pk)
+    else:
+        form = MemberEditForm(instance=member, initial={"version": member.version}, with_sensitive=with_sensitive)
+    return render(request, "members/member_form.html", {
+        "form": form, "member": member, "title": _("Edit %(name)s") % {"name": member.full_name},
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_transfer_view(request, pk):
+    member = _member_to_change(request, pk)
+    form = MemberTransferForm(request.POST or None, user=request.user, member=member)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            member_transfer(member=member, to_cell=data["to_cell"], date=data["date"], reason=data["reason"],
+                            note=data["note"], user=request.user)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("%(name)s now belongs to %(cell)s.")
+                             % {"name": member.full_name, "cell": data["to_cell"].name})
+            return redirect("members:member_detail", pk=member.pk)
+    return render(request, "members/member_action.html", {
+        "form": form, "member": member, "title": _("Transfer %(name)s to another cell") % {"name": member.full_name},
+        "submit": _("Transfer"),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_leave_view(request, pk):
+    member = _member_to_change(request, pk)
+    form = MemberLeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            member_leave(member=member, date=data["date"], reason=data["reason"], note=data["note"], user=request.user)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Recorded that %(name)s left the party organization.")
+                             % {"name": member.full_name})
+            return redirect("members:member_detail", pk=member.pk)
+    return render(request, "members/member_action.html", {
+        "form": form, "member": member,
+        "title": _("%(name)s leaves the party organization") % {"name": member.full_name},
+        "submit": _("Record"), "danger": True,
+    })
+
+
+@login_required
+@require_http_methods(["GET"])
+def member_export(request):
+    """The filtered list as .xlsx, streamed from a temporary file. Sensitive columns only for users who
+    may see them for every exported member; such exports are logged in SensitiveExport."""
+    require_anywhere(request.user, Perm.VIEW)
+    filterset, queryset = _filtered_members(request)
+    sensitive = excel.can_export_sensitive(request.user, filterset.chosen_organization())
+    tmp, _rows = excel.export_members(queryset, user=request.user, sensitive=sensitive, filters=filterset.params())
+    filename = f"dang-vien-{dt.date.today():%Y%m%d}.xlsx"
+    return FileResponse(tmp, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+@login_required
+@require_http_methods(["GET"])
+def member_import_template(request):
+    require_anywhere(request.user, Perm.CHANGE_MEMBERS)
+    buffer = io.BytesIO()  # a small workbook: two example rows and the lists of allowed values
+    excel.build_template(buffer, user=request.user)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-dang-vien.xlsx"'
+    return response
+
+
+def _imports_dir() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _pending_path(token: str) -> Path | None:
+    try:
+        return _imports_dir() / f"{uuid.UUID(str(token))}.xlsx"
+    except ValueError:
+        return None
+
+
+def _forget_pending(request) -> None:
+    pending = request.session.pop(IMPORT_SESSION_KEY, None)
+    if pending:
+        path = _pending_path(pending.get("token"))
+        if path is not None:
+            path.unlink(missing_ok=True)
+
+
+def _purge_abandoned_uploads() -> None:
+    cutoff = time.time() - IMPORT_MAX_AGE
+    for path in _imports_dir().glob("*.xlsx"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+        except OSError:
+            pass  # another request removed it first
+
+
+def _render_preview(request, outcome: excel.ImportOutcome, pending: dict, *, committing: bool):
+    problems = outcome.problems
+    return render(request, "members/member_import_preview.html", {
+        "outcome": outcome,
+        "problems": problems[:MAX_ERRORS_SHOWN],
+        "problems_hidden": max(len(problems) - MAX_ERRORS_SHOWN, 0),
+        "pending": pending,
+        "committing": committing,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_import(request):
+    """Import members from Excel in two steps. Upload: the file is kept under MEDIA_ROOT/imports/<uuid>
+    (the uuid in the session), parsed and passed to the service in a transaction that is always rolled
+    back, and the preview lists every error by row and column. Confirm: the kept file is parsed again
+    and the service runs for real; any error then still changes nothing."""
+    require_anywhere(request.user, Perm.CHANGE_MEMBERS)
+    if request.method == "POST" and request.POST.get("action") == "commit":
+        return _import_commit(request)
+    form = MemberImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        _forget_pending(request)
+        _purge_abandoned_uploads()
+        token = str(uuid.uuid4())
+        path = _pending_path(token)
+        with path.open("wb") as fh:
+            for chunk in form.cleaned_data["file"].chunks():
+                fh.write(chunk)
+        pending = {"token": token, "start_reason": form.cleaned_data["start_reason"],
+                   "name": form.cleaned_data["file"].name}
+        parsed = excel.parse_workbook(path, user=request.user)
+        outcome = excel.run_import(parsed, user=request.user, start_reason=pending["start_reason"], commit=False)
+        if outcome.problems:
+            path.unlink(missing_ok=True)  # the user has to fix the file and upload it again
+        else:
+            request.session[IMPORT_SESSION_KEY] = pending
+        return _render_preview(request, outcome, pending, committing=False)
+    return render(request, "members/member_import.html", {"form": form})
+
+
+def _import_commit(request):
+    pending = request.session.get(IMPORT_SESSION_KEY) or {}
+    path = _pending_path(pending.get("token")) if pending.get("token") == request.POST.get("token") else None
+    # openpyxl reads only names ending in .xlsx, hence the double suffix.
+    claimed = path.with_name(f"{path.stem}.committing.xlsx") if path is not None else None
+    try:
+        # Renaming is atomic: of two confirmations sent at once (a double click), only one gets the file.
+        path.rename(claimed)
+    except (AttributeError, FileNotFoundError):
+        messages.error(request, _("This import is no longer waiting for confirmation. Upload the file again."))
+        return redirect("members:member_import")
+    try:
+        parsed = excel.parse_workbook(claimed, user=request.user)
+        outcome = excel.run_import(parsed, user=request.user, start_reason=pending["start_reason"], commit=True)
+    finally:
+        claimed.unlink(missing_ok=True)
+        request.session.pop(IMPORT_SESSION_KEY, None)
+    if not outcome.committed:
+        return _render_preview(request, outcome, pending, committing=True)
+    messages.success(request, ngettext("Imported %(count)d party member.", "Imported %(count)d party members.",
+                                       outcome.count) % {"count": outcome.count})
+    return redirect(reverse("members:member_list"))

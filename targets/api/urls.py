@@ -1,0 +1,21 @@
+"""The read-only JSON API (targets/api.py) and its OpenAPI schema."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import SimpleRouter
+
+from targets.api import views as api
+
+app_name = "api"
+
+# SimpleRouter: list and detail routes only (no browsable root, no format suffixes), so every URL name
+# here is one the access test classifies.
+router = SimpleRouter()
+router.register("resolutions", api.ResolutionViewSet, basename="resolution")
+router.register("targets", api.TargetViewSet, basename="target")
+router.register("attainments", api.AttainmentViewSet, basename="attainment")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    *router.urls,
+]

@@ -1,0 +1,175 @@
+"""The targets engine: turn a target and its years into attainment rows, and replace a target's rows
+atomically.
+
+``compute_target`` asks the target's metric family for every slot at once — the resolution's scope and
+every directly subordinate committee and grassroots organization placed under it during each year —
+and judges each figure (``judge``). ``recompute_target`` writes the result in one transaction holding a
+lock on the target row: a crash leaves the previous complete set, two runs for the same target queue
+behind each other, and the unique (target, organization, year) constraint keeps rows single."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from organizations.choices import TCCSD_KINDS, OrgKind
+from targets.engine.choices import Comparator, Periodicity, Status, Unit
+from targets.engine.metrics import REGISTRY, Figure, Slot
+from targets.engine.models import Attainment, ChangeMark, Target
+
+log = logging.getLogger(__name__)
+
+# Organizations that get their own attainment rows under a resolution's scope (for drill-down): committees
+# directly under a provincial committee and every grassroots organization.
+DRILL_KINDS = [OrgKind.DIRECT, *sorted(TCCSD_KINDS)]
+
+_SCOPES_SQL = """
+SELECT DISTINCT y.year, p.organization_id
+  FROM unnest(%(years)s::int[]) AS y(year)
+  JOIN organizations_organizationplacement x
+    ON x.organization_id = %(scope)s AND x.valid && daterange(make_date(y.year, 1, 1), make_date(y.year, 12, 31), '[]')
+  JOIN organizations_organizationplacement p
+    ON p.path LIKE x.path || '%%' AND p.valid && x.valid
+   AND p.valid && daterange(make_date(y.year, 1, 1), make_date(y.year, 12, 31), '[]')
+ WHERE p.organization_id = %(scope)s OR p.kind = ANY(%(kinds)s)
+"""
+
+
+def scope_slots(target: Target, years: Iterable[int]) -> list[Slot]:
+    """The (organization, year) slots of a target: its resolution's scope, plus the organizations of
+    DRILL_KINDS placed under it at some day of each year — one query whatever the tree's size. The scope
+    itself always has a slot for every year asked (a year it did not exist shows as missing)."""
+    years = sorted(set(years) & set(target.years))
+    if not years:
+        return []
+    scope_id = target.resolution.scope_id
+    with connection.cursor() as cur:
+        cur.execute(_SCOPES_SQL, {"years": years, "scope": scope_id, "kinds": [str(k) for k in DRILL_KINDS]})
+        pairs = set(cur.fetchall())
+    pairs |= {(year, scope_id) for year in years}
+    slots = []
+    for year, org_id in sorted(pairs):
+        start, end = target.period(year)
+        slots.append(Slot(scope_id=org_id, year=year, start=start, end=end))
+    return slots
+
+
+def _fraction(value) -> Fraction:
+    return Fraction(str(value))
+
+
+def judge(target: Target, figure: Figure) -> tuple[str, Decimal | None]:
+    """Status and value of one figure, by the reading rules of TARGETS.md. Comparisons are exact
+    (fractions), so 85/100 meets "≥ 85%" and 80/100 does not meet "trên 80%"."""
+    percent = target.unit == Unit.PERCENT
+    if percent:
+        if not figure.denominator:
+            return Status.NO_DATA, None
+        exact = Fraction(int(figure.numerator)) * 100 / Fraction(int(figure.denominator))
+    else:
+        exact = _fraction(figure.numerator)
+    value = Decimal(exact.numerator) / Decimal(exact.denominator)
+    value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if figure.missing:
+        return Status.NO_DATA, value
+    comparator = target.comparator
+    if comparator == Comparator.NONE:
+        return Status.NOT_JUDGED, value
+    lower = _fraction(target.lower) if target.lower is not None else None
+    upper = _fraction(target.upper) if target.upper is not None else None
+    if comparator == Comparator.ZERO:
+        ok = int(figure.numerator) == 0
+    elif comparator == Comparator.GTE:
+        ok = exact >= lower
+    elif comparator == Comparator.GT:
+        ok = exact > lower
+    elif comparator == Comparator.LTE:
+        ok = exact <= upper
+    elif comparator == Comparator.LT:
+        ok = exact < upper
+    elif comparator == Comparator.RANGE:
+        if exact > upper:
+            return Status.EXCEEDED, value
+        ok = exact >= lower
+    else:  # pragma: no cover - choices are closed
+        raise ValueError(comparator)
+    return (Status.MET if ok else Status.NOT_MET), value
+
+
+def _projection(target: Target, figure: Figure, start: dt.date, end: dt.date, today: dt.date) -> Decimal | None:
+    """For a count still accumulating (the period has begun and not ended): the count at this pace by the
+    period's end, e.g. admissions so far against the year's target."""
+    if target.unit != Unit.COUNT or target.comparator in (Comparator.NONE, Comparator.ZERO):
+        return None
+    if not (start <= today < end):
+        return None
+    elapsed = (today - start).days + 1
+    total = (end - start).days + 1
+    return (Decimal(figure.numerator) * total / elapsed).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def inputs_changed_at(target: Target, years: Iterable[int]):
+    kinds = REGISTRY[target.family].reads
+    return ChangeMark.objects.filter(kind__in=kinds, year__in=list(years)).aggregate(m=Max("changed_at"))["m"]
+
+
+def compute_target(target: Target, years: Iterable[int], *, now=None) -> list[Attainment]:
+    """Unsaved attainment rows of ``target`` for ``years`` (those within its years)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    slots = scope_slots(target, years)
+    if not slots:
+        return []
+    metric = REGISTRY[target.family]
+    # Parameters are checked once here for every family (the edit form checks them too, before saving).
+    problems = metric.validate_params(target.params or {})
+    if problems:
+        raise ValueError(f"target {target.code}: " + "; ".join(problems))
+    figures = metric.compute(target, slots)
+    changed = inputs_changed_at(target, {s.year for s in slots} | set(range(target.first_year, max(s.year for s in slots) + 1)))
+    rows = []
+    scope_id = target.resolution.scope_id
+    for slot in slots:
+        if slot.key not in figures and slot.scope_id != scope_id:
+            continue  # the measure does not apply to this organization (e.g. a figure only the scope reports)
+        figure = figures.get(slot.key) or Figure(numerator=0, denominator=0)
+        if slot.key not in figures or (target.unit == Unit.PERCENT and not figure.denominator):
+            figure.missing = figure.missing or [("no_subjects", 0)]
+        status, value = judge(target, figure)
+        final = target.is_final(slot.year) and slot.end < today
+        rows.append(Attainment(
+            target=target, organization_id=slot.scope_id, year=slot.year, period_start=slot.start,
+            period_end=slot.end, numerator=figure.numerator, denominator=figure.denominator, value=value,
+            status=status, missing=figure.missing, final=final,
+            projection=_projection(target, figure, slot.start, slot.end, today),
+            details=figure.details, computed_at=now, inputs_changed_at=changed,
+        ))
+    return rows
+
+
+def recompute_target(target: Target, years: Iterable[int] | None = None) -> int:
+    """Recompute and replace the rows of one target for ``years`` (default: all of its years), atomically.
+    Returns the number of rows written."""
+    years = sorted(set(years) & set(target.years)) if years is not None else list(target.years)
+    if not years or target.resolution.scope_id is None:
+        return 0
+    with transaction.atomic():
+        # The lock serializes concurrent runs for the same target; the computation happens inside it so
+        # the rows written are the ones computed from what this transaction sees.
+        Target.objects.select_for_update().filter(pk=target.pk).first()
+        rows = compute_target(target, years)
+        Attainment.objects.filter(target=target, year__in=years).delete()
+        Attainment.objects.bulk_create(rows)
+    pause = getattr(settings, "TARGETS_RECOMPUTE_PAUSE", 0)
+    if pause:
+        time.sleep(pause)
+    return len(rows)

@@ -1,0 +1,91 @@
+"""How targets and attainments read to people: the bound ("≥ 85%", "30–35%", "không có"), the status with
+its icon (never colour alone), and what is missing. Shared by pages, the API, PDF and Excel."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from targets.engine.choices import Comparator, Status, Unit
+
+STATUS_ICONS = {
+    Status.MET: "bi-check-circle-fill",
+    Status.EXCEEDED: "bi-arrow-up-circle-fill",
+    Status.NOT_MET: "bi-x-circle-fill",
+    Status.NO_DATA: "bi-hourglass-split",
+    Status.NOT_JUDGED: "bi-dash-circle",
+}
+STATUS_CLASSES = {
+    Status.MET: "success",
+    Status.EXCEEDED: "primary",
+    Status.NOT_MET: "danger",
+    Status.NO_DATA: "secondary",
+    Status.NOT_JUDGED: "light",
+}
+
+
+def number(value, decimals: int = 1) -> str:
+    """1.234,5 in Vietnamese; trailing zeros of a whole number dropped (85 %, not 85,0 %)."""
+    if value is None:
+        return "—"
+    value = Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)  # 66.67 → 66,7
+    if value == value.to_integral_value():
+        return number_format(int(value), 0, force_grouping=True)
+    return number_format(value, decimals, force_grouping=True)
+
+
+def with_unit(value, unit: str) -> str:
+    return f"{number(value)}%" if unit == Unit.PERCENT else number(value)
+
+
+def bounds_text(target) -> str:
+    c, unit = target.comparator, target.unit
+    if c == Comparator.NONE:
+        return _("shown, not judged")
+    if c == Comparator.ZERO:
+        return _("none (0)")
+    if c == Comparator.RANGE:
+        low, high = number(target.lower), number(target.upper)
+        return f"{low}–{high}%" if unit == Unit.PERCENT else f"{low}–{high}"
+    sign = dict(Comparator.choices)[c]
+    bound = target.lower if c in (Comparator.GTE, Comparator.GT) else target.upper
+    return f"{sign} {with_unit(bound, unit)}"
+
+
+MISSING = {
+    "unrated_members": lambda n: ngettext("%(n)s member without a decided rating",
+                                          "%(n)s members without a decided rating", n) % {"n": n},
+    "unrated_organizations": lambda n: ngettext("%(n)s organization without a decided rating",
+                                                "%(n)s organizations without a decided rating", n) % {"n": n},
+    "unrated_mass_organizations": lambda n: ngettext("%(n)s mass organization without a decided rating",
+                                                     "%(n)s mass organizations without a decided rating", n) % {"n": n},
+    "unassessed_units": lambda n: ngettext("%(n)s host unit without a decided assessment",
+                                           "%(n)s host units without a decided assessment", n) % {"n": n},
+    "unreported": lambda n: ngettext("%(n)s organization has not reported",
+                                     "%(n)s organizations have not reported", n) % {"n": n},
+    "no_meetings": lambda n: ngettext("%(n)s cell has logged no meeting",
+                                      "%(n)s cells have logged no meeting", n) % {"n": n},
+    "no_subjects": lambda n: _("nothing to measure in this period (no organization or member subject to it)"),
+    "period_not_started": lambda n: _("the period has not started"),
+}
+
+
+def missing_text(missing) -> str:
+    parts = []
+    for code, count in missing or []:
+        render = MISSING.get(code)
+        parts.append(render(count) if render else f"{code}: {count}")
+    return "; ".join(parts)
+
+
+def attainment_text(attainment) -> str:
+    """"87,2% (59/68)" or "83" for a count."""
+    a = attainment
+    if a.value is None:
+        return "—"
+    if a.target.unit == Unit.PERCENT:
+        return f"{number(a.value)}% ({number(a.numerator)}/{number(a.denominator)})"
+    return number(a.value)

@@ -1,0 +1,15 @@
+"""The metric registry: one class per family of TARGETS.md, registered by family code on import.
+
+To add a family: write a ``Metric`` subclass in a module here with ``family``, ``reads`` (the change kinds
+of ``core.events`` whose records it reads), ``params_help`` and a set-based ``compute``; decorate it
+with ``@register``; import the module below. Families over records kept above the engine (the records organizations
+report: MODEL, DOC, REP, DUE) live with those records (``targets.records.metrics``) and register from
+that app's ``ready``. See docs/ARCHITECTURE.md."""
+
+from targets.engine.metrics import (  # noqa: F401,E402  (registers INSP, ADM)
+    admissions,
+    inspections,
+    meetings,  # noqa: F401,E402  (registers MEET)
+    ratings,  # noqa: F401,E402  (registers R-org, R-mem, T-org, MASS, UNIT)
+)
+from targets.engine.metrics.base import REGISTRY, Figure, Metric, Slot, register  # noqa: F401

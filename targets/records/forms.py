@@ -1,0 +1,279 @@
+"""Forms of the records organizations supply (reported figures, models, documents adopted, report
+submissions). Organization choices are narrowed to the organizations the user may enter records for
+(REPORT_FIGURES) and of the kinds each record allows. The forms validate input only; ``submit`` hands
+the cleaned data to targets.records.services, which holds the rules, and shows its ValidationErrors on
+the form's fields."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from members.register.forms import add_service_error, date_input
+from organizations.choices import OrgKind
+from organizations.models import Organization
+from organizations.permissions import Perm
+from targets.records import services
+from targets.records.choices import Cadence, ModelKind
+from targets.records.models import (
+    DocumentAdoption,
+    PeriodicReport,
+    RegisteredModel,
+    ReportedFigure,
+    ReportIndicator,
+    ReportSubmission,
+    RequiredDocument,
+)
+
+
+class OrganizationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.code})" if obj.code else obj.name
+
+
+def reporting_organizations(user, kinds):
+    """Active organizations of ``kinds`` the user may enter records for."""
+    return (Organization.objects.visible_to(user, Perm.REPORT_FIGURES).active()
+            .filter(kind__in=[str(k) for k in kinds]).order_by("path"))
+
+
+def year_field(**kwargs):
+    return forms.IntegerField(label=_("Year"), min_value=services.MIN_YEAR,
+                              max_value=timezone.localdate().year + 1, **kwargs)
+
+
+class ServiceForm(forms.ModelForm):
+    """A model form whose write is a service call: the service validates the whole record (the model's
+    own validation would repeat it with other words), so ``_post_clean`` leaves the instance alone."""
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def _post_clean(self):
+        pass
+
+    def organization_field(self, kinds, **kwargs) -> OrganizationChoiceField:
+        """The organizations the user may enter this record for; an edited record's own organization stays
+        choosable even once dissolved (its past figures may still need correcting)."""
+        queryset = reporting_organizations(self.user, kinds)
+        if self.instance.pk:
+            queryset = Organization.objects.filter(
+                Q(pk__in=queryset.values("pk")) | Q(pk=self.instance.organization_id)).order_by("path")
+        return OrganizationChoiceField(label=_("Organization"), queryset=queryset, **kwargs)
+
+    def call_service(self):
+        raise NotImplementedError
+
+    def submit(self):
+        """Run the service on valid data: the saved record, or None with the errors on the form."""
+        try:
+            return self.call_service()
+        except ValidationError as exc:
+            add_service_error(self, exc)
+            return None
+
+
+class ReportedFigureForm(ServiceForm):
+    class Meta:
+        model = ReportedFigure
+        fields = ["indicator", "organization", "year", "numerator", "denominator", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"] = self.organization_field(
+            [*services.TCCSD_KINDS, *services.COMMITTEE_KINDS],
+            help_text=_("Grassroots party organizations report their own figures; a committee reports only "
+                        "the figures of the resolution it is measured by."))
+        self.fields["year"] = year_field(initial=timezone.localdate().year)
+        self.fields["indicator"].queryset = ReportIndicator.objects.order_by("code")
+        self.fields["denominator"].help_text = _("Leave empty for an indicator that is a plain count.")
+
+    def call_service(self):
+        data = self.cleaned_data
+        if self.instance.pk:
+            return services.reported_figure_update(figure=self.instance, user=self.user, **data)
+        return services.reported_figure_create(user=self.user, **data)
+
+
+class RegisteredModelForm(ServiceForm):
+    class Meta:
+        model = RegisteredModel
+        fields = ["organization", "year", "kind", "name", "description", "recognised_by"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"] = self.organization_field(services.MODEL_KINDS)
+        self.fields["year"] = year_field(initial=timezone.localdate().year)
+
+    def call_service(self):
+        data = self.cleaned_data
+        if self.instance.pk:
+            return services.registered_model_update(model=self.instance, user=self.user, **data)
+        return services.registered_model_create(user=self.user, **data)
+
+
+def quarter_choices():
+    return [(0, gettext("— (yearly report)")), *[(q, gettext("Quarter %(q)d") % {"q": q}) for q in (1, 2, 3, 4)]]
+
+
+class ReportSubmissionForm(ServiceForm):
+    class Meta:
+        model = ReportSubmission
+        fields = ["report", "organization", "year", "quarter", "submitted_on", "reference"]
+        widgets = {"submitted_on": date_input()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"] = self.organization_field(services.TCCSD_KINDS)
+        self.fields["year"] = year_field(initial=timezone.localdate().year)
+        self.fields["quarter"] = forms.TypedChoiceField(label=_("Quarter"), choices=quarter_choices(), coerce=int,
+                                                        empty_value=0, required=False)
+        self.fields["report"].queryset = PeriodicReport.objects.order_by("code")
+        self.fields["report"].help_text = " · ".join(
+            f"{r.name}: " + (_("quarterly, due on day %(day)d of the quarter's last month") % {"day": r.due_day}
+                             if r.frequency == "quarterly" else
+                             _("yearly, due on %(day)02d/%(month)02d") % {"day": r.due_day, "month": r.due_month or 12})
+            for r in self.fields["report"].queryset)
+
+    def call_service(self):
+        data = self.cleaned_data
+        if self.instance.pk:
+            return services.report_submission_update(submission=self.instance, user=self.user, **data)
+        return services.report_submission_create(user=self.user, **data)
+
+
+# How many years back a term document adopted earlier is shown as still in force (a party term is 5 years).
+TERM_YEARS = 5
+
+
+class DocumentChecklistForm(forms.Form):
+    """One cell's required documents for one year: for each, whether it was adopted, when and under which
+    reference. A term document already adopted in an earlier year of the term is shown, not asked again."""
+
+    def __init__(self, *args, organization: Organization, year: int, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization, self.year, self.user = organization, year, user
+        self.documents = list(RequiredDocument.objects.order_by("cadence", "order", "code"))
+        adoptions = list(DocumentAdoption.objects.filter(organization=organization,
+                                                         year__range=(year - TERM_YEARS + 1, year))
+                         .select_related("document"))
+        this_year = {a.document_id: a for a in adoptions if a.year == year}
+        earlier: dict[int, DocumentAdoption] = {}
+        for a in sorted(adoptions, key=lambda a: a.year):
+            if a.year < year and a.document.cadence == Cadence.TERM:
+                earlier[a.document_id] = a
+        self.rows = []
+        for document in self.documents:
+            current = this_year.get(document.pk)
+            previous = earlier.get(document.pk) if current is None else None
+            row = {"document": document, "adoption": current, "earlier": previous}
+            if previous is None:
+                pk = document.pk
+                self.fields[f"adopted_{pk}"] = forms.BooleanField(
+                    label=_("Adopted"), required=False, initial=current is not None)
+                self.fields[f"adopted_on_{pk}"] = forms.DateField(
+                    label=_("Adopted on"), required=False, widget=date_input(),
+                    initial=current.adopted_on if current else None)
+                self.fields[f"reference_{pk}"] = forms.CharField(
+                    label=_("Number / reference"), required=False, max_length=100,
+                    initial=current.reference if current else "")
+                row.update(adopted=self[f"adopted_{pk}"], adopted_on=self[f"adopted_on_{pk}"],
+                           reference=self[f"reference_{pk}"])
+            self.rows.append(row)
+
+    def clean(self):
+        data = super().clean()
+        for document in self.documents:
+            pk = document.pk
+            if f"adopted_{pk}" not in self.fields:
+                continue
+            if data.get(f"adopted_{pk}") and not data.get(f"adopted_on_{pk}") and f"adopted_on_{pk}" not in self.errors:
+                self.add_error(f"adopted_on_{pk}", _("Enter the date “%(document)s” was adopted.")
+                               % {"document": document})
+        return data
+
+    def entries(self) -> dict:
+        data, result = self.cleaned_data, {}
+        for document in self.documents:
+            pk = document.pk
+            if f"adopted_{pk}" not in self.fields:
+                continue
+            # The box decides; a date entered for a document not adopted yet means it was adopted (so
+            # forgetting the box does not lose the date), while unticking an adopted one removes it.
+            existing = next(r["adoption"] for r in self.rows if r["document"].pk == pk)
+            adopted = data.get(f"adopted_{pk}") or (existing is None and bool(data.get(f"adopted_on_{pk}")))
+            result[document] = (data[f"adopted_on_{pk}"], data.get(f"reference_{pk}", "")) if adopted else None
+        return result
+
+    def submit(self):
+        try:
+            return services.document_checklist_save(organization=self.organization, year=self.year,
+                                                    entries=self.entries(), user=self.user)
+        except ValidationError as exc:
+            add_service_error(self, exc)
+            return None
+
+
+# ------------------------------------------------------------------------------------------------ filters
+
+def filter_organizations(user):
+    """Organizations a list may be narrowed to (their subtree): those the user sees."""
+    return Organization.objects.visible_to(user).exclude(kind=OrgKind.PARTY_GROUP).order_by("path")
+
+
+class RecordFilter(forms.Form):
+    organization = OrganizationChoiceField(label=_("Organization"), queryset=Organization.objects.none(),
+                                           required=False, empty_label="—")
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1930, max_value=2100)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = filter_organizations(user)
+
+    def apply(self, qs):
+        if not self.is_valid():
+            return qs
+        data = self.cleaned_data
+        if data.get("organization"):
+            qs = qs.filter(organization__path__startswith=data["organization"].path)
+        if data.get("year"):
+            qs = qs.filter(year=data["year"])
+        return qs
+
+
+class FigureFilter(RecordFilter):
+    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=ReportIndicator.objects.order_by("code"),
+                                       required=False, empty_label="—")
+
+    def apply(self, qs):
+        qs = super().apply(qs)
+        if self.is_valid() and self.cleaned_data.get("indicator"):
+            qs = qs.filter(indicator=self.cleaned_data["indicator"])
+        return qs
+
+
+class ModelFilter(RecordFilter):
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", "—"), *ModelKind.choices])
+
+    def apply(self, qs):
+        qs = super().apply(qs)
+        if self.is_valid() and self.cleaned_data.get("kind"):
+            qs = qs.filter(kind=self.cleaned_data["kind"])
+        return qs
+
+
+class SubmissionFilter(RecordFilter):
+    report = forms.ModelChoiceField(label=_("Report"), queryset=PeriodicReport.objects.order_by("code"),
+                                    required=False, empty_label="—")
+
+    def apply(self, qs):
+        qs = super().apply(qs)
+        if self.is_valid() and self.cleaned_data.get("report"):
+            qs = qs.filter(report=self.cleaned_data["report"])
+        return qs
