@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config import views
+from members.register import urls as register_urls
+from organizations import urls as organizations_urls
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,7 +14,9 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("organizations/", include("organizations.urls")),
+    # The tree's pages, with those about an organization that the register computes (its composition).
+    path("organizations/", include((organizations_urls.urlpatterns + register_urls.organization_patterns,
+                                    organizations_urls.app_name))),
     path("members/", include("members.register.urls")),
     path("ratings/", include("members.ratings.urls")),
     path("admissions/", include("members.admissions.urls")),

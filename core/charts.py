@@ -3,7 +3,7 @@
 Plain SVG strings (no JavaScript, no external font or stylesheet), so the same markup works inline in a
 page, in WeasyPrint and when printed. Each chart carries ``role="img"``, a ``<title>`` and a ``<desc>``
 listing every value in words, so screen readers and text extraction read the figures; numbers are written
-the Vietnamese way (decimal comma) through ``targets.engine.formatting.number``. Colours come with patterns or
+the Vietnamese way (decimal comma) through ``core.formatting.number``. Colours come with patterns or
 labels, never alone."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
-from targets.engine.formatting import number
+from core.formatting import number
 
 PALETTE = ["#1f5fa8", "#c0392b", "#2e8b57", "#d4a017", "#7b4ea3", "#17879b", "#a0522d", "#5d6d7e"]
 FONT = "font-family:'Liberation Serif','Tinos','Times New Roman',serif"

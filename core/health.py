@@ -26,7 +26,7 @@ def check_database() -> ComponentStatus:
 
 
 def check_broker(timeout: float = 2.0) -> ComponentStatus:
-    from config.celery import app
+    from celery import current_app as app  # the project's app (config.celery), set as current at start-up
 
     try:
         with app.connection_for_write() as conn:

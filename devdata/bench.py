@@ -128,8 +128,9 @@ def machine() -> dict:
 
 def child_env(**extra) -> dict:
     """Environment of a subprocess (worker, gunicorn, export) on this process's database and broker."""
-    from config.celery import app
-    from config.env import database_url_from_settings
+    from celery import current_app as app  # the project's app (config.celery)
+
+    from core.env import database_url_from_settings
 
     env = os.environ.copy()
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
@@ -402,9 +403,9 @@ def wait_worker_ready(queue: str, timeout: float = 120) -> float:
 
 
 def bench_incremental(ctx: Context, opts: Options, say: Callable, log_dir: Path) -> dict:
+    from celery import current_app as app  # the project's app (config.celery)
     from django.test.utils import override_settings
 
-    from config.celery import app
     from members.ratings.models import MemberRating
     from members.ratings.services import member_rating_rerate
     from targets.engine.models import Attainment, DebounceClaim, RecomputeRun

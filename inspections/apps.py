@@ -6,3 +6,9 @@ class InspectionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "inspections"
     verbose_name = _("Inspection and discipline")
+
+    def ready(self):
+        from inspections.models import DISCIPLINE_CONDITIONS
+        from members.ratings.rules import install_discipline
+
+        install_discipline(DISCIPLINE_CONDITIONS)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from inspections.choices import Activity, Conclusion, FollowUp, InspectionKind
+from members.ratings.rules import DisciplineConditions
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import restrict_to_paths
@@ -22,6 +23,19 @@ class DisciplineForm(models.TextChoices):
     DISMISSAL = "dismissal", _("Dismissal from post")  # cách chức
     EXPULSION = "expulsion", _("Expulsion")  # khai trừ
     DISSOLUTION = "dissolution", _("Dissolution")  # giải tán (organizations)
+
+
+# What "disciplined" means to the rating rules (RULES §1), as SQL over their rows (see
+# members.ratings.rules.DisciplineConditions): decisions not annulled on appeal, for the violation year;
+# a member's counts unless the member found and remedied it. Installed by InspectionsConfig.ready.
+DISCIPLINE_CONDITIONS = DisciplineConditions(
+    member="""EXISTS (SELECT 1 FROM inspections_discipline d WHERE d.member_id = m.id
+                      AND d.violation_year = %(year)s AND NOT d.annulled AND NOT d.self_remedied)""",
+    leadership="""EXISTS (SELECT 1 FROM inspections_discipline d WHERE d.organization_id = o.id
+                          AND d.leadership_collective AND d.violation_year = %(year)s AND NOT d.annulled)""",
+    organization="""EXISTS (SELECT 1 FROM inspections_discipline d WHERE d.organization_id = c.organization_id
+                            AND d.violation_year = %(year)s AND NOT d.annulled)""",
+)
 
 
 class DisciplineQuerySet(models.QuerySet):

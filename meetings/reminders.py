@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from meetings.choices import MeetingKind
@@ -69,7 +69,6 @@ def recipients_by_cell(cell_ids) -> dict[int, list]:
     """{cell id: users}: the cell secretaries of the cell and the grassroots officers of its TCCSĐ."""
     from django.contrib.auth import get_user_model
 
-    from organizations.models import RoleAssignment
 
     cell_ids = list(cell_ids)
     if not cell_ids:

@@ -31,7 +31,7 @@ from meetings.models import (
     UpperAttendance,
 )
 from meetings.querysets import expected_attendees
-from members.register.models import CommitteePosition, Member
+from members.register.models import CommitteePosition
 from organizations.choices import OrgKind
 from organizations.models import Organization
 from organizations.permissions import Perm

@@ -9,8 +9,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from members.register.models import Member
-from organizations.choices import MassOrgKind, MassOrgLevel, OrgKind, Role, Sector
+from organizations import hooks
+from organizations.choices import OrgKind, Role, Sector
 from organizations.models import MassOrganization, Organization
 from organizations.permissions import Perm
 
@@ -120,7 +120,7 @@ class SplitForm(ConfirmMixin):
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.members = list(Member.objects.filter(cell=organization, left_on__isnull=True).order_by("full_name"))
+        self.members = hooks.members().current_in(organization)
         for member in self.members:
             self.fields[f"member_{member.pk}"] = forms.TypedChoiceField(
                 label=member.full_name, coerce=int, choices=[(i, str(i)) for i in range(1, 10)], initial=1)

@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.events import emit, years_from
+from organizations import hooks
 from organizations.choices import ALLOWED_PARENTS, CELL_KINDS, EventKind, OrgKind
 from organizations.models import HostUnit, Organization, OrganizationEvent, OrganizationPlacement
 from organizations.permissions import Perm
@@ -201,12 +202,6 @@ def organization_move(*, organization: Organization, new_parent: Organization, d
     return organization
 
 
-def _active_member_count(org_ids) -> int:
-    from members.register.models import Member
-
-    return Member.objects.filter(cell_id__in=org_ids, left_on__isnull=True).count()
-
-
 @transaction.atomic
 def organization_dissolve(*, organization: Organization, date: dt.date, user=None, decision: str = "",
                           note: str = "", _event_kind: str = EventKind.DISSOLVED, _details=None) -> Organization:
@@ -218,7 +213,7 @@ def organization_dissolve(*, organization: Organization, date: dt.date, user=Non
     if date <= organization.founded_on:
         raise ValidationError({"date": _("The dissolution date must be after the founding date.")})
     active_children = Organization.objects.children_of(organization).active().count()
-    members = _active_member_count([organization.pk])
+    members = hooks.members().current_count([organization.pk])
     if active_children or members:
         raise ValidationError(
             _("“%(org)s” still has %(children)d active sub-organization(s) and %(members)d member(s): move or "
@@ -237,10 +232,6 @@ def organizations_merge(*, sources: Sequence[Organization], into: Organization, 
                         decision: str = "") -> Organization:
     """Merge several organizations into one (existing or just created): their sub-organizations move
     under it, members of merged cells transfer to it when it is a cell, and the sources are dissolved."""
-    from members.register.choices import MembershipReason
-    from members.register.models import Member
-    from members.register.services import members_transfer_bulk
-
     sources = [s for s in sources if s.pk != into.pk]
     if not sources:
         raise ValidationError({"sources": _("Choose at least one organization to merge.")})
@@ -254,14 +245,13 @@ def organizations_merge(*, sources: Sequence[Organization], into: Organization, 
     for source in sources:
         for child in Organization.objects.children_of(source).active():
             organization_move(organization=child, new_parent=into, date=date, user=user, decision=decision)
-        members = Member.objects.filter(cell=source, left_on__isnull=True)
-        if members.exists():
+        moving = [m.pk for m in hooks.members().current_in(source)]
+        if moving:
             if into.kind not in CELL_KINDS:
                 raise ValidationError(
                     {"into": _("“%(src)s” has members; it can only be merged into a party cell.") % {"src": source}}
                 )
-            members_transfer_bulk(members=members, to_cell=into, date=date, reason=MembershipReason.RESTRUCTURED,
-                                  user=user)
+            hooks.members().transfer(member_ids=moving, to_cell=into, date=date, user=user)
         organization_dissolve(organization=source, date=date, user=user, decision=decision,
                               _details={"merged_into": into.name, "merged_into_id": into.pk})
     _event(into, EventKind.MERGED, date, user, related=sources, decision=decision,
@@ -275,10 +265,6 @@ def organization_split(*, source: Organization, parts: Sequence[dict], member_as
     """Split ``source`` into new organizations under the same parent. ``parts`` are dicts with name and
     kind; ``member_assignment`` maps every current member id of ``source`` to the index of its part.
     Sub-organizations must be moved first. The source is dissolved."""
-    from members.register.choices import MembershipReason
-    from members.register.models import Member
-    from members.register.services import members_transfer_bulk
-
     source.refresh_from_db()
     _require(user, Perm.CHANGE_TREE, source)
     _check_active_on(source, date)
@@ -286,7 +272,7 @@ def organization_split(*, source: Organization, parts: Sequence[dict], member_as
         raise ValidationError({"parts": _("A split needs at least two new organizations.")})
     if Organization.objects.children_of(source).active().exists():
         raise ValidationError(_("Move the sub-organizations of “%(org)s” before splitting it.") % {"org": source})
-    current = set(Member.objects.filter(cell=source, left_on__isnull=True).values_list("pk", flat=True))
+    current = {m.pk for m in hooks.members().current_in(source)}
     unassigned = current - set(member_assignment)
     if unassigned:
         raise ValidationError(
@@ -304,8 +290,7 @@ def organization_split(*, source: Organization, parts: Sequence[dict], member_as
         if ids:
             if org.kind not in CELL_KINDS:
                 raise ValidationError({"parts": _("Members can only be assigned to a party cell.")})
-            members_transfer_bulk(members=Member.objects.filter(pk__in=ids), to_cell=org, date=date,
-                                  reason=MembershipReason.RESTRUCTURED, user=user)
+            hooks.members().transfer(member_ids=ids, to_cell=org, date=date, user=user)
     organization_dissolve(organization=source, date=date, user=user, decision=decision,
                           _details={"split_into": [o.name for o in created]})
     _event(source, EventKind.SPLIT, date, user, related=created, decision=decision,

@@ -13,7 +13,6 @@ urlpatterns = [
     path("<int:pk>/dissolve/", views.organization_dissolve, name="organization_dissolve"),
     path("<int:pk>/merge/", views.organization_merge, name="organization_merge"),
     path("<int:pk>/split/", views.organization_split, name="organization_split"),
-    path("<int:pk>/composition/", views.organization_composition, name="organization_composition"),
     path("<int:pk>/mass-organizations/add/", views.massorg_create, name="massorg_create"),
     path("mass-organizations/<int:pk>/edit/", views.massorg_edit, name="massorg_edit"),
     path("roles/", views.role_list, name="role_list"),

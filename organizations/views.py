@@ -14,12 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from members.register.models import Member
-from members.register.statistics import composition, summary_sentence
-from organizations import services
+from organizations import hooks, services
 from organizations.choices import OrgKind
 from organizations.forms import (
-    CompositionForm,
     DissolveForm,
     MassOrganizationForm,
     MergeForm,
@@ -48,7 +45,7 @@ class SubqueryCount(Subquery):
 def with_counts(qs):
     children = Organization.objects.filter(path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1,
                                            dissolved_on__isnull=True).values("pk")
-    members = Member.objects.filter(cell__path__startswith=OuterRef("path"), left_on__isnull=True).values("pk")
+    members = hooks.members().current_under_subquery(OuterRef("path"))
     return qs.annotate(children_count=SubqueryCount(children), members_count=SubqueryCount(members))
 
 
@@ -183,7 +180,7 @@ def _operation(request, pk, form_class, run, title, template="organizations/oper
             target = result if isinstance(result, Organization) and result.is_active else org
             return redirect("organizations:organization_detail", pk=target.pk)
     effects = {
-        "members": Member.objects.filter(cell__path__startswith=org.path, left_on__isnull=True).count(),
+        "members": hooks.members().current_count_under(org.path),
         "children": Organization.objects.children_of(org).active().count(),
     }
     return render(request, template, {"form": form, "org": org, "title": title, "effects": effects})
@@ -232,17 +229,6 @@ def organization_split(request, pk):
                                   "instead."))
         return redirect("organizations:organization_detail", pk=org.pk)
     return _operation(request, pk, SplitForm, run, _("Split"), organization="org")
-
-
-@login_required
-def organization_composition(request, pk):
-    org = get_organization(request, pk)
-    form = CompositionForm(request.GET or None)
-    day = form.day()
-    comp = composition(org, day)
-    return render(request, "organizations/composition.html", {
-        "org": org, "form": form, "comp": comp, "day": day, "sentence": summary_sentence(comp),
-    })
 
 
 @login_required

@@ -14,8 +14,8 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from core.formatting import number
 from organizations.choices import OrgKind
-from targets.engine.formatting import number
 
 # Column kinds. ``text`` a string; ``count`` an integer; ``percent`` a Decimal in percent units (87.5);
 # ``measure`` (value, unit) where unit is "percent" or "count"; ``ratio`` (numerator, denominator);

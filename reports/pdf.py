@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from core import charts
+from core.formatting import number
 from reports.document import (
     COUNT,
     COUNT_SHARE,
@@ -37,7 +38,6 @@ from reports.document import (
     fmt_percent,
     fmt_ratio,
 )
-from targets.engine.formatting import number
 
 FAMILY = "Liberation Serif Bundled"
 

@@ -4,7 +4,6 @@ the quick start's embedded PostgreSQL starts on its own."""
 import os
 import subprocess
 
-import pytest
 import yaml
 
 from tests.conftest import ROOT, require_tool

@@ -14,10 +14,9 @@ from meetings.models import Attendance, Meeting, ReminderSchedule
 from meetings.reminders import cells_without_regular_meeting
 from meetings.services import meeting_create, reminder_schedule_set
 from meetings.tasks import send_missing_meeting_reminders
-from organizations.choices import OrgKind, Role
-from organizations.models import RoleAssignment
+from organizations.choices import OrgKind
 from organizations.services import organization_create
-from tests.factories import UserFactory, make_member
+from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
 D = dt.date

@@ -6,7 +6,6 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from members.register.models import Member
 from organizations.choices import EventKind, OrgKind, Role
 from organizations.models import Organization, OrganizationEvent, RoleAssignment
 from tests.factories import make_member

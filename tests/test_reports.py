@@ -245,7 +245,7 @@ def test_the_pdf_renders_with_no_system_font_at_all(tree, world, output_dir, tmp
 
     from django.db import connection
 
-    from config.env import database_url_from_settings
+    from core.env import database_url_from_settings
     from reports.kinds import get_kind
     from tests.conftest import ROOT
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from config.env import ImproperlyConfiguredEnv, database_url_from_settings, env_bool, env_int, parse_database_url
+from core.env import ImproperlyConfiguredEnv, database_url_from_settings, env_bool, env_int, parse_database_url
 from tests.conftest import ROOT
 
 

@@ -2,7 +2,6 @@
 
 import gettext
 import re
-from pathlib import Path
 
 import polib
 from django.contrib.staticfiles import finders

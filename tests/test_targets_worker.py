@@ -4,7 +4,6 @@ of a full recompute leaves every target either wholly old or wholly new, and a r
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 import uuid
 

@@ -1,7 +1,10 @@
 """Who is rated and what a rule forces, computed for a whole roster at once (RULES §1).
 
-The discipline rules read `inspections.Discipline`; the sick-leave and exclusion rules read the
-register's dated periods. Each function answers for many members or organizations in one query."""
+The sick-leave and exclusion rules read the register's dated periods. The discipline rules read the
+discipline records, which live in ``inspections`` one layer up: that app installs the SQL conditions that
+say "disciplined" (``install_discipline``) when Django starts, so this module never names its tables, and
+without it nobody counts as disciplined. Each function answers for many members or organizations in one
+query."""
 
 from __future__ import annotations
 
@@ -15,6 +18,26 @@ from members.ratings.choices import NotRatedReason
 from members.register.choices import StatusPeriodKind
 
 SICK_LEAVE_DAYS = 90  # "3 months or more in the year"
+
+
+@dataclass(frozen=True)
+class DisciplineConditions:
+    """SQL boolean expressions, with the parameter ``%(year)s`` (the violation year): ``member`` over a row
+    ``m`` of members_member (disciplined that year, not self-remedied), ``leadership`` over a row ``o`` of
+    organizations_organization (its leadership collective disciplined), ``organization`` over a row ``c``
+    of organizations_organizationplacement (the organization placed there disciplined)."""
+
+    member: str = "FALSE"
+    leadership: str = "FALSE"
+    organization: str = "FALSE"
+
+
+_discipline = DisciplineConditions()
+
+
+def install_discipline(conditions: DisciplineConditions) -> None:
+    global _discipline
+    _discipline = conditions
 
 
 def rating_date(year: int) -> dt.date:
@@ -48,15 +71,14 @@ def member_facts(member_ids: list[int], year: int) -> dict[int, MemberFacts]:
                    EXISTS (SELECT 1 FROM members_statusperiod s WHERE s.member_id = m.id AND s.kind = %(suspended)s
                             AND s.valid @> %(day)s::date),
                    m.admission_date IS NOT NULL AND m.admission_date > %(six_months_before)s,
-                   EXISTS (SELECT 1 FROM inspections_discipline d WHERE d.member_id = m.id
-                            AND d.violation_year = %(year)s AND NOT d.annulled AND NOT d.self_remedied),
+                   {disciplined},
                    COALESCE((SELECT sum(upper(r) - lower(r)) FROM (
                         SELECT s.valid * daterange(%(jan1)s, %(next_jan1)s, '[)') AS r
                           FROM members_statusperiod s WHERE s.member_id = m.id AND s.kind = %(sick)s
                            AND s.valid && daterange(%(jan1)s, %(next_jan1)s, '[)')) x
                         WHERE NOT isempty(r)), 0)
               FROM members_member m WHERE m.id = ANY(%(ids)s)
-            """,
+            """.format(disciplined=_discipline.member),
             {"ids": list(member_ids), "day": day, "year": year, "six_months_before": day - relativedelta(months=6),
              "exempted": StatusPeriodKind.EXEMPTED, "suspended": StatusPeriodKind.SUSPENDED,
              "sick": StatusPeriodKind.SICK_LEAVE, "jan1": dt.date(year, 1, 1), "next_jan1": dt.date(year + 1, 1, 1)},
@@ -95,18 +117,16 @@ def organization_facts(organization_ids: list[int], year: int) -> dict[int, Orga
             """
             SELECT o.id,
                    o.founded_on > %(six_months_before)s,
-                   EXISTS (SELECT 1 FROM inspections_discipline d WHERE d.organization_id = o.id
-                            AND d.leadership_collective AND d.violation_year = %(year)s AND NOT d.annulled),
+                   {leadership},
                    (SELECT count(*) FROM organizations_organizationplacement c
                      WHERE c.valid @> %(day)s::date AND c.depth = p.depth + 1 AND c.path LIKE p.path || '%%'),
-                   (SELECT count(DISTINCT c.organization_id) FROM organizations_organizationplacement c
-                      JOIN inspections_discipline d ON d.organization_id = c.organization_id
+                   (SELECT count(*) FROM organizations_organizationplacement c
                      WHERE c.valid @> %(day)s::date AND c.depth = p.depth + 1 AND c.path LIKE p.path || '%%'
-                       AND d.violation_year = %(year)s AND NOT d.annulled)
+                       AND {organization})
               FROM organizations_organization o
               LEFT JOIN organizations_organizationplacement p ON p.organization_id = o.id AND p.valid @> %(day)s::date
              WHERE o.id = ANY(%(ids)s)
-            """,
+            """.format(leadership=_discipline.leadership, organization=_discipline.organization),
             {"ids": list(organization_ids), "day": day, "year": year,
              "six_months_before": day - relativedelta(months=6)},
         )

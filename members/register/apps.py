@@ -9,3 +9,9 @@ class RegisterConfig(AppConfig):
     name = "members.register"
     label = "members"
     verbose_name = _("Party members")
+
+    def ready(self):
+        from members.register.tree import RegisterForTheTree
+        from organizations.hooks import install_members
+
+        install_members(RegisterForTheTree())

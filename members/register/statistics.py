@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.register.choices import ETHNICITIES, Gender, PoliticalTheory, ProfessionalLevel, Religion
 from members.register.models import Member
-from organizations.choices import TCCSD_KINDS, OrgKind
+from organizations.choices import OrgKind
 from organizations.models import OrganizationPlacement
 
 UNKNOWN = "__unknown__"

@@ -14,3 +14,8 @@ urlpatterns = [
     path("<int:pk>/transfer/", views.member_transfer_view, name="member_transfer"),
     path("<int:pk>/leave/", views.member_leave_view, name="member_leave"),
 ]
+
+# Pages about an organization computed from the register, served under /organizations/ and its namespace.
+organization_patterns = [
+    path("<int:pk>/composition/", views.organization_composition, name="organization_composition"),
+]

@@ -36,7 +36,9 @@ from members.register.forms import (
 )
 from members.register.models import Member
 from members.register.services import member_create, member_leave, member_transfer, member_update
+from members.register.statistics import composition, summary_sentence
 from members.register.tables import MemberTable
+from organizations.forms import CompositionForm
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, user_can, user_has_anywhere
@@ -341,3 +343,16 @@ def _import_commit(request):
     messages.success(request, ngettext("Imported %(count)d party member.", "Imported %(count)d party members.",
                                        outcome.count) % {"count": outcome.count})
     return redirect(reverse("members:member_list"))
+
+
+@login_required
+def organization_composition(request, pk):
+    """The composition of an organization's members on a date (seed 000's opening statistics). Served under
+    the organizations' URLs: it is a page about an organization, computed from the register."""
+    org = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
+    form = CompositionForm(request.GET or None)
+    day = form.day()
+    comp = composition(org, day)
+    return render(request, "organizations/composition.html", {
+        "org": org, "form": form, "comp": comp, "day": day, "sentence": summary_sentence(comp),
+    })

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import charts
+from core.formatting import number
 from inspections.coverage import member_coverage, sub_cell_coverage
 from meetings.choices import MeetingKind
 from meetings.models import Meeting
@@ -37,7 +38,6 @@ from organizations.choices import TCCSD_KINDS, OrgKind
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, scope_paths
-from targets.engine.formatting import number
 from targets.records.models import PeriodicReport
 
 UPCOMING_DAYS = 60

@@ -25,10 +25,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.formatting import number
 from organizations.choices import CELL_KINDS, TCCSD_KINDS
 from organizations.models import Organization
 from targets.engine.choices import Family
-from targets.engine.formatting import number
 
 # --------------------------------------------------------------------------------------------- the contract
 

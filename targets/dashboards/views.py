@@ -30,12 +30,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from core.charts import Band, hbar_chart, line_chart
+from core.formatting import number
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, scope_paths
 from targets.dashboards import drilldown
 from targets.engine.choices import Comparator, Family, Status, Unit
-from targets.engine.formatting import STATUS_CLASSES, STATUS_ICONS, bounds_text, missing_text, number
+from targets.engine.formatting import STATUS_CLASSES, STATUS_ICONS, bounds_text, missing_text
 from targets.engine.models import Attainment, Resolution, Target
 
 PER_PAGE = 50

@@ -22,8 +22,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from organizations.choices import TCCSD_KINDS, OrgKind
-from targets.engine.choices import Comparator, Periodicity, Status, Unit
+from targets.engine.choices import Comparator, Status, Unit
 from targets.engine.metrics import REGISTRY, Figure, Slot
+from targets.engine.metrics.base import target_slot
 from targets.engine.models import Attainment, ChangeMark, Target
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ def scope_slots(target: Target, years: Iterable[int]) -> list[Slot]:
     slots = []
     for year, org_id in sorted(pairs):
         start, end = target.period(year)
-        slots.append(Slot(scope_id=org_id, year=year, start=start, end=end))
+        slots.append(target_slot(org_id, year, start, end))
     return slots
 
 

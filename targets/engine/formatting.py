@@ -3,12 +3,10 @@ its icon (never colour alone), and what is missing. Shared by pages, the API, PD
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.formatting import number
 from targets.engine.choices import Comparator, Status, Unit
 
 STATUS_ICONS = {
@@ -26,15 +24,6 @@ STATUS_CLASSES = {
     Status.NOT_JUDGED: "light",
 }
 
-
-def number(value, decimals: int = 1) -> str:
-    """1.234,5 in Vietnamese; trailing zeros of a whole number dropped (85 %, not 85,0 %)."""
-    if value is None:
-        return "—"
-    value = Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)  # 66.67 → 66,7
-    if value == value.to_integral_value():
-        return number_format(int(value), 0, force_grouping=True)
-    return number_format(value, decimals, force_grouping=True)
 
 
 def with_unit(value, unit: str) -> str:

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import BaseCommand, call_command
 from django.db import connection
 
-from config.env import database_url_from_settings
+from core.env import database_url_from_settings
 
 DEMO_ADMIN = "admin"
 

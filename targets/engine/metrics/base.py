@@ -7,36 +7,24 @@ it for every year of the target — and the metric answers all of them with a co
 statements (a set-based query over the dated tree: ``OrganizationPlacement`` paths on the period's
 dates), never a Python loop over organizations or members.
 
-Slots are passed to SQL as parallel arrays and unnested (``SLOTS_CTE``), so one statement serves any
-number of them."""
+Slots are passed to SQL as parallel arrays and unnested (``organizations.slots.SLOTS_CTE``), so one
+statement serves any number of them."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db import connection
-
 from members.ratings.rules import rating_date
+from organizations.slots import SLOTS_CTE, SLOTS_PERIOD_CTE, Slot, by_slot, fetch, slot_params  # noqa: F401
 
 REGISTRY: dict[str, "Metric"] = {}
 
 
-@dataclass(frozen=True)
-class Slot:
-    scope_id: int
-    year: int
-    start: dt.date  # first day of the period (1 January, or the term's first day)
-    end: dt.date  # last day of the period (31 December of ``year``)
-
-    @property
-    def key(self) -> tuple[int, int]:
-        return (self.scope_id, self.year)
-
-    @property
-    def rating_day(self) -> dt.date:
-        """The day annual ratings are taken on (RULES §1: after 15 December)."""
-        return rating_date(self.year)
+def target_slot(scope_id: int, year: int, start: dt.date, end: dt.date) -> Slot:
+    """A target's slot: populations of the rating families are taken on the year's rating day (RULES §1:
+    after 15 December), or on the period's last day when that comes first."""
+    return Slot(scope_id=scope_id, year=year, start=start, end=end, day=min(rating_date(year), end))
 
 
 @dataclass
@@ -75,48 +63,3 @@ class Metric:
         # English, machine-shaped: targets.engine.forms.params_problem_text turns them into the interface language.
         unknown = sorted(set(params) - set(self.params_help))
         return [f"unknown parameter {key!r}" for key in unknown]
-
-
-# The slots as a relation: slot(scope_id, year, start_d, end_d, rating_d), and ``sx``: the same joined to
-# the scope organization's placement on the rating day (its path then). A slot whose scope did not exist
-# on that day has no ``sx`` row and so no figure: the engine reports it as missing. Pass
-# ``slot_params(slots)``.
-SLOTS_CTE = """slot AS MATERIALIZED (
-    SELECT * FROM unnest(%(scope_ids)s::int[], %(years)s::int[], %(starts)s::date[], %(ends)s::date[],
-                         %(rating_days)s::date[])
-        AS s(scope_id, year, start_d, end_d, rating_d)
-), sx AS MATERIALIZED (
-    SELECT slot.*, x.path
-      FROM slot JOIN organizations_organizationplacement x
-        ON x.organization_id = slot.scope_id AND x.valid @> slot.rating_d
-)"""
-
-# The period-wide variant: the scope's placements clipped to the period (one or more rows when it moved
-# during the period), for measures over a whole year or term: sxp(scope_id, year, start_d, end_d, path,
-# span) where ``span`` is the part of the period the scope spent at ``path``.
-SLOTS_PERIOD_CTE = """slot AS MATERIALIZED (
-    SELECT * FROM unnest(%(scope_ids)s::int[], %(years)s::int[], %(starts)s::date[], %(ends)s::date[],
-                         %(rating_days)s::date[])
-        AS s(scope_id, year, start_d, end_d, rating_d)
-), sxp AS MATERIALIZED (
-    SELECT slot.*, x.path, x.valid * daterange(slot.start_d, slot.end_d, '[]') AS span
-      FROM slot JOIN organizations_organizationplacement x
-        ON x.organization_id = slot.scope_id AND x.valid && daterange(slot.start_d, slot.end_d, '[]')
-)"""
-
-
-def slot_params(slots: list[Slot], **extra) -> dict:
-    return {"scope_ids": [s.scope_id for s in slots], "years": [s.year for s in slots],
-            "starts": [s.start for s in slots], "ends": [s.end for s in slots],
-            "rating_days": [min(s.rating_day, s.end) for s in slots], **extra}
-
-
-def by_slot(rows) -> dict[tuple[int, int], tuple]:
-    """Rows starting with (scope_id, year, ...) keyed by the slot key."""
-    return {(row[0], row[1]): row[2:] for row in rows}
-
-
-def fetch(sql: str, params: dict) -> list[tuple]:
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        return cur.fetchall()

@@ -1,6 +1,6 @@
 """Families read from the annual ratings: R-org, R-mem, T-org, MASS, UNIT.
 
-The population of every rating measure is taken on the rating day of the year (``Slot.rating_day``,
+The population of every rating measure is taken on the rating day of the year (``Slot.day``, set by ``target_slot``,
 15 December): the organizations, members, mass organizations or units under the scope as the tree and
 the register stood that day. So an organization dissolved mid-year is not in the denominator (it was
 not rated), a member transferred between subtrees mid-year counts where the member was at the rating,
