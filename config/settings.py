@@ -56,7 +56,6 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "treebeard",
-    "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "axes",
     "django_celery_beat",
@@ -140,7 +139,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses locked-out credentials before any other backend checks them.
     "axes.backends.AxesStandaloneBackend",
-    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -10,6 +10,7 @@ from inspections.models import Discipline, DisciplineForm, Inspection
 from members.register.models import Member
 from organizations.models import Organization
 from organizations.permissions import Perm
+from organizations.scoping import restrict_form_fields
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -27,12 +28,12 @@ class InspectionForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        orgs = Organization.objects.visible_to(user, Perm.CHANGE_INSPECTIONS).order_by("path")
+        orgs = Organization.objects.order_by("path")
         self.fields["conducting_body"].queryset = orgs
         self.fields["organizations"].queryset = orgs
-        self.fields["members"].queryset = (Member.objects.visible_to(user, Perm.CHANGE_INSPECTIONS)
-                                           .filter(left_on__isnull=True).select_related("cell")
+        self.fields["members"].queryset = (Member.objects.filter(left_on__isnull=True).select_related("cell")
                                            .order_by("cell__path", "full_name"))
+        restrict_form_fields(self, user, Perm.CHANGE_INSPECTIONS)
         self.fields["members"].label_from_instance = lambda m: f"{m.full_name} · {m.cell.name if m.cell else ''}"
         for name in ("members", "organizations"):
             self.fields[name].widget.attrs["size"] = 8
@@ -54,11 +55,11 @@ class DisciplineRecordForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        orgs = Organization.objects.visible_to(user, Perm.CHANGE_INSPECTIONS).order_by("path")
-        self.fields["organization"].queryset = orgs.active()
-        self.fields["deciding_body"].queryset = Organization.objects.visible_to(user).order_by("path")
-        self.fields["member"].queryset = (Member.objects.visible_to(user, Perm.CHANGE_INSPECTIONS)
-                                          .filter(left_on__isnull=True).order_by("full_name"))
+        self.fields["organization"].queryset = Organization.objects.active().order_by("path")
+        self.fields["deciding_body"].queryset = Organization.objects.order_by("path")
+        self.fields["member"].queryset = Member.objects.filter(left_on__isnull=True).order_by("full_name")
+        # The deciding body may be above the user's subtree (a higher committee decides): any it sees.
+        restrict_form_fields(self, user, Perm.CHANGE_INSPECTIONS, actions={"deciding_body": Perm.VIEW})
         self.fields["member"].help_text = _("Either a party member or a party organization.")
 
     def _post_clean(self):

@@ -13,8 +13,7 @@ from simple_history.models import HistoricalRecords
 from inspections.choices import Activity, Conclusion, FollowUp, InspectionKind
 from members.ratings.rules import DisciplineConditions
 from organizations.models import Organization
-from organizations.permissions import Perm
-from organizations.scoping import restrict_to_paths
+from organizations.scoping import ScopedQuerySet
 
 
 class DisciplineForm(models.TextChoices):
@@ -38,10 +37,7 @@ DISCIPLINE_CONDITIONS = DisciplineConditions(
 )
 
 
-class DisciplineQuerySet(models.QuerySet):
-    def visible_to(self, user, perm: str = Perm.VIEW):
-        return restrict_to_paths(self, "scope_path", user, perm)
-
+class DisciplineQuerySet(ScopedQuerySet):
     def effective(self):
         """Discipline that counts for the rating rules: not annulled on appeal."""
         return self.filter(annulled=False)
@@ -53,6 +49,8 @@ class DisciplineQuerySet(models.QuerySet):
 class Discipline(models.Model):
     """A disciplinary decision against a member or an organization. ``violation_year`` is the year of
     the violation, which is the year whose rating it forces (even when decided years later)."""
+
+    scope_field = "scope_path"  # the organization path visible_to scopes on (organizations.scoping)
 
     member = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="disciplines", verbose_name=_("party member"))
@@ -96,10 +94,7 @@ class Discipline(models.Model):
         return f"{self.get_form_display()} {self.member or self.organization} ({self.violation_year})"
 
 
-class InspectionQuerySet(models.QuerySet):
-    def visible_to(self, user, perm: str = Perm.VIEW):
-        return restrict_to_paths(self, "scope_path", user, perm)
-
+class InspectionQuerySet(ScopedQuerySet):
     def in_period(self, start, end):
         """Inspections and supervisions decided within [start, end] (the decision date places them)."""
         return self.filter(decision_date__gte=start, decision_date__lte=end)
@@ -114,6 +109,8 @@ class Inspection(models.Model):
     by the roles on that organization and above (the member's cell, TCCSĐ officer, bloc staff), never by
     a sibling cell. The conducting body stands at or above that path (a cell inspects its own members,
     a committee the organizations under it)."""
+
+    scope_field = "scope_path"  # the organization path visible_to scopes on (organizations.scoping)
 
     activity = models.CharField(_("activity"), max_length=16, choices=Activity.choices, default=Activity.INSPECTION)
     kind = models.CharField(_("kind"), max_length=24, choices=InspectionKind.choices)

@@ -24,7 +24,7 @@ from members.ratings.models import MemberRating, OrganizationRating
 from members.register.forms import add_service_error
 from organizations.models import Organization
 from organizations.permissions import Perm
-from organizations.scoping import require_anywhere, scope_paths, user_can, user_has_anywhere
+from organizations.scoping import require_anywhere, scope_roots, user_can, user_has_anywhere
 
 PER_PAGE = 50
 
@@ -176,9 +176,7 @@ def coverage(request):
     if request.GET.get("organization"):
         organization = get_object_or_404(visible, pk=_int(request.GET["organization"], 0))
     else:
-        paths = scope_paths(request.user, Perm.VIEW)
-        roots = Organization.objects.filter(depth=1) if paths is None else Organization.objects.filter(path__in=paths)
-        organization = roots.order_by("path").first()
+        organization = scope_roots(request.user).first()
         if organization is None:
             raise PermissionDenied
     this_year = dt.date.today().year

@@ -11,8 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from meetings.choices import MARKABLE, AgendaItem, AttendanceStatus, MeetingFormat, MeetingKind
 from members.register.forms import date_input
 from members.register.models import Member
+from organizations.forms import OrganizationChoiceField, active_organizations
 from organizations.models import Organization
 from organizations.permissions import Perm
+from organizations.scoping import restrict_form_fields
 
 YES_NO_UNKNOWN = [("", _("Not recorded")), ("true", _("Yes")), ("false", _("No"))]
 
@@ -173,9 +175,9 @@ class RubricForm(forms.Form):
 
 
 class RubricChooseForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Use for the cells under"), queryset=Organization.objects.none())
+    organization = OrganizationChoiceField(label=_("Use for the cells under"), queryset=active_organizations())
     from_year = forms.IntegerField(label=_("From year"), min_value=2000, max_value=2100)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.visible_to(user, Perm.CHANGE_TARGETS).active()
+        restrict_form_fields(self, user, Perm.CHANGE_TARGETS)

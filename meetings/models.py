@@ -22,6 +22,8 @@ class Meeting(models.Model):
     meeting date (from membership periods), written once when the meeting is logged. ``version`` guards
     against two people editing the same meeting at once."""
 
+    scope_field = "cell__path"  # the organization path visible_to scopes on (organizations.scoping)
+
     cell = models.ForeignKey(Organization, verbose_name=_("party cell"), on_delete=models.CASCADE,
                              related_name="meetings")
     kind = models.CharField(_("kind"), max_length=16, choices=MeetingKind.choices, default=MeetingKind.REGULAR)
@@ -89,6 +91,8 @@ class Meeting(models.Model):
 class Attendance(models.Model):
     """A member expected at a meeting and what happened: present, absent with or without reason, or
     excluded (exempted or on special duty on that date: shown, left out of the rate)."""
+
+    scope_field = "meeting__cell__path"  # the organization path visible_to scopes on (organizations.scoping)
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE,

@@ -10,14 +10,10 @@ from django.db.models import Count, F, FloatField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Cast, NullIf
 
 from meetings.choices import MAX_EXCUSED_IN_A_ROW, AttendanceStatus, MeetingKind
-from organizations.permissions import Perm
-from organizations.scoping import restrict_to_paths
+from organizations.scoping import ScopedQuerySet
 
 
-class MeetingQuerySet(models.QuerySet):
-    def visible_to(self, user, perm: str = Perm.VIEW):
-        return restrict_to_paths(self, "cell__path", user, perm)
-
+class MeetingQuerySet(ScopedQuerySet):
     def regular(self):
         return self.filter(kind=MeetingKind.REGULAR)
 
@@ -58,9 +54,8 @@ class MeetingQuerySet(models.QuerySet):
             level_name=Subquery(level.values("name")[:1]), level_rank=Subquery(level.values("rank")[:1]))
 
 
-class AttendanceQuerySet(models.QuerySet):
-    def visible_to(self, user, perm: str = Perm.VIEW):
-        return restrict_to_paths(self, "meeting__cell__path", user, perm)
+class AttendanceQuerySet(ScopedQuerySet):
+    pass
 
 
 class RubricQuerySet(models.QuerySet):

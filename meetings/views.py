@@ -32,7 +32,7 @@ from meetings.services import (
 from members.register.forms import add_service_error
 from organizations.models import Organization
 from organizations.permissions import Perm
-from organizations.scoping import require_anywhere, scope_paths, user_can, user_has_anywhere
+from organizations.scoping import require_anywhere, scope_roots, user_can, user_has_anywhere
 
 PER_PAGE = 50
 CELLS_PER_PAGE = 100
@@ -228,11 +228,7 @@ def _reverse(name):
 
 
 def _default_scope(user):
-    paths = scope_paths(user, Perm.VIEW)
-    qs = Organization.objects.visible_to(user)
-    if paths:
-        qs = qs.filter(path=paths[0])
-    return qs.order_by("depth", "path").first()
+    return scope_roots(user).first()
 
 
 @login_required

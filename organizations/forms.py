@@ -13,6 +13,7 @@ from organizations import hooks
 from organizations.choices import OrgKind, Role, Sector
 from organizations.models import MassOrganization, Organization
 from organizations.permissions import Perm
+from organizations.scoping import restrict_form_fields
 
 
 def _date_field(label, **kwargs):
@@ -20,14 +21,41 @@ def _date_field(label, **kwargs):
                                                                       "inputmode": "numeric"}), **kwargs)
 
 
+def organization_label(obj, *, indented: bool = True) -> str:
+    """How an organization reads in a picker: its name and code (two cells may share a name), indented by
+    depth when the list is in tree order, so a plain select reads like the tree (no JavaScript needed)."""
+    label = f"{obj.name} ({obj.code})" if obj.code else obj.name
+    return "\u2003" * max(obj.depth - 1, 0) + label if indented else label
+
+
 class OrganizationChoiceField(forms.ModelChoiceField):
+    """The organization picker of every form and filter. ``indented=False`` for lists not in tree order."""
+
+    def __init__(self, *args, indented: bool = True, **kwargs):
+        self.indented = indented
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj):
-        # Indent by depth so the tree reads in a plain select (no JavaScript needed).
-        return f"{'— ' * (obj.depth - 1)}{obj.name}"
+        return organization_label(obj, indented=self.indented)
 
 
-def visible_orgs(user, perm=Perm.VIEW):
-    return Organization.objects.visible_to(user, perm).active().only("id", "name", "depth", "path", "kind")
+class CellChoiceField(OrganizationChoiceField):
+    """A party cell picker: active cells by name (``restrict_form_fields`` narrows them)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", Organization.objects.cells().active().order_by("name"))
+        super().__init__(*args, indented=False, **kwargs)
+
+
+class OrganizationMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return organization_label(obj, indented=False)
+
+
+def active_organizations():
+    """Every active organization in tree order: the choices a form starts from before
+    ``restrict_form_fields`` narrows them to the user's scope."""
+    return Organization.objects.active().order_by("path").only("id", "name", "code", "depth", "path", "kind")
 
 
 class HostUnitFieldsMixin(forms.Form):
@@ -43,7 +71,7 @@ class HostUnitFieldsMixin(forms.Form):
 
 
 class OrganizationCreateForm(HostUnitFieldsMixin):
-    parent = OrganizationChoiceField(label=_("Directly under"), queryset=Organization.objects.none(), required=False)
+    parent = OrganizationChoiceField(label=_("Directly under"), queryset=active_organizations(), required=False)
     name = forms.CharField(label=_("Name"), max_length=255)
     kind = forms.ChoiceField(label=_("Kind"), choices=OrgKind.choices)
     short_name = forms.CharField(label=_("Short name"), max_length=100, required=False)
@@ -53,8 +81,8 @@ class OrganizationCreateForm(HostUnitFieldsMixin):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = visible_orgs(user, Perm.CHANGE_TREE)
         self.fields["parent"].required = not user.is_superuser
+        restrict_form_fields(self, user, Perm.CHANGE_TREE)
 
 
 class OrganizationEditForm(HostUnitFieldsMixin):
@@ -75,15 +103,15 @@ class RenameForm(ConfirmMixin):
 
 
 class MoveForm(ConfirmMixin):
-    new_parent = OrganizationChoiceField(label=_("Move under"), queryset=Organization.objects.none())
+    new_parent = OrganizationChoiceField(label=_("Move under"), queryset=active_organizations())
     date = _date_field(_("Effective date"))
     decision = forms.CharField(label=_("Decision"), max_length=100, required=False)
     field_order = ["new_parent", "date", "decision", "confirm"]
 
     def __init__(self, *args, user, organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["new_parent"].queryset = visible_orgs(user, Perm.CHANGE_TREE).exclude(
-            path__startswith=organization.path)
+        self.fields["new_parent"].queryset = active_organizations().exclude(path__startswith=organization.path)
+        restrict_form_fields(self, user, Perm.CHANGE_TREE)
 
 
 class DissolveForm(ConfirmMixin):
@@ -94,7 +122,7 @@ class DissolveForm(ConfirmMixin):
 
 
 class MergeForm(ConfirmMixin):
-    sources = forms.ModelMultipleChoiceField(
+    sources = OrganizationMultipleChoiceField(
         label=_("Organizations merged into this one"), queryset=Organization.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("Their sub-organizations move under this organization, their members transfer to it, and "
@@ -106,9 +134,9 @@ class MergeForm(ConfirmMixin):
     def __init__(self, *args, user, organization, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sources"].queryset = (
-            visible_orgs(user, Perm.CHANGE_TREE).filter(kind=organization.kind).exclude(pk=organization.pk)
-            .exclude(path__startswith=organization.path).order_by("name")
-        )
+            active_organizations().filter(kind=organization.kind).exclude(pk=organization.pk)
+            .exclude(path__startswith=organization.path).order_by("name"))
+        restrict_form_fields(self, user, Perm.CHANGE_TREE)
 
 
 class SplitForm(ConfirmMixin):
@@ -158,11 +186,11 @@ class RoleAssignmentForm(forms.Form):
     user = forms.ModelChoiceField(label=_("User"), queryset=get_user_model().objects.filter(is_active=True)
                                   .order_by("username"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    organization = OrganizationChoiceField(label=_("Over the organization"), queryset=Organization.objects.none())
+    organization = OrganizationChoiceField(label=_("Over the organization"), queryset=active_organizations())
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = visible_orgs(user, Perm.MANAGE_ROLES)
+        restrict_form_fields(self, user, Perm.MANAGE_ROLES)
 
 
 class UserCreateForm(forms.Form):
@@ -171,11 +199,11 @@ class UserCreateForm(forms.Form):
     email = forms.EmailField(label=_("Email"), required=False)
     password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput, min_length=10)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    organization = OrganizationChoiceField(label=_("Over the organization"), queryset=Organization.objects.none())
+    organization = OrganizationChoiceField(label=_("Over the organization"), queryset=active_organizations())
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = visible_orgs(user, Perm.MANAGE_ROLES)
+        restrict_form_fields(self, user, Perm.MANAGE_ROLES)
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()

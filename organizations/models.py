@@ -14,8 +14,7 @@ from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from organizations.choices import CELL_KINDS, TCCSD_KINDS, EventKind, MassOrgKind, MassOrgLevel, OrgKind, Role, Sector
-from organizations.permissions import Perm
-from organizations.scoping import restrict_to_paths
+from organizations.scoping import ScopedQuerySet
 
 
 class HostUnit(models.Model):
@@ -35,10 +34,7 @@ class HostUnit(models.Model):
         return self.name
 
 
-class OrganizationQuerySet(MP_NodeQuerySet):
-    def visible_to(self, user, perm: str = Perm.VIEW):
-        return restrict_to_paths(self, "path", user, perm)
-
+class OrganizationQuerySet(ScopedQuerySet, MP_NodeQuerySet):
     def tccsd(self):
         """Grassroots party organizations (tổ chức cơ sở đảng)."""
         return self.filter(kind__in=TCCSD_KINDS)
@@ -67,6 +63,8 @@ class Organization(MP_Node):
     """A party organization at any level. The materialized path (treebeard MP) is today's place in the
     tree; where it was on an earlier date is in OrganizationPlacement. Write through
     organizations.services, which keeps both in step and records the dated event."""
+
+    scope_field = "path"  # the organization path visible_to scopes on (organizations.scoping)
 
     steplen = 4
     name = models.CharField(_("name"), max_length=255)
@@ -218,13 +216,10 @@ class MassOrganization(models.Model):
         return self.name
 
 
-class RoleAssignmentQuerySet(models.QuerySet):
-    def visible_to(self, user, perm: str = Perm.MANAGE_ROLES):
-        return restrict_to_paths(self, "organization__path", user, perm)
-
-
 class RoleAssignment(models.Model):
     """A user holds a role over an organization's whole subtree."""
+
+    scope_field = "organization__path"  # the organization path visible_to scopes on (organizations.scoping)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_assignments"
@@ -239,7 +234,7 @@ class RoleAssignment(models.Model):
     granted_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
-    objects = RoleAssignmentQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("role assignment")

@@ -1,19 +1,29 @@
-"""The one scoping mechanism: every queryset a user sees is narrowed to the subtrees of the
-organizations where the user holds a role that grants the permission asked for.
+"""The one scoping mechanism (DESIGN §4): what a user may see and do is decided by the subtrees of the
+organizations where the user holds a role granting the action asked for.
 
-Querysets call `restrict_to_paths(qs, path_field, user, perm)`; object checks call `user_can`. Both use
-the materialized path of the organization tree (a prefix test that the path index answers)."""
+- ``ScopedQuerySet.visible_to(user, action)``: every queryset a user sees. A scoped model names the
+  organization path it hangs on (``scope_field = "cell__path"``); a model that *measures* a subtree
+  (resolutions, targets) also sets ``scope_seen_from_below``: whoever sees part of that subtree sees the row
+  (a grassroots organization reads its bloc's resolution, and its own figures under it); a row with no path
+  (a catalogue resolution not yet attached) is seen by whoever holds ``unscoped_action`` somewhere.
+- ``user_can(user, action, organization)``: the object check of every action view.
+- ``scope_roots(user, action)``: the organizations at the top of the user's scope (where a page opens).
+- ``restrict_form_fields(form, user, action)``: every organization, member, cell … a form offers.
+
+All of it is a prefix test on the materialized path of the organization tree (which its index answers)."""
 
 from __future__ import annotations
 
 from functools import reduce
 from operator import or_
 
+from django.db import models
 from django.db.models import Q, QuerySet
 
-from organizations.permissions import roles_granting
+from organizations.permissions import Perm, roles_granting
 
 _CACHE_ATTR = "_scope_paths_cache"
+STEPLEN = 4  # Organization.steplen: the tree's paths grow by four characters a level
 
 
 def scope_paths(user, perm: str) -> list[str] | None:
@@ -48,13 +58,36 @@ def forget_scope(user) -> None:
         delattr(user, _CACHE_ATTR)
 
 
+def _within(path_field: str, paths: list[str]) -> Q:
+    return reduce(or_, (Q(**{f"{path_field}__startswith": p}) for p in paths), Q(pk__in=[]))
+
+
 def restrict_to_paths(qs: QuerySet, path_field: str, user, perm: str) -> QuerySet:
+    """Narrow any queryset to rows whose ``path_field`` lies in the user's subtrees for ``perm``. Models use
+    ``visible_to``; this is for the few reads that scope a relation on another path (e.g. an export)."""
     paths = scope_paths(user, perm)
     if paths is None:
         return qs
-    if not paths:
-        return qs.none()
-    return qs.filter(reduce(or_, (Q(**{f"{path_field}__startswith": p}) for p in paths)))
+    return qs.filter(_within(path_field, paths)) if paths else qs.none()
+
+
+class ScopedQuerySet(models.QuerySet):
+    """The queryset of every scoped model: ``visible_to`` is defined here and nowhere else."""
+
+    def visible_to(self, user, action: str = Perm.VIEW):
+        model = self.model
+        paths = scope_paths(user, action)
+        if paths is None:
+            return self
+        condition = _within(model.scope_field, paths)
+        if getattr(model, "scope_seen_from_below", False) and action == Perm.VIEW:
+            above = sorted({p[:n] for p in paths for n in range(STEPLEN, len(p), STEPLEN)})
+            if above:
+                condition |= Q(**{f"{model.scope_field}__in": above})
+        unscoped = getattr(model, "unscoped_action", None)
+        if unscoped and user_has_anywhere(user, unscoped):
+            condition |= Q(**{f"{model.scope_field}__isnull": True})
+        return self.filter(condition)
 
 
 def user_can(user, perm: str, organization) -> bool:
@@ -76,3 +109,35 @@ def require_anywhere(user, perm: str) -> None:
 
     if not user_has_anywhere(user, perm):
         raise PermissionDenied
+
+
+def scope_roots(user, action: str = Perm.VIEW) -> QuerySet:
+    """The organizations at the top of the user's scope for ``action``, by path (for a superuser: the roots
+    of the tree). A page that needs one organization to open on takes the first."""
+    from organizations.models import Organization
+
+    paths = scope_paths(user, action)
+    qs = Organization.objects.order_by("path")
+    if paths is None:
+        return qs.filter(depth=1)
+    return qs.filter(path__in=paths)
+
+
+def restrict_form_fields(form, user, action: str = Perm.VIEW, actions: dict[str, str] | None = None, *,
+                         keep_current: bool = False) -> None:
+    """Narrow every model choice field of ``form`` whose model is scoped to what ``user`` may pick: the
+    field's queryset (with its own filters and ordering) ``.visible_to(user, action)``, or the action
+    ``actions`` names for that field (e.g. the cell a member is added to needs CHANGE_MEMBERS there).
+    ``keep_current``: a model form's current value stays choosable even outside the scope (saving the form
+    unchanged must not fail because the value was set by someone who sees more)."""
+    actions = actions or {}
+    instance = getattr(form, "instance", None)
+    for name, field in form.fields.items():
+        queryset = getattr(field, "queryset", None)
+        if queryset is None or not hasattr(queryset, "visible_to"):
+            continue
+        narrowed = queryset.visible_to(user, actions.get(name, action))
+        current = getattr(instance, f"{name}_id", None) if keep_current and instance is not None else None
+        if current is not None:
+            narrowed = narrowed | queryset.model._default_manager.filter(pk=current)
+        field.queryset = narrowed

@@ -30,7 +30,7 @@ from organizations.forms import (
 )
 from organizations.models import HostUnit, MassOrganization, Organization, RoleAssignment
 from organizations.permissions import Perm
-from organizations.scoping import require_anywhere, scope_paths, user_can
+from organizations.scoping import require_anywhere, scope_paths, scope_roots, user_can
 
 CHILDREN_PER_PAGE = 100
 
@@ -74,14 +74,8 @@ def organization_list(request):
     if q:
         orgs = visible.filter(name__unaccent__icontains=q).order_by("name")[:100]
     else:
-        paths = scope_paths(request.user, Perm.VIEW)
-        if paths is None:
-            orgs = Organization.objects.filter(depth=1)
-        elif not paths:
-            raise PermissionDenied
-        else:
-            orgs = Organization.objects.filter(path__in=paths)
-        orgs = orgs.order_by("path")
+        require_anywhere(request.user, Perm.VIEW)
+        orgs = scope_roots(request.user)
     return render(request, "organizations/organization_list.html", {
         "organizations": with_counts(orgs.select_related("host_unit")), "q": q,
         "can_create": request.user.is_superuser,
@@ -266,7 +260,7 @@ def massorg_edit(request, pk):
 @login_required
 def role_list(request):
     require_anywhere(request.user, Perm.MANAGE_ROLES)
-    assignments = (RoleAssignment.objects.visible_to(request.user).select_related("user", "organization")
+    assignments = (RoleAssignment.objects.visible_to(request.user, Perm.MANAGE_ROLES).select_related("user", "organization")
                    .order_by("organization__path", "user__username"))
     return render(request, "organizations/role_list.html", {"assignments": assignments[:500]})
 
@@ -308,7 +302,7 @@ def user_create(request):
 @login_required
 @require_POST
 def role_delete(request, pk):
-    assignment = get_object_or_404(RoleAssignment.objects.visible_to(request.user), pk=pk)
+    assignment = get_object_or_404(RoleAssignment.objects.visible_to(request.user, Perm.MANAGE_ROLES), pk=pk)
     try:
         services.role_revoke(assignment=assignment, by=request.user)
     except ValidationError as exc:

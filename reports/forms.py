@@ -7,14 +7,13 @@ from __future__ import annotations
 import re
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations.choices import OrgKind
+from organizations.forms import OrganizationChoiceField
 from organizations.models import Organization
-from organizations.permissions import Perm
-from organizations.scoping import scope_paths
+from organizations.scoping import restrict_form_fields
 from reports.choices import FORMAT_CHOICES
 from targets.engine.models import Resolution
 from targets.records.models import PeriodicReport
@@ -24,14 +23,9 @@ from targets.records.models import PeriodicReport
 REPORT_KINDS = [OrgKind.PROVINCIAL, OrgKind.DIRECT, OrgKind.GRASSROOTS_COMMITTEE, OrgKind.GRASSROOTS_CELL]
 
 
-def organizations_for(user, kinds=REPORT_KINDS):
-    return Organization.objects.visible_to(user, Perm.VIEW).filter(kind__in=kinds).order_by("path")
-
-
-class OrganizationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        # Indented by depth so the list reads as the tree.
-        return "\u2003" * max(obj.depth - 1, 0) + obj.name + (f" ({obj.code})" if obj.code else "")
+def report_organizations(kinds=REPORT_KINDS):
+    """Organizations of ``kinds`` in tree order (``restrict_form_fields`` narrows them to the user's)."""
+    return Organization.objects.filter(kind__in=kinds).order_by("path")
 
 
 def last_year() -> int:
@@ -85,26 +79,13 @@ class DocumentForm(forms.Form):
         raise NotImplementedError
 
 
-def resolutions_for(user):
-    """Resolutions measuring an organization the user sees, or one above it (a grassroots organization
-    reports on the implementation of its bloc's resolution)."""
-    paths = scope_paths(user, Perm.VIEW)
-    qs = Resolution.objects.filter(scope__isnull=False).select_related("scope")
-    if paths is None:
-        return qs.order_by("-end_year", "code")
-    if not paths:
-        return qs.none()
-    condition = Q()
-    for path in paths:
-        ancestors = [path[:i] for i in range(Organization.steplen, len(path) + 1, Organization.steplen)]
-        condition |= Q(scope__path__startswith=path) | Q(scope__path__in=ancestors)
-    return qs.filter(condition).order_by("-end_year", "code")
-
-
 class ResolutionYearForm(DocumentForm):
-    resolution = forms.ModelChoiceField(label=_("Resolution"), queryset=Resolution.objects.none())
+    # Resolutions that measure an organization (attached to a scope), latest first.
+    resolution = forms.ModelChoiceField(
+        label=_("Resolution"), queryset=Resolution.objects.filter(scope__isnull=False).select_related("scope")
+        .order_by("-end_year", "code"))
     organization = OrganizationChoiceField(
-        label=_("Organization"), queryset=Organization.objects.none(), required=False,
+        label=_("Organization"), queryset=report_organizations(), required=False,
         help_text=_("The organization the report is about: the one the resolution measures, or a grassroots "
                     "organization under it. Empty: the one the resolution measures."))
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, initial=last_year)
@@ -112,8 +93,7 @@ class ResolutionYearForm(DocumentForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["resolution"].queryset = resolutions_for(self.user)
-        self.fields["organization"].queryset = organizations_for(self.user)
+        restrict_form_fields(self, self.user)
 
     def clean(self):
         data = super().clean()
@@ -142,13 +122,13 @@ class ResolutionYearForm(DocumentForm):
 
 
 class RatingStatisticsForm(DocumentForm):
-    organization = OrganizationChoiceField(label=_("Organization"), queryset=Organization.objects.none())
+    organization = OrganizationChoiceField(label=_("Organization"), queryset=report_organizations())
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, initial=last_year)
     field_order = ["organization", "year", "formats"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations_for(self.user)
+        restrict_form_fields(self, self.user)
 
     def params(self) -> dict:
         data = self.cleaned_data
@@ -156,14 +136,14 @@ class RatingStatisticsForm(DocumentForm):
 
 
 class CompositionForm(DocumentForm):
-    organization = OrganizationChoiceField(label=_("Organization"), queryset=Organization.objects.none())
+    organization = OrganizationChoiceField(label=_("Organization"),
+                                           queryset=report_organizations([*REPORT_KINDS, OrgKind.PARTIAL_COMMITTEE]))
     day = forms.DateField(label=_("On"), initial=timezone.localdate)
     field_order = ["organization", "day", "formats"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations_for(
-            self.user, [*REPORT_KINDS, OrgKind.PARTIAL_COMMITTEE])
+        restrict_form_fields(self, self.user)
 
     def params(self) -> dict:
         data = self.cleaned_data

@@ -11,20 +11,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
-from organizations.permissions import Perm
-from organizations.scoping import restrict_to_paths
+from organizations.scoping import ScopedQuerySet
 from reports.choices import ReportFormat, RunStatus
 
 
-class ReportRunQuerySet(models.QuerySet):
-    def visible_to(self, user, perm: str = Perm.VIEW):
-        return restrict_to_paths(self, "organization__path", user, perm)
+class ReportRunQuerySet(ScopedQuerySet):
+    pass
 
 
 class ReportRun(models.Model):
     """One report generated (or being generated) in the background. ``organization`` is the report's scope:
     whoever can see it can see and download the run. ``parameters`` are plain JSON (ids, years, the
     document's editable lines) so the same run can be regenerated from a management command."""
+
+    scope_field = "organization__path"  # the organization path visible_to scopes on (organizations.scoping)
 
     kind = models.CharField(_("report"), max_length=32)
     title = models.CharField(_("title"), max_length=500, blank=True)

@@ -50,9 +50,13 @@ def results(response) -> list[dict]:
 
 def test_a_user_of_bloc_b_sees_none_of_bloc_a(tree, client_for, figures):
     client = client_for("outsider")
+    # The outsider may change targets in bloc B, so it also sees the catalogue's unattached resolutions (which
+    # measure nothing) — the one rule of organizations.scoping, the same as the resolution pages.
+    catalogue = set(Resolution.objects.filter(scope__isnull=True).values_list("code", flat=True))
     assert [r["target"] for r in results(client.get("/api/attainments/"))] == [figures["tb"].code]
-    assert [r["code"] for r in results(client.get("/api/resolutions/"))] == ["khoib"]
-    assert [r["code"] for r in results(client.get("/api/targets/"))] == [figures["tb"].code]
+    assert {r["code"] for r in results(client.get("/api/resolutions/"))} == {"khoib"} | catalogue
+    assert {r["resolution"] for r in results(client.get("/api/targets/"))} == {"khoib"} | catalogue
+    assert figures["t1"].code not in {r["code"] for r in results(client.get("/api/targets/"))}
     bloc_a_row = figures["rows"][figures["t1"], tree.bloc_a, 2024]
     assert client.get(f"/api/attainments/{bloc_a_row.pk}/").status_code == 404
     assert client.get(f"/api/resolutions/{figures['khoia'].pk}/").status_code == 404
@@ -72,7 +76,9 @@ def test_scope_follows_the_tree(tree, client_for, figures):
     assert len(everything) == 9
     catalogue = Resolution.objects.filter(scope__isnull=True).values_list("code", flat=True)
     listed = [r["code"] for r in results(client_for("administrator").get("/api/resolutions/"))]
-    assert set(listed) == {"khoia", "khoib"} and not set(listed) & set(catalogue)  # unattached: not measured
+    assert set(listed) == {"khoia", "khoib"} | set(catalogue)  # unattached too: the administrator may attach them
+    # The grassroots officer of A1 sees bloc A's resolution, which measures A1, and not bloc B's.
+    assert [r["code"] for r in results(client_for("grassroots_officer").get("/api/resolutions/"))] == ["khoia"]
 
 
 def test_attainments_are_ordered_by_target_organization_and_year(tree, client_for, figures):
@@ -125,8 +131,9 @@ def test_target_filters_and_shape(client_for, figures):
     khoia = figures["khoia"]
     assert [r["code"] for r in results(client.get("/api/targets/", {"resolution": khoia.pk}))] == ["KHOIA-1", "KHOIA-2"]
     assert [r["code"] for r in results(client.get("/api/targets/", {"code": "khoia-2"}))] == ["KHOIA-2"]
-    assert len(results(client.get("/api/targets/", {"family": "R-mem"}))) == 2
-    assert results(client.get("/api/targets/", {"family": "REP"})) == []
+    mine = {"resolution": khoia.pk, "family": "R-mem"}
+    assert len(results(client.get("/api/targets/", mine))) == 2
+    assert results(client.get("/api/targets/", {"resolution": khoia.pk, "family": "REP"})) == []
     assert client.get("/api/targets/", {"family": "nope"}).status_code == 400
     second = results(client.get("/api/targets/", {"code": "KHOIA-2"}))[0]
     assert (second["resolution"], second["comparator"], second["lower"], second["upper"], second["bounds"]) == (

@@ -85,8 +85,10 @@ def test_the_list_shows_visible_resolutions_and_unattached_ones_to_those_who_att
     response = client_for("leadership").get(reverse("targets:resolution_list"))
     assert [r.code for r in response.context["resolutions"]] == ["khoia"]
     assert reverse("targets:recompute") not in response.content.decode()
-    # The grassroots officer works below bloc A: bloc A's resolution is not theirs.
-    assert list(client_for("grassroots_officer").get(reverse("targets:resolution_list")).context["resolutions"]) == []
+    # The grassroots officer works below bloc A: bloc A's resolution measures A1 too, so it is listed (the
+    # dashboard offers it as well); the catalogue is not (the officer cannot attach resolutions).
+    officer = client_for("grassroots_officer").get(reverse("targets:resolution_list")).context["resolutions"]
+    assert [r.code for r in officer] == ["khoia"]
     assert client_for("no_role").get(reverse("targets:resolution_list")).status_code == 403
 
 
@@ -157,7 +159,13 @@ def test_detail_refuses_organizations_outside_the_choice_and_resolutions_outside
     assert client.get(url, {"organization": tree.b1.pk}).status_code == 404
     assert client.get(url, {"organization": tree.a1_1.pk}).status_code == 404  # no figures of its own
     assert client_for("outsider").get(url).status_code == 404
-    assert client_for("grassroots_officer").get(url).status_code == 404
+    # The grassroots officer of A1 reads bloc A's resolution (it measures A1) but only A1's own figures:
+    # bloc A itself is not among the organizations offered, and asking for it is a 404.
+    officer = client_for("grassroots_officer")
+    response = officer.get(url)
+    assert response.status_code == 200 and tree.bloc_a not in response.context["organizations"]
+    assert response.context["may_change"] is False
+    assert officer.get(url, {"organization": tree.bloc_a.pk}).status_code == 404
 
 
 def test_detail_queries_do_not_grow_with_organizations_or_targets(tree, client_for, django_assert_max_num_queries):

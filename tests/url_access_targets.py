@@ -1,11 +1,12 @@
 """Who may open the resolution and target pages and the JSON API (see tests/url_access.py).
 
 The objects are created on demand: a resolution measuring bloc A with one target copied from the catalogue
-(LD-4b), one attainment of bloc A and one recompute run of that resolution. A resolution is seen by users
-whose scope holds the organization it measures, so bloc A's is seen by the administrator, committee staff,
-inspection staff and leadership; the grassroots officer and the cell secretary work below it and the
-outsider beside it (404). Changing it needs CHANGE_TARGETS on bloc A (administrator, committee staff):
-inspection staff and leadership see it but get 403 on its edit pages."""
+(LD-4b), one attainment of bloc A and one recompute run of that resolution. A resolution is seen by every
+user who sees part of the subtree it measures (organizations.scoping: ``scope_seen_from_below``): bloc A's by
+the administrator, committee staff, inspection staff and leadership, and by the grassroots officer and the
+cell secretary who work below it (they read their own figures under it); the outsider beside it gets 404.
+Changing it needs CHANGE_TARGETS on bloc A (administrator, committee staff): the others who see it get 403
+on its edit pages."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ from dataclasses import dataclass
 from tests.url_access import ALL, VIEWERS, Access
 
 BLOC_A_VIEWERS = frozenset({"administrator", "committee_staff", "inspection_staff", "leadership"})
+# Those who see bloc A's resolution: its viewers and the roles below it (each reads its own figures).
+RESOLUTION_VIEWERS = BLOC_A_VIEWERS | {"grassroots_officer", "cell_secretary"}
 TARGET_EDITORS = frozenset({"administrator", "committee_staff"})
-BELOW_OR_BESIDE = {"grassroots_officer": 404, "cell_secretary": 404, "outsider": 404, "no_role": 404}
+BESIDE = {"outsider": 404, "no_role": 404}
 
 
 @dataclass(frozen=True)
@@ -71,19 +74,18 @@ def run_pk(w):
 
 ACCESS: dict[str, Access] = {
     "targets:resolution_list": Access(ok=VIEWERS),
-    "targets:resolution_detail": Access(ok=BLOC_A_VIEWERS, kwargs=resolution_pk, denied=404),
-    "targets:resolution_edit": Access(ok=TARGET_EDITORS, kwargs=resolution_pk, denied=403,
-                                      denied_overrides=BELOW_OR_BESIDE),
-    "targets:target_edit": Access(ok=TARGET_EDITORS, kwargs=target_pk, denied=403, denied_overrides=BELOW_OR_BESIDE),
+    "targets:resolution_detail": Access(ok=RESOLUTION_VIEWERS, kwargs=resolution_pk, denied=404),
+    "targets:resolution_edit": Access(ok=TARGET_EDITORS, kwargs=resolution_pk, denied=403, denied_overrides=BESIDE),
+    "targets:target_edit": Access(ok=TARGET_EDITORS, kwargs=target_pk, denied=403, denied_overrides=BESIDE),
     "targets:recompute": Access(ok=frozenset(), denied=405),  # POST only; who may POST: test_targets_views
     # Runs are for users who may change targets (403 for the others); the outsider may, but not in bloc A.
     "targets:run_detail": Access(ok=TARGET_EDITORS, kwargs=run_pk, denied=403, denied_overrides={"outsider": 404}),
     "targets:run_progress": Access(ok=TARGET_EDITORS, kwargs=run_pk, denied=403, denied_overrides={"outsider": 404}),
     # The API: lists answer everyone logged in (no_role gets an empty list); objects outside the scope are 404.
     "api:resolution-list": ApiAccess(ok=ALL),
-    "api:resolution-detail": ApiAccess(ok=BLOC_A_VIEWERS, kwargs=resolution_pk, denied=404),
+    "api:resolution-detail": ApiAccess(ok=RESOLUTION_VIEWERS, kwargs=resolution_pk, denied=404),
     "api:target-list": ApiAccess(ok=ALL),
-    "api:target-detail": ApiAccess(ok=BLOC_A_VIEWERS, kwargs=target_pk, denied=404),
+    "api:target-detail": ApiAccess(ok=RESOLUTION_VIEWERS, kwargs=target_pk, denied=404),
     "api:attainment-list": ApiAccess(ok=ALL),
     "api:attainment-detail": ApiAccess(ok=BLOC_A_VIEWERS, kwargs=attainment_pk, denied=404),
     # The schema describes the API, not data: public (drf-spectacular's default permission).

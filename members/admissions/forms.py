@@ -17,18 +17,14 @@ from members.admissions.models import AdmissionStage, Candidate
 from members.admissions.services import CANDIDATE_FIELDS
 from members.register.choices import ETHNICITY_CHOICES, Gender
 from members.register.filters import OrganizationFilter, visible_organizations
-from members.register.forms import CellChoiceField, date_input, two_columns
+from members.register.forms import date_input, two_columns
 from members.register.models import Member
-from organizations.models import Organization
+from organizations.forms import CellChoiceField
 from organizations.permissions import Perm
+from organizations.scoping import restrict_form_fields
 
 SENSITIVE_FIELDS = ("ethnicity", "religion")
 FLAGS = ("youth_union", "trade_union", "worker", "business_owner", "private_enterprise", "outstanding")
-
-
-def admission_cells(user):
-    """Active cells where ``user`` may run admissions."""
-    return Organization.objects.visible_to(user, Perm.RUN_ADMISSIONS).cells().active()
 
 
 def _helper(*names) -> FormHelper:
@@ -39,7 +35,7 @@ def _helper(*names) -> FormHelper:
 
 
 class CandidateForm(forms.ModelForm):
-    cell = CellChoiceField(label=capfirst(_("party cell")), queryset=Organization.objects.none())
+    cell = CellChoiceField(label=capfirst(_("party cell")))
 
     class Meta:
         model = Candidate
@@ -48,7 +44,7 @@ class CandidateForm(forms.ModelForm):
 
     def __init__(self, *args, user, with_sensitive: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cell"].queryset = admission_cells(user)
+        restrict_form_fields(self, user, Perm.RUN_ADMISSIONS)
         if not with_sensitive:
             for name in SENSITIVE_FIELDS:
                 self.fields.pop(name)
@@ -97,9 +93,9 @@ class SponsorForm(forms.Form):
         super().__init__(*args, **kwargs)
         grassroots = candidate.cell.grassroots() or candidate.cell
         self.fields["member"].queryset = (
-            Member.objects.visible_to(user).in_party().filter(cell__path__startswith=grassroots.path)
-            .exclude(full_membership_date__isnull=True).select_related("cell")
-        )
+            Member.objects.in_party().filter(cell__path__startswith=grassroots.path)
+            .exclude(full_membership_date__isnull=True).select_related("cell"))
+        restrict_form_fields(self, user)
         self.helper = _helper("member", "date", "worked_together_since", "worked_12_months")
 
 

@@ -16,8 +16,7 @@ from simple_history.models import HistoricalRecords
 from members.admissions.choices import CandidateStatus, ProbationOutcome, StageCode
 from members.register.choices import ETHNICITY_CHOICES, Gender, Religion
 from organizations.models import Organization
-from organizations.permissions import Perm
-from organizations.scoping import restrict_to_paths
+from organizations.scoping import ScopedQuerySet
 
 __all__ = ["PublicHoliday", "AdmissionStage", "Candidate", "CandidateStage", "Sponsor"]
 
@@ -68,10 +67,7 @@ class AdmissionStage(models.Model):
         return StageCode(self.code).label if self.code in StageCode.values else self.name
 
 
-class CandidateQuerySet(models.QuerySet):
-    def visible_to(self, user, perm: str = Perm.VIEW):
-        return restrict_to_paths(self, "cell__path", user, perm)
-
+class CandidateQuerySet(ScopedQuerySet):
     def in_progress(self):
         return self.filter(status=CandidateStatus.IN_PROGRESS)
 
@@ -93,6 +89,8 @@ class Candidate(models.Model):
     and reports count (KH-5: women, Khmer, union members, workers, business owners; TV-8b: private
     enterprises; LD-7b: outstanding Youth Union members). After the ceremony ``member`` links the party
     member created from it and the probation fields record what became of the probation."""
+
+    scope_field = "cell__path"  # the organization path visible_to scopes on (organizations.scoping)
 
     cell = models.ForeignKey(Organization, verbose_name=_("party cell"), on_delete=models.PROTECT,
                              related_name="candidates")

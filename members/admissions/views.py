@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -42,7 +43,7 @@ from members.admissions.services import (
 from members.register.forms import add_service_error
 from organizations.models import Organization
 from organizations.permissions import Perm
-from organizations.scoping import require_anywhere, scope_paths, user_can, user_has_anywhere
+from organizations.scoping import require_anywhere, scope_roots, user_can, user_has_anywhere
 
 PER_PAGE = 50
 
@@ -242,9 +243,10 @@ def _board_organization(request) -> Organization:
     chosen = request.GET.get("organization")
     if chosen:
         return get_object_or_404(visible, pk=chosen)
-    paths = scope_paths(request.user, Perm.VIEW)
-    top = visible.filter(path=paths[0]) if paths else visible.filter(depth=1)
-    return top.first() or get_object_or_404(visible, pk=0)
+    top = scope_roots(request.user).first()
+    if top is None:
+        raise Http404
+    return top
 
 
 @login_required

@@ -15,8 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from members.ratings.choices import OrgRatingKind, RatingStatus, RatingSubject, Recognition
 from organizations.models import HostUnit, MassOrganization, Organization
-from organizations.permissions import Perm
-from organizations.scoping import restrict_to_paths
+from organizations.scoping import ScopedQuerySet
 
 __all__ = ["RatingScheme", "RatingLevel", "MemberRating", "OrganizationRating", "RecognitionAward"]
 
@@ -117,10 +116,7 @@ class RatingFields(models.Model):
         abstract = True
 
 
-class MemberRatingQuerySet(models.QuerySet):
-    def visible_to(self, user, perm: str = Perm.VIEW):
-        return restrict_to_paths(self, "cell__path", user, perm)
-
+class MemberRatingQuerySet(ScopedQuerySet):
     def current(self):
         return self.exclude(status=RatingStatus.ANNULLED)
 
@@ -131,6 +127,8 @@ class MemberRatingQuerySet(models.QuerySet):
 class MemberRating(RatingFields):
     """A member's rating for a year, decided by the member's grassroots organization (``grassroots``:
     the TCCSĐ the member belonged to at the rating, within which the 20% cap is counted)."""
+
+    scope_field = "cell__path"  # the organization path visible_to scopes on (organizations.scoping)
 
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="ratings")
     cell = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="member_ratings")
@@ -154,10 +152,7 @@ class MemberRating(RatingFields):
         return f"{self.member} {self.year}: {self.decided_level or self.proposed_level or '—'}"
 
 
-class OrganizationRatingQuerySet(models.QuerySet):
-    def visible_to(self, user, perm: str = Perm.VIEW):
-        return restrict_to_paths(self, "organization__path", user, perm)
-
+class OrganizationRatingQuerySet(ScopedQuerySet):
     def current(self):
         return self.exclude(status=RatingStatus.ANNULLED)
 
@@ -170,6 +165,8 @@ class OrganizationRating(RatingFields):
     host unit. ``organization`` is the party organization concerned (for a mass organization or unit:
     the one it is attached to) and gives the scope; ``deciding_committee`` is the committee one level
     up, within which the 20% cap is counted. Host units also record the standards targets use."""
+
+    scope_field = "organization__path"  # the organization path visible_to scopes on (organizations.scoping)
 
     kind = models.CharField(_("rated"), max_length=16, choices=OrgRatingKind.choices)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="ratings")

@@ -36,7 +36,7 @@ from members.register.views import XLSX, _forget_pending, _pending_path, _purge_
 from organizations.choices import TCCSD_KINDS, OrgKind
 from organizations.models import Organization
 from organizations.permissions import Perm
-from organizations.scoping import require_anywhere, scope_paths
+from organizations.scoping import require_anywhere, scope_roots
 from organizations.views import SubqueryCount
 
 FIRST_YEAR = 2014  # the earliest scheme shipped (Hướng dẫn 27-HD/BTCTW, 2014)
@@ -357,8 +357,7 @@ def decided_export(request, org_pk: int, year: int):
 def _index_organizations(user, year: int):
     """TCCSĐ in the user's scope, and the cells or đảng bộ bộ phận a user's role starts at (a cell
     secretary sees no TCCSĐ), each with its counts for the year: one query for the page."""
-    roots = scope_paths(user, Perm.VIEW)
-    own_units = Q(path__in=roots, kind__in=UNITS_BELOW_TCCSD) if roots else Q(pk__in=[])
+    own_units = Q(pk__in=scope_roots(user).filter(kind__in=UNITS_BELOW_TCCSD).values("pk"))
     day = rating_date(year)
     current = MemberRating.objects.current().filter(year=year, cell__path__startswith=OuterRef("path"))
     return (Organization.objects.visible_to(user).active().filter(Q(kind__in=TCCSD_KINDS) | own_units)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import django_filters
-from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from members.register.choices import ETHNICITY_CHOICES, Gender, PoliticalTheory, ProfessionalLevel
+from organizations.filters import OrganizationFilter, visible_organizations
 from organizations.models import Organization
 
 STATUS_CHOICES = [("full", _("Full member")), ("probationary", _("Probationary member"))]
@@ -41,23 +41,6 @@ def birth_date_bounds(low: int | None, high: int | None, today: dt.date) -> dict
     if high is not None:
         lookups["birth_date__gt"] = years_before(today, high + 1)
     return lookups
-
-
-class OrganizationChoiceField(forms.ModelChoiceField):
-    """Organizations in tree order, indented by depth so the select reads like the tree."""
-
-    def label_from_instance(self, obj):
-        return "\u2003" * max(obj.depth - 1, 0) + obj.name
-
-
-class OrganizationFilter(django_filters.ModelChoiceFilter):
-    field_class = OrganizationChoiceField
-
-
-def visible_organizations(request):
-    if request is None:
-        return Organization.objects.none()
-    return Organization.objects.visible_to(request.user)
 
 
 class MemberFilterSet(django_filters.FilterSet):

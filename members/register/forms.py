@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from members.register.choices import LEAVING_REASONS, MembershipReason
 from members.register.models import Member
 from members.register.services import PROFILE_FIELDS
-from organizations.models import Organization
+from organizations.forms import CellChoiceField
 from organizations.permissions import Perm
+from organizations.scoping import restrict_form_fields
 
 SENSITIVE_FIELDS = ("ethnicity", "religion", "citizen_id")
 DATE_FIELDS = ("birth_date", "admission_date", "full_membership_date")
@@ -33,16 +34,6 @@ def date_input():
 
 def reason_choices(reasons):
     return [(r.value, r.label) for r in MembershipReason if r in reasons]
-
-
-class CellChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.code})" if obj.code else obj.name
-
-
-def changeable_cells(user):
-    """Active cells whose members ``user`` may change: the only cells offered as a destination."""
-    return Organization.objects.visible_to(user, Perm.CHANGE_MEMBERS).cells().active()
 
 
 def two_columns(*names):
@@ -88,14 +79,14 @@ class MemberProfileForm(forms.ModelForm):
 
 
 class MemberCreateForm(MemberProfileForm):
-    cell = CellChoiceField(label=capfirst(_("party cell")), queryset=Organization.objects.none())
+    cell = CellChoiceField(label=capfirst(_("party cell")))
     start_date = forms.DateField(label=_("Date joined the cell"), widget=date_input())
     start_reason = forms.ChoiceField(label=capfirst(_("reason for joining")),
                                      choices=reason_choices(START_REASONS), initial=MembershipReason.TRANSFERRED_IN)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cell"].queryset = changeable_cells(user)
+        restrict_form_fields(self, user, Perm.CHANGE_MEMBERS)
 
     def layout_fields(self):
         return two_columns("cell", "start_date", "start_reason") + super().layout_fields()
@@ -110,14 +101,15 @@ class MemberEditForm(MemberProfileForm):
 
 
 class MemberTransferForm(forms.Form):
-    to_cell = CellChoiceField(label=_("To party cell"), queryset=Organization.objects.none())
+    to_cell = CellChoiceField(label=_("To party cell"))
     date = forms.DateField(label=_("Transfer date"), widget=date_input())
     reason = forms.ChoiceField(label=_("Reason"), choices=reason_choices(TRANSFER_REASONS))
     note = forms.CharField(label=capfirst(_("note")), max_length=255, required=False)
 
     def __init__(self, *args, user, member: Member, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_cell"].queryset = changeable_cells(user).exclude(pk=member.cell_id)
+        self.fields["to_cell"].queryset = self.fields["to_cell"].queryset.exclude(pk=member.cell_id)
+        restrict_form_fields(self, user, Perm.CHANGE_MEMBERS)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(*two_columns("to_cell", "date", "reason", "note"))

@@ -45,6 +45,8 @@ class Member(models.Model):
     is the cell of the latest period, kept by members.register.services (the only writer) so that scoping and
     lists need no subquery. Probationary or full is derived from ``full_membership_date``."""
 
+    scope_field = "cell__path"  # the organization path visible_to scopes on (organizations.scoping)
+
     full_name = models.CharField(_("full name"), max_length=150)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
     birth_date = models.DateField(_("date of birth"))
@@ -97,6 +99,8 @@ class Member(models.Model):
 class MembershipPeriod(models.Model):
     """A member's cell for a span of dates [start, end). A member is in one cell at a time (exclusion
     constraint); period figures use these rows, never the member's current cell."""
+
+    scope_field = "cell__path"  # the organization path visible_to scopes on (organizations.scoping)
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="periods")
     cell = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="membership_periods")

@@ -10,8 +10,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 
 from organizations.models import DateRangeQuerySet
-from organizations.permissions import Perm
-from organizations.scoping import restrict_to_paths
+from organizations.scoping import ScopedQuerySet
 
 # Member ids that belonged, on some day of [start, end], to a cell that on that same day lay under the
 # organization (both placed by their history, not today's tree). Ranges are intersected in SQL: the
@@ -44,10 +43,7 @@ def member_ids_under_sql(organization_id: int, start: dt.date, end: dt.date) -> 
     return RawSQL(_MEMBER_IDS_UNDER, [start, end, organization_id, start, end])
 
 
-class MemberQuerySet(models.QuerySet):
-    def visible_to(self, user, perm: str = Perm.VIEW):
-        return restrict_to_paths(self, "cell__path", user, perm)
-
+class MemberQuerySet(ScopedQuerySet):
     def search(self, term: str):
         """Name search that ignores case and Vietnamese diacritics ("nguyen van duc" finds
         "Nguyễn Văn Đức"), answered by the trigram index on immutable_unaccent(lower(full_name))."""
@@ -83,9 +79,6 @@ class MemberQuerySet(models.QuerySet):
 PeriodQuerySet = DateRangeQuerySet
 
 
-class MembershipPeriodQuerySet(PeriodQuerySet):
-    def visible_to(self, user, perm: str = Perm.VIEW):
-        return restrict_to_paths(self, "cell__path", user, perm)
-
+class MembershipPeriodQuerySet(ScopedQuerySet, PeriodQuerySet):
     def current(self):
         return self.filter(valid__upper_inf=True)

@@ -37,7 +37,7 @@ from members.register import statistics
 from organizations.choices import TCCSD_KINDS, OrgKind
 from organizations.models import Organization
 from organizations.permissions import Perm
-from organizations.scoping import require_anywhere, scope_paths
+from organizations.scoping import require_anywhere, scope_roots
 from targets.records.models import PeriodicReport
 
 UPCOMING_DAYS = 60
@@ -69,9 +69,7 @@ def _scope_organization(request) -> Organization:
     visible = Organization.objects.visible_to(request.user)
     if request.GET.get("org"):
         return get_object_or_404(visible, pk=_int(request.GET["org"], 0))
-    paths = scope_paths(request.user, Perm.VIEW)
-    top = visible.filter(path=paths[0]) if paths else visible.filter(depth=1)
-    organization = top.order_by("path").first()
+    organization = scope_roots(request.user).first()
     if organization is None:
         raise PermissionDenied
     return organization

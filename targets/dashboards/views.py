@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Case, Exists, F, IntegerField, Max, OuterRef, Q, Value, When
+from django.db.models import Case, F, IntegerField, Max, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -33,7 +33,7 @@ from core.charts import Band, hbar_chart, line_chart
 from core.formatting import number
 from organizations.models import Organization
 from organizations.permissions import Perm
-from organizations.scoping import require_anywhere, scope_paths
+from organizations.scoping import require_anywhere, scope_roots, user_can
 from targets.dashboards import drilldown
 from targets.engine.choices import Comparator, Family, Status, Unit
 from targets.engine.formatting import STATUS_CLASSES, STATUS_ICONS, bounds_text, missing_text
@@ -70,9 +70,7 @@ def top_organization(user) -> Organization:
     """The organization a user's dashboard opens on: the first subtree of the user's scope (for a superuser,
     the root of the tree)."""
     require_anywhere(user, Perm.VIEW)
-    paths = scope_paths(user, Perm.VIEW)
-    qs = Organization.objects.visible_to(user)
-    found = qs.filter(depth=1).first() if paths is None else qs.filter(path=paths[0]).first()
+    found = scope_roots(user).first()
     if found is None:
         raise Http404
     return found
@@ -87,11 +85,10 @@ def _ancestor_paths(organization) -> list[str]:
 
 
 def related_resolutions_qs(user, organization):
-    """Resolutions with figures for ``organization``: measuring it or an organization below it (within the
-    user's scope by ``visible_to``), or measuring a committee above it — whose rows for this organization the
-    user sees."""
-    return (Resolution.objects.visible_to(user).filter(scope__path__startswith=organization.path)
-            | Resolution.objects.filter(scope__path__in=_ancestor_paths(organization)))
+    """The resolutions the user sees (``visible_to``) that have figures for ``organization``: measuring it or
+    an organization below it, or a committee above it."""
+    return Resolution.objects.visible_to(user).filter(
+        Q(scope__path__startswith=organization.path) | Q(scope__path__in=_ancestor_paths(organization)))
 
 
 def related_resolutions(user, organization) -> list[Resolution]:
@@ -109,15 +106,6 @@ def related_resolutions(user, organization) -> list[Resolution]:
         return (*place, -r.end_year, -r.start_year, r.code)
 
     return sorted(resolutions, key=key)
-
-
-def visible_targets(user):
-    """Targets of the resolutions the user sees, and those of which the user sees a figure (a resolution of a
-    committee above the user's scope measures the user's organizations too)."""
-    # EXISTS, not IN: looked up by pk, it reads that target's rows through the (target, …) index and stops at
-    # the first visible one, instead of collecting every visible attainment.
-    seen = Attainment.objects.visible_to(user).filter(target=OuterRef("pk"))
-    return Target.objects.filter(Q(pk__in=Target.objects.visible_to(user).values("pk")) | Q(Exists(seen)))
 
 
 def _attainments(user):
@@ -377,7 +365,7 @@ def target_detail(request, pk, org, year):
     paginated."""
     user = request.user
     _check_year(year)
-    target = get_object_or_404(visible_targets(user).select_related("resolution__scope"), pk=pk)
+    target = get_object_or_404(Target.objects.visible_to(user).select_related("resolution__scope"), pk=pk)
     organization = visible_organization(user, org)
     history = list(_attainments(user).filter(target=target, organization=organization).order_by("year"))
     attainment = next((a for a in history if a.year == year), None)
@@ -434,7 +422,7 @@ def records(request, pk, org, year):
     """The records behind one figure (``targets.dashboards.drilldown``), 50 a page, within the user's scope."""
     user = request.user
     _check_year(year)
-    target = get_object_or_404(visible_targets(user).select_related("resolution__scope"), pk=pk)
+    target = get_object_or_404(Target.objects.visible_to(user).select_related("resolution__scope"), pk=pk)
     organization = visible_organization(user, org)
     attainment = _attainments(user).filter(target=target, organization=organization, year=year).first()
     if attainment is not None:
@@ -468,13 +456,15 @@ def trends(request, pk):
         organization = visible_organization(user, org_id)
     else:
         own = Resolution.objects.visible_to(user).select_related("scope").filter(pk=pk).first()
-        organization = own.scope if own is not None else top_organization(user)
+        # A resolution of a committee above the user's scope opens on the user's own organization.
+        seen = own is not None and own.scope is not None and user_can(user, Perm.VIEW, own.scope)
+        organization = own.scope if seen else top_organization(user)
     resolution = next((r for r in related_resolutions(user, organization) if r.pk == pk), None)
     if resolution is None:
         raise Http404
 
     targets = list(resolution.targets.filter(active=True).order_by("order", "code"))
-    peers = list(visible_targets(user).filter(family__in={t.family for t in targets}, active=True,
+    peers = list(Target.objects.visible_to(user).filter(family__in={t.family for t in targets}, active=True,
                                               resolution__scope_id=resolution.scope_id)
                  .exclude(resolution=resolution).select_related("resolution")
                  .order_by("resolution__start_year", "code"))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from members.register.forms import date_input
 from organizations.models import Organization
 from organizations.permissions import Perm
+from organizations.scoping import restrict_form_fields
 from targets.engine.choices import Comparator, Periodicity, Unit
 from targets.engine.metrics import REGISTRY
 from targets.engine.models import Resolution, Target
@@ -31,19 +32,14 @@ class ResolutionForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         current = self.instance
-        # The organization measured: one where the user may change targets (they become its targets).
-        scopes = Organization.objects.visible_to(user, Perm.CHANGE_TARGETS).active()
-        if current.scope_id:
-            scopes = scopes | Organization.objects.filter(pk=current.scope_id)
-        self.fields["scope"].queryset = scopes.order_by("path")
+        # The organization measured: one where the user may change targets (they become its targets); the
+        # issuing body is often above the user's subtree (the province issues, the bloc carries out): any the
+        # user sees. The current values stay choosable even when the user cannot see them.
+        self.fields["scope"].queryset = Organization.objects.active().order_by("path")
+        self.fields["issuing_body"].queryset = Organization.objects.order_by("path")
+        restrict_form_fields(self, user, Perm.CHANGE_TARGETS, actions={"issuing_body": Perm.VIEW}, keep_current=True)
         # Once attached, a resolution stays attached: detaching would hide it and its figures from viewers.
         self.fields["scope"].required = current.scope_id is not None
-        # The issuing body is often above the user's subtree (the province issues, the bloc carries out):
-        # keep the current one choosable even when the user cannot see it.
-        issuers = Organization.objects.visible_to(user)
-        if current.issuing_body_id:
-            issuers = issuers | Organization.objects.filter(pk=current.issuing_body_id)
-        self.fields["issuing_body"].queryset = issuers.order_by("path")
         for name in ("start_year", "end_year"):
             self.fields[name].widget.attrs.update({"min": YEARS[0], "max": YEARS[1]})
 

@@ -12,14 +12,11 @@ from simple_history.models import HistoricalRecords
 
 from organizations.models import Organization
 from organizations.permissions import Perm
-from organizations.scoping import restrict_to_paths
+from organizations.scoping import ScopedQuerySet
 from targets.engine.choices import Comparator, Family, Periodicity, ResolutionKind, RunKind, RunStatus, Status, Unit
 
 
-class ResolutionQuerySet(models.QuerySet):
-    def visible_to(self, user, perm: str = Perm.VIEW):
-        return restrict_to_paths(self.filter(scope__isnull=False), "scope__path", user, perm)
-
+class ResolutionQuerySet(ScopedQuerySet):
     def in_force(self, year: int):
         return self.filter(start_year__lte=year, end_year__gte=year)
 
@@ -27,6 +24,12 @@ class ResolutionQuerySet(models.QuerySet):
 class Resolution(models.Model):
     """A resolution, plan or programme with quantitative targets. ``scope`` is the organization whose
     subtree its targets measure; without one (a catalogue entry not yet attached) nothing is computed."""
+
+    scope_field = "scope__path"  # the organization path visible_to scopes on (organizations.scoping)
+    # A resolution measures its scope's subtree: those who see any of it see the resolution (and their own
+    # figures under it); an unattached catalogue entry is seen by whoever may attach it.
+    scope_seen_from_below = True
+    unscoped_action = Perm.CHANGE_TARGETS
 
     code = models.SlugField(_("code"), max_length=20, unique=True, help_text=_("Prefix of its target codes, e.g. LD"))
     number = models.CharField(_("number"), max_length=60)
@@ -60,10 +63,7 @@ class Resolution(models.Model):
         return range(self.start_year, self.end_year + 1)
 
 
-class TargetQuerySet(models.QuerySet):
-    def visible_to(self, user, perm: str = Perm.VIEW):
-        return restrict_to_paths(self.filter(resolution__scope__isnull=False), "resolution__scope__path", user, perm)
-
+class TargetQuerySet(ScopedQuerySet):
     def computable(self):
         return self.filter(active=True, resolution__scope__isnull=False)
 
@@ -72,6 +72,10 @@ class Target(models.Model):
     """One quantitative (or checkable) target: which metric measures it, with which parameters, and how
     the value is judged. ``lower``/``upper`` are the bounds (``lower`` alone for ≥ and >, ``upper`` alone
     for ≤ and <, both for a range). A target without a threshold is shown, not judged (comparator none)."""
+
+    scope_field = "resolution__scope__path"  # the organization path visible_to scopes on (organizations.scoping)
+    scope_seen_from_below = True  # as its resolution
+    unscoped_action = Perm.CHANGE_TARGETS
 
     resolution = models.ForeignKey(Resolution, verbose_name=_("resolution"), on_delete=models.CASCADE,
                                    related_name="targets")
@@ -137,15 +141,16 @@ class Target(models.Model):
         return bounds_text(self)
 
 
-class AttainmentQuerySet(models.QuerySet):
-    def visible_to(self, user, perm: str = Perm.VIEW):
-        return restrict_to_paths(self, "organization__path", user, perm)
+class AttainmentQuerySet(ScopedQuerySet):
+    pass
 
 
 class Attainment(models.Model):
     """The computed figure of one target for one organization (the resolution's scope or an organization
     under it) and one year. Rows of a target are replaced together in one transaction, so a target never
     shows a mix of two computations; ``computed_at`` is the same for all of them."""
+
+    scope_field = "organization__path"  # the organization path visible_to scopes on (organizations.scoping)
 
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="attainments")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="attainments")

@@ -40,20 +40,6 @@ def _int(value, default=None):
         return default
 
 
-def _resolutions_for(user):
-    qs = Resolution.objects.visible_to(user)
-    if user_has_anywhere(user, Perm.CHANGE_TARGETS):
-        qs = qs | Resolution.objects.filter(scope__isnull=True)
-    return qs
-
-
-def _targets_for(user):
-    qs = Target.objects.visible_to(user)
-    if user_has_anywhere(user, Perm.CHANGE_TARGETS):
-        qs = qs | Target.objects.filter(resolution__scope__isnull=True)
-    return qs
-
-
 def may_change(user, resolution) -> bool:
     """CHANGE_TARGETS on the organization measured; for an unattached resolution, anywhere."""
     if resolution.scope_id is None:
@@ -64,7 +50,7 @@ def may_change(user, resolution) -> bool:
 @login_required
 def resolution_list(request):
     require_anywhere(request.user, Perm.VIEW)
-    resolutions = (_resolutions_for(request.user).select_related("scope", "issuing_body")
+    resolutions = (Resolution.objects.visible_to(request.user).select_related("scope", "issuing_body")
                    .annotate(target_count=Count("targets")).order_by("-end_year", "code"))
     return render(request, "targets/resolution_list.html", {
         "resolutions": resolutions, "may_recompute": user_has_anywhere(request.user, Perm.CHANGE_TARGETS)})
@@ -81,7 +67,7 @@ def resolution_detail(request, pk):
     """The resolution's targets with their figures for one organization and year. A constant number of
     queries: the targets, the organizations to choose from and the chosen figures are one query each."""
     user = request.user
-    resolution = get_object_or_404(_resolutions_for(user).select_related("scope", "issuing_body"), pk=pk)
+    resolution = get_object_or_404(Resolution.objects.visible_to(user).select_related("scope", "issuing_body"), pk=pk)
     # Through the reverse manager each target shares this resolution object (no query per target).
     targets = list(resolution.targets.order_by("order", "code"))
     years = sorted(set(resolution.years).union(*(t.years for t in targets)))
@@ -136,7 +122,7 @@ def resolution_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def resolution_edit(request, pk):
-    resolution = get_object_or_404(_resolutions_for(request.user).select_related("scope"), pk=pk)
+    resolution = get_object_or_404(Resolution.objects.visible_to(request.user).select_related("scope"), pk=pk)
     if not may_change(request.user, resolution):
         raise PermissionDenied
     form = ResolutionForm(request.POST or None, instance=resolution, user=request.user)
@@ -156,7 +142,7 @@ def resolution_edit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_edit(request, pk):
-    target = get_object_or_404(_targets_for(request.user).select_related("resolution__scope"), pk=pk)
+    target = get_object_or_404(Target.objects.visible_to(request.user).select_related("resolution__scope"), pk=pk)
     if not may_change(request.user, target.resolution):
         raise PermissionDenied
     form = TargetForm(request.POST or None, instance=target)

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from members.register.forms import add_service_error, date_input
 from organizations.choices import OrgKind
+from organizations.forms import OrganizationChoiceField
 from organizations.models import Organization
 from organizations.permissions import Perm
+from organizations.scoping import restrict_form_fields
 from targets.records import services
 from targets.records.choices import Cadence, ModelKind
 from targets.records.models import (
@@ -30,17 +31,6 @@ from targets.records.models import (
 )
 
 
-class OrganizationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.code})" if obj.code else obj.name
-
-
-def reporting_organizations(user, kinds):
-    """Active organizations of ``kinds`` the user may enter records for."""
-    return (Organization.objects.visible_to(user, Perm.REPORT_FIGURES).active()
-            .filter(kind__in=[str(k) for k in kinds]).order_by("path"))
-
-
 def year_field(**kwargs):
     return forms.IntegerField(label=_("Year"), min_value=services.MIN_YEAR,
                               max_value=timezone.localdate().year + 1, **kwargs)
@@ -50,21 +40,22 @@ class ServiceForm(forms.ModelForm):
     """A model form whose write is a service call: the service validates the whole record (the model's
     own validation would repeat it with other words), so ``_post_clean`` leaves the instance alone."""
 
+    organization_kinds: tuple = ()  # the kinds of organization that keep this record
+    organization_help = ""
+
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+        # The organizations the user may enter this record for; an edited record's own organization stays
+        # choosable even once dissolved (its past figures may still need correcting).
+        self.fields["organization"] = OrganizationChoiceField(
+            label=_("Organization"), indented=False, help_text=self.organization_help,
+            queryset=Organization.objects.active().filter(kind__in=[str(k) for k in self.organization_kinds])
+            .order_by("path"))
+        restrict_form_fields(self, user, Perm.REPORT_FIGURES, keep_current=True)
 
     def _post_clean(self):
         pass
-
-    def organization_field(self, kinds, **kwargs) -> OrganizationChoiceField:
-        """The organizations the user may enter this record for; an edited record's own organization stays
-        choosable even once dissolved (its past figures may still need correcting)."""
-        queryset = reporting_organizations(self.user, kinds)
-        if self.instance.pk:
-            queryset = Organization.objects.filter(
-                Q(pk__in=queryset.values("pk")) | Q(pk=self.instance.organization_id)).order_by("path")
-        return OrganizationChoiceField(label=_("Organization"), queryset=queryset, **kwargs)
 
     def call_service(self):
         raise NotImplementedError
@@ -83,12 +74,12 @@ class ReportedFigureForm(ServiceForm):
         model = ReportedFigure
         fields = ["indicator", "organization", "year", "numerator", "denominator", "note"]
 
+    organization_kinds = (*services.TCCSD_KINDS, *services.COMMITTEE_KINDS)
+    organization_help = _("Grassroots party organizations report their own figures; a committee reports only the "
+                          "figures of the resolution it is measured by.")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"] = self.organization_field(
-            [*services.TCCSD_KINDS, *services.COMMITTEE_KINDS],
-            help_text=_("Grassroots party organizations report their own figures; a committee reports only "
-                        "the figures of the resolution it is measured by."))
         self.fields["year"] = year_field(initial=timezone.localdate().year)
         self.fields["indicator"].queryset = ReportIndicator.objects.order_by("code")
         self.fields["denominator"].help_text = _("Leave empty for an indicator that is a plain count.")
@@ -106,9 +97,10 @@ class RegisteredModelForm(ServiceForm):
         fields = ["organization", "year", "kind", "name", "description", "recognised_by"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
+    organization_kinds = tuple(services.MODEL_KINDS)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"] = self.organization_field(services.MODEL_KINDS)
         self.fields["year"] = year_field(initial=timezone.localdate().year)
 
     def call_service(self):
@@ -128,9 +120,10 @@ class ReportSubmissionForm(ServiceForm):
         fields = ["report", "organization", "year", "quarter", "submitted_on", "reference"]
         widgets = {"submitted_on": date_input()}
 
+    organization_kinds = tuple(services.TCCSD_KINDS)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"] = self.organization_field(services.TCCSD_KINDS)
         self.fields["year"] = year_field(initial=timezone.localdate().year)
         self.fields["quarter"] = forms.TypedChoiceField(label=_("Quarter"), choices=quarter_choices(), coerce=int,
                                                         empty_value=0, required=False)
@@ -222,19 +215,16 @@ class DocumentChecklistForm(forms.Form):
 
 # ------------------------------------------------------------------------------------------------ filters
 
-def filter_organizations(user):
-    """Organizations a list may be narrowed to (their subtree): those the user sees."""
-    return Organization.objects.visible_to(user).exclude(kind=OrgKind.PARTY_GROUP).order_by("path")
-
-
 class RecordFilter(forms.Form):
-    organization = OrganizationChoiceField(label=_("Organization"), queryset=Organization.objects.none(),
-                                           required=False, empty_label="—")
+    # Organizations a list may be narrowed to (their subtree): those the user sees.
+    organization = OrganizationChoiceField(
+        label=_("Organization"), queryset=Organization.objects.exclude(kind=OrgKind.PARTY_GROUP).order_by("path"),
+        required=False, empty_label="—", indented=False)
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1930, max_value=2100)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = filter_organizations(user)
+        restrict_form_fields(self, user)
 
     def apply(self, qs):
         if not self.is_valid():

@@ -13,8 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from organizations.models import Organization
-from organizations.permissions import Perm
-from organizations.scoping import restrict_to_paths
+from organizations.scoping import ScopedQuerySet
 from targets.records.choices import Cadence, ModelKind, Reporters, ReportFrequency
 
 
@@ -43,13 +42,10 @@ class ReportIndicator(models.Model):
         return not self.denominator_label
 
 
-class ScopedQuerySet(models.QuerySet):
-    def visible_to(self, user, perm: str = Perm.VIEW):
-        return restrict_to_paths(self, "organization__path", user, perm)
-
-
 class ReportedFigure(models.Model):
     """One organization's figure for an indicator and a year (a part cannot exceed its whole)."""
+
+    scope_field = "organization__path"  # the organization path visible_to scopes on (organizations.scoping)
 
     indicator = models.ForeignKey(ReportIndicator, verbose_name=_("indicator"), on_delete=models.PROTECT,
                                   related_name="figures")
@@ -85,6 +81,8 @@ class ReportedFigure(models.Model):
 class RegisteredModel(models.Model):
     """A model of studying and following Hồ Chí Minh, a "Dân vận khéo" model or an exemplar, registered by a
     cell or grassroots organization for a year (family MODEL)."""
+
+    scope_field = "organization__path"  # the organization path visible_to scopes on (organizations.scoping)
 
     organization = models.ForeignKey(Organization, verbose_name=_("organization"), on_delete=models.CASCADE,
                                      related_name="registered_models")
@@ -130,6 +128,8 @@ class RequiredDocument(models.Model):
 
 class DocumentAdoption(models.Model):
     """A cell adopted a required document for a year (for a term document: the term's first year)."""
+
+    scope_field = "organization__path"  # the organization path visible_to scopes on (organizations.scoping)
 
     organization = models.ForeignKey(Organization, verbose_name=_("party cell"), on_delete=models.CASCADE,
                                      related_name="document_adoptions")
@@ -186,6 +186,8 @@ class PeriodicReport(models.Model):
 
 class ReportSubmission(models.Model):
     """An organization submitted a periodic report (for a quarter, or 0 for a yearly one) on a date."""
+
+    scope_field = "organization__path"  # the organization path visible_to scopes on (organizations.scoping)
 
     report = models.ForeignKey(PeriodicReport, verbose_name=_("report"), on_delete=models.PROTECT,
                                related_name="submissions")
