@@ -124,18 +124,37 @@ def _event(organization, kind, day, user, *, related=(), details=None, note="", 
     return event
 
 
+def _host_unit(name: str | None, sector: str, current: HostUnit | None) -> HostUnit | None:
+    """The host unit a form describes by name and sector: the current one renamed, or a new one (validated,
+    not saved: the caller saves it once the organization itself has passed validation)."""
+    name = (name or "").strip()
+    if not name:
+        return None
+    unit = current if current is not None else HostUnit()
+    unit.name, unit.sector = name, sector
+    unit.full_clean()
+    return unit
+
+
 @transaction.atomic
 def organization_create(
     *, name: str, kind: str, parent: Organization | None, founded_on: dt.date, user=None,
-    short_name: str = "", code: str = "", host_unit: HostUnit | None = None, notes: str = "", decision: str = "",
+    short_name: str = "", code: str = "", host_unit: HostUnit | None = None, host_unit_name: str | None = None,
+    host_unit_sector: str = "", notes: str = "", decision: str = "",
 ) -> Organization:
+    """Found an organization under ``parent``. Its host unit is an existing one (``host_unit``) or one described
+    by ``host_unit_name`` and ``host_unit_sector``, created only when everything else is valid."""
     _require(user, Perm.CHANGE_TREE, parent)
     check_kind_under(kind, parent)
     if parent is not None:
         _check_active_on(parent, founded_on, "founded_on")
+    described = _host_unit(host_unit_name, host_unit_sector, None)
     org = Organization(name=name.strip(), kind=kind, short_name=short_name, code=code, host_unit=host_unit,
                        founded_on=founded_on, notes=notes)
-    org.full_clean(exclude=["path", "depth", "numchild"])
+    org.full_clean(exclude=["path", "depth", "numchild", "host_unit"])
+    if described is not None:
+        described.save()
+        org.host_unit = described
     org = Organization.objects.add_child(parent, instance=org) if parent else Organization.objects.add_root(instance=org)
     sync_placements(founded_on, [org.pk])
     _event(org, EventKind.FOUNDED, founded_on, user, decision=decision,
@@ -144,16 +163,27 @@ def organization_create(
 
 
 @transaction.atomic
-def organization_update(*, organization: Organization, user=None, **fields) -> Organization:
-    """Edit attributes that carry no history (short name, code, host unit, notes)."""
+def organization_update(*, organization: Organization, user=None, host_unit_name: str | None = None,
+                        host_unit_sector: str = "", **fields) -> Organization:
+    """Edit attributes that carry no history (short name, code, host unit, notes). A host unit described by
+    name and sector renames the current one (or creates one); it is written only when the whole edit is
+    valid, so a refused edit changes nothing."""
     _require(user, Perm.CHANGE_TREE, organization)
     allowed = {"short_name", "code", "host_unit", "notes", "founded_on"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(_("These fields change through a dated operation: %s") % ", ".join(sorted(unknown)))
+    described = None
+    if host_unit_name is not None:
+        current = HostUnit.objects.filter(pk=organization.host_unit_id).first() if organization.host_unit_id else None
+        described = _host_unit(host_unit_name, host_unit_sector, current)
     for key, value in fields.items():
         setattr(organization, key, value)
-    organization.full_clean(exclude=["path", "depth", "numchild"])
+    organization.full_clean(exclude=["path", "depth", "numchild", "host_unit"])
+    if host_unit_name is not None:
+        if described is not None:
+            described.save()
+        organization.host_unit = described
     organization.save()
     return organization
 

@@ -115,7 +115,7 @@ def organization_create(request):
             org = services.organization_create(
                 name=d["name"], kind=d["kind"], parent=d["parent"], founded_on=d["founded_on"], user=request.user,
                 short_name=d["short_name"], code=d["code"], decision=d["decision"],
-                host_unit=_host_unit(d),
+                host_unit_name=d["host_unit_name"], host_unit_sector=d["host_unit_sector"],
             )
         except ValidationError as exc:
             _form_errors_from(exc, form)
@@ -123,17 +123,6 @@ def organization_create(request):
             messages.success(request, _("Created “%(org)s”.") % {"org": org})
             return redirect("organizations:organization_detail", pk=org.pk)
     return render(request, "organizations/organization_form.html", {"form": form, "title": _("New organization")})
-
-
-def _host_unit(data, current: HostUnit | None = None) -> HostUnit | None:
-    name = (data.get("host_unit_name") or "").strip()
-    if not name:
-        return None
-    if current is not None:
-        current.name, current.sector = name, data["host_unit_sector"]
-        current.save()
-        return current
-    return HostUnit.objects.create(name=name, sector=data["host_unit_sector"])
 
 
 @login_required
@@ -147,7 +136,8 @@ def organization_edit(request, pk):
         d = form.cleaned_data
         try:
             services.organization_update(organization=org, user=request.user, short_name=d["short_name"],
-                                         code=d["code"], notes=d["notes"], host_unit=_host_unit(d, org.host_unit))
+                                         code=d["code"], notes=d["notes"], host_unit_name=d["host_unit_name"],
+                                         host_unit_sector=d["host_unit_sector"])
         except ValidationError as exc:
             _form_errors_from(exc, form)
         else:

@@ -167,3 +167,30 @@ def test_targeted_placement_sync_leaves_nothing_for_a_full_sync(tree):
     open_rows = OrganizationPlacement.objects.filter(valid__upper_inf=True)
     assert {p.organization_id for p in open_rows} == set(Organization.objects.active().values_list("pk", flat=True))
     assert all(p.path == p.organization.path for p in open_rows.select_related("organization"))
+
+
+def test_a_refused_organization_edit_leaves_its_host_unit_unchanged(tree):
+    """The host unit is written by the service after the edit is validated (it used to be saved by the view
+    first, so a refused edit still renamed the unit)."""
+    from organizations.models import HostUnit
+    from organizations.services import organization_update
+
+    unit = HostUnit.objects.create(name="Sở Tài chính", sector="administrative")
+    tree.a1.host_unit = unit
+    tree.a1.save(update_fields=["host_unit"])
+    with pytest.raises(ValidationError):
+        organization_update(organization=tree.a1, code="X" * 51, host_unit_name="Sở Kế hoạch và Đầu tư",
+                            host_unit_sector="administrative")
+    unit.refresh_from_db()
+    assert (unit.name, HostUnit.objects.count()) == ("Sở Tài chính", 1)
+    tree.a1.refresh_from_db()
+    assert tree.a1.host_unit_id == unit.pk and tree.a1.code != "X" * 51
+    # A valid edit renames the same unit rather than creating another one.
+    organization_update(organization=tree.a1, code="A1", host_unit_name="Sở Kế hoạch và Đầu tư",
+                        host_unit_sector="administrative")
+    unit.refresh_from_db()
+    assert (unit.name, HostUnit.objects.count(), tree.a1.code) == ("Sở Kế hoạch và Đầu tư", 1, "A1")
+    # Clearing the name detaches the unit.
+    organization_update(organization=tree.a1, host_unit_name="", host_unit_sector="")
+    tree.a1.refresh_from_db()
+    assert tree.a1.host_unit_id is None
