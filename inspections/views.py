@@ -15,13 +15,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.forms import add_service_error
 from inspections.coverage import member_coverage, sub_cell_coverage, tccsd_coverage, term_period, year_period
 from inspections.forms import DisciplineFilter, DisciplineRecordForm, InspectionFilter, InspectionForm
 from inspections.models import Discipline, Inspection
 from inspections.services import discipline_record, inspection_create, inspection_update
 from members.ratings.choices import OrgRatingKind
 from members.ratings.models import MemberRating, OrganizationRating
-from members.register.forms import add_service_error
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, scope_roots, user_can, user_has_anywhere

@@ -8,8 +8,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import date_input
 from meetings.choices import MARKABLE, AgendaItem, AttendanceStatus, MeetingFormat, MeetingKind
-from members.register.forms import date_input
 from members.register.models import Member
 from organizations.forms import OrganizationChoiceField, active_organizations
 from organizations.models import Organization

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.forms import add_service_error
 from meetings.choices import CELL_MEETING_KINDS, COMMITTEE_MEETING_KINDS, AttendanceStatus, MeetingKind
 from meetings.forms import MeetingForm, RubricChooseForm, RubricForm, changeable_cells
 from meetings.models import Attendance, Meeting, MeetingScore, Rubric, RubricCriterion
@@ -29,7 +30,6 @@ from meetings.services import (
     rubric_for,
     upper_candidates,
 )
-from members.register.forms import add_service_error
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, scope_roots, user_can, user_has_anywhere

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import date_input
 from organizations import hooks
 from organizations.choices import OrgKind, Role, Sector
 from organizations.models import MassOrganization, Organization
@@ -17,8 +18,7 @@ from organizations.scoping import restrict_form_fields
 
 
 def _date_field(label, **kwargs):
-    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "text", "placeholder": "dd/mm/yyyy",
-                                                                      "inputmode": "numeric"}), **kwargs)
+    return forms.DateField(label=label, widget=date_input(), **kwargs)
 
 
 def organization_label(obj, *, indented: bool = True) -> str:

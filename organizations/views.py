@@ -28,7 +28,7 @@ from organizations.forms import (
     SplitForm,
     UserCreateForm,
 )
-from organizations.models import HostUnit, MassOrganization, Organization, RoleAssignment
+from organizations.models import MassOrganization, Organization, RoleAssignment
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, scope_paths, scope_roots, user_can
 

@@ -367,3 +367,36 @@ def test_a_full_recompute_needs_change_targets_and_a_resolutions_run_its_scope(t
     # The run of bloc A's resolution is not the outsider's.
     own = RecomputeRun.objects.create(kind=RunKind.FULL, resolution=resolution)
     assert client.get(reverse("targets:run_detail", args=[own.pk])).status_code == 404
+
+
+# ------------------------------------------------------------------------------- the services
+
+
+def test_the_target_rules_hold_for_any_caller_not_only_the_edit_page(tree, personas):
+    """targets.engine.services validates a target whoever saves it (a page, an import, the admin): nothing is
+    written when a rule fails, and the caller's right is checked on the resolution's scope."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from targets.engine.services import resolution_update, target_update
+
+    resolution = attach(tree.bloc_a, ("LD-4b",))
+    target = resolution.targets.get()
+    before = (target.comparator, target.lower, target.upper)
+    with pytest.raises(ValidationError) as refused:
+        target_update(target=target, user=personas.committee_staff, comparator="range", lower=Decimal("40"),
+                      upper=Decimal("20"), params={"levels": ["HTT"], "colour": "red"})
+    assert set(refused.value.message_dict) == {"upper", "params"}
+    target.refresh_from_db()
+    assert (target.comparator, target.lower, target.upper) == before
+    with pytest.raises(PermissionDenied):
+        target_update(target=target, user=personas.outsider, lower=Decimal("50"))
+    saved, run = target_update(target=target, user=personas.committee_staff, lower=Decimal("50"))
+    assert Target.objects.get(pk=target.pk).lower == Decimal("50") and run.resolution_id == resolution.pk
+    # A resolution moved to an organization the user may not change targets of is refused, the scope kept.
+    with pytest.raises(ValidationError) as moved:
+        resolution_update(resolution=resolution, user=personas.committee_staff, scope=tree.bloc_b)
+    assert "scope" in moved.value.message_dict
+    assert Resolution.objects.get(pk=resolution.pk).scope_id == tree.bloc_a.pk
+    _, run = resolution_update(resolution=Resolution.objects.get(pk=resolution.pk), user=personas.committee_staff,
+                               title="Nghị quyết đổi tên")
+    assert run is None and Resolution.objects.get(pk=resolution.pk).title == "Nghị quyết đổi tên"

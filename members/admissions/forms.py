@@ -12,12 +12,12 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import date_input, two_columns
 from members.admissions.choices import CandidateStatus, StageCode
 from members.admissions.models import AdmissionStage, Candidate
 from members.admissions.services import CANDIDATE_FIELDS
 from members.register.choices import ETHNICITY_CHOICES, Gender
 from members.register.filters import OrganizationFilter, visible_organizations
-from members.register.forms import date_input, two_columns
 from members.register.models import Member
 from organizations.forms import CellChoiceField
 from organizations.permissions import Perm

@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.forms import add_service_error
 from members.admissions.choices import ADMISSION_ATTRIBUTES, CandidateStatus, ProbationOutcome
 from members.admissions.forms import (
     AdmitForm,
@@ -40,7 +41,6 @@ from members.admissions.services import (
     sponsor_add,
     stage_record,
 )
-from members.register.forms import add_service_error
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, scope_roots, user_can, user_has_anywhere

@@ -4,12 +4,13 @@ save: the views hand ``cleaned_data`` to members.register.services, which holds 
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row
+from crispy_forms.layout import Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import date_input, two_columns
 from members.register.choices import LEAVING_REASONS, MembershipReason
 from members.register.models import Member
 from members.register.services import PROFILE_FIELDS
@@ -25,31 +26,8 @@ START_REASONS = [MembershipReason.TRANSFERRED_IN, MembershipReason.ADMITTED, Mem
 TRANSFER_REASONS = [MembershipReason.MOVED, MembershipReason.RESTRUCTURED]
 
 
-def date_input():
-    # A text box in dd/mm/yyyy rather than the browser's date picker, whose display follows the browser's
-    # locale (often mm/dd/yyyy) instead of the administrative format.
-    return forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric",
-                                                    "autocomplete": "off"})
-
-
 def reason_choices(reasons):
     return [(r.value, r.label) for r in MembershipReason if r in reasons]
-
-
-def two_columns(*names):
-    """Pairs of fields side by side from the md breakpoint, stacked on a phone."""
-    return [Row(*[Column(n, css_class="col-12 col-md-6") for n in names[i:i + 2]]) for i in range(0, len(names), 2)]
-
-
-def add_service_error(form: forms.Form, exc: ValidationError, field_map: dict | None = None) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has it, else on top."""
-    field_map = field_map or {}
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field_map.get(field, field)
-            form.add_error(target if target in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class MemberProfileForm(forms.ModelForm):

@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
+from core.forms import add_service_error
 from members.register import excel
 from members.register.choices import MembershipReason
 from members.register.filters import MemberFilterSet
@@ -32,7 +33,6 @@ from members.register.forms import (
     MemberImportForm,
     MemberLeaveForm,
     MemberTransferForm,
-    add_service_error,
 )
 from members.register.models import Member
 from members.register.services import member_create, member_leave, member_transfer, member_update

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,9 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.forms import add_service_error
 from organizations.models import Organization
 from organizations.permissions import Perm
-from organizations.scoping import require_anywhere, user_can, user_has_anywhere
+from organizations.scoping import require_anywhere, user_has_anywhere
+from targets.engine import services
 from targets.engine.choices import RunStatus
 from targets.engine.formatting import (
     STATUS_CLASSES,
@@ -31,6 +33,7 @@ from targets.engine.forms import ResolutionForm, TargetForm
 from targets.engine.metrics import REGISTRY
 from targets.engine.models import Attainment, RecomputeRun, Resolution, Target
 from targets.engine.recompute import start_full_recompute
+from targets.engine.services import may_change
 
 
 def _int(value, default=None):
@@ -38,13 +41,6 @@ def _int(value, default=None):
         return int(value)
     except (TypeError, ValueError):
         return default
-
-
-def may_change(user, resolution) -> bool:
-    """CHANGE_TARGETS on the organization measured; for an unattached resolution, anywhere."""
-    if resolution.scope_id is None:
-        return user_has_anywhere(user, Perm.CHANGE_TARGETS)
-    return user_can(user, Perm.CHANGE_TARGETS, resolution.scope)
 
 
 @login_required
@@ -127,15 +123,18 @@ def resolution_edit(request, pk):
         raise PermissionDenied
     form = ResolutionForm(request.POST or None, instance=resolution, user=request.user)
     if request.method == "POST" and form.is_valid():
-        # The figures depend on the organization measured and the years: recompute when they change.
-        refigure = bool({"scope", "start_year", "end_year"} & set(form.changed_data))
-        resolution = form.save()
-        if refigure and resolution.scope_id:
-            run = start_full_recompute(user=request.user, resolution=resolution)
-            messages.success(request, _("Saved. The figures are being recomputed."))
-            return redirect("targets:run_detail", pk=run.pk)
-        messages.success(request, _("Saved."))
-        return redirect("targets:resolution_detail", pk=resolution.pk)
+        try:
+            resolution, run = services.resolution_update(resolution=resolution, user=request.user,
+                                                         **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            # The figures depend on the organization measured and the years: the service recomputes on a change.
+            if run is not None:
+                messages.success(request, _("Saved. The figures are being recomputed."))
+                return redirect("targets:run_detail", pk=run.pk)
+            messages.success(request, _("Saved."))
+            return redirect("targets:resolution_detail", pk=resolution.pk)
     return render(request, "targets/resolution_form.html", {"form": form, "resolution": resolution})
 
 
@@ -147,14 +146,16 @@ def target_edit(request, pk):
         raise PermissionDenied
     form = TargetForm(request.POST or None, instance=target)
     if request.method == "POST" and form.is_valid():
-        target = form.save()
-        if target.resolution.scope_id:
-            # The recompute task works a resolution at a time; its other targets are recomputed too.
-            run = start_full_recompute(user=request.user, resolution=target.resolution)
-            messages.success(request, _("Saved. The figures are being recomputed."))
-            return redirect("targets:run_detail", pk=run.pk)
-        messages.success(request, _("Saved."))
-        return redirect("targets:resolution_detail", pk=target.resolution_id)
+        try:
+            target, run = services.target_update(target=target, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            if run is not None:
+                messages.success(request, _("Saved. The figures are being recomputed."))
+                return redirect("targets:run_detail", pk=run.pk)
+            messages.success(request, _("Saved."))
+            return redirect("targets:resolution_detail", pk=target.resolution_id)
     metric = REGISTRY.get(target.family)
     return render(request, "targets/target_form.html", {
         "form": form, "target": target, "resolution": target.resolution,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from members.register.forms import add_service_error, date_input
+from core.forms import add_service_error, date_input
 from organizations.choices import OrgKind
 from organizations.forms import OrganizationChoiceField
 from organizations.models import Organization

@@ -60,6 +60,6 @@ class Metric:
 
     def validate_params(self, params: dict) -> list[str]:
         """Problems with a target's parameters (unknown keys), as messages; empty when fine."""
-        # English, machine-shaped: targets.engine.forms.params_problem_text turns them into the interface language.
+        # English, machine-shaped: targets.engine.services.params_problem_text turns them into the interface language.
         unknown = sorted(set(params) - set(self.params_help))
         return [f"unknown parameter {key!r}" for key in unknown]

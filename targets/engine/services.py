@@ -1,0 +1,153 @@
+"""Writes of resolutions and targets: who may change them, the rules a saved target keeps (bounds the engine
+can judge, parameters its metric family accepts, years in order) and the recompute a change calls for. The
+edit pages call these; so would an import or the admin."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from organizations.permissions import Perm
+from organizations.scoping import user_can, user_has_anywhere
+from targets.engine.choices import Comparator, Periodicity, Unit
+from targets.engine.metrics import REGISTRY
+from targets.engine.models import RecomputeRun, Resolution, Target
+from targets.engine.recompute import start_full_recompute
+
+YEARS = (1930, 2100)
+NEEDS_LOWER = {Comparator.GTE, Comparator.GT, Comparator.RANGE}
+NEEDS_UPPER = {Comparator.LTE, Comparator.LT, Comparator.RANGE}
+RESOLUTION_FIELDS = {"number", "kind", "title", "issuer_name", "issuing_body", "issued_on", "start_year", "end_year",
+                     "scope"}
+TARGET_FIELDS = {"short_text", "clause", "comparator", "lower", "upper", "unit", "periodicity", "start_year",
+                 "end_year", "active", "params"}
+
+
+def may_change(user, resolution) -> bool:
+    """CHANGE_TARGETS on the organization measured; for an unattached resolution, anywhere."""
+    if resolution.scope_id is None:
+        return user_has_anywhere(user, Perm.CHANGE_TARGETS)
+    return user_can(user, Perm.CHANGE_TARGETS, resolution.scope)
+
+
+class _Errors:
+    def __init__(self):
+        self.by_field: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.by_field.setdefault(field, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.by_field:
+            raise ValidationError(self.by_field)
+
+
+def _check_years(errors: _Errors, start, end) -> None:
+    for name, value in (("start_year", start), ("end_year", end)):
+        if value is not None and not YEARS[0] <= value <= YEARS[1]:
+            errors.add(name, _("Enter a year between %(low)s and %(high)s.") % {"low": YEARS[0], "high": YEARS[1]})
+    if start and end and start > end:
+        errors.add("end_year", _("The last year must not be before the first year."))
+
+
+def _apply(obj, fields: dict, allowed: set[str]) -> set[str]:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
+    changed = {name for name, value in fields.items() if getattr(obj, name) != value}
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    return changed
+
+
+@transaction.atomic
+def resolution_update(*, resolution: Resolution, user, **fields) -> tuple[Resolution, RecomputeRun | None]:
+    """Save a resolution's fields. The organization measured must be one where the user may change targets
+    (or stay as it is), and once attached it stays attached. Returns the recompute run started when the
+    organization measured or the years changed (its figures depend on them), else None."""
+    if user is not None and not may_change(user, resolution):
+        raise PermissionDenied(_("You may not change this resolution."))
+    was_attached = resolution.scope_id is not None
+    before_scope = resolution.scope_id
+    changed = _apply(resolution, fields, RESOLUTION_FIELDS)
+    errors = _Errors()
+    _check_years(errors, resolution.start_year, resolution.end_year)
+    if was_attached and resolution.scope_id is None:
+        errors.add("scope", _("An attached resolution stays attached: choose the organization it measures."))
+    elif (resolution.scope_id != before_scope and resolution.scope is not None and user is not None
+          and not user_can(user, Perm.CHANGE_TARGETS, resolution.scope)):
+        errors.add("scope", _("You may not attach resolutions to “%(org)s”.") % {"org": resolution.scope})
+    errors.raise_if_any()
+    resolution.full_clean()
+    resolution.save()
+    if {"scope", "start_year", "end_year"} & changed and resolution.scope_id:
+        return resolution, start_full_recompute(user=user, resolution=resolution)
+    return resolution, None
+
+
+def check_target(target: Target) -> None:
+    """The rules every saved target keeps, so the engine can judge it: parameters its family accepts,
+    the bounds its comparator needs (and no others), percentages within 0–100, years in order."""
+    errors = _Errors()
+    params = target.params
+    if params is None or params == "":
+        target.params = params = {}
+    if not isinstance(params, dict):
+        errors.add("params", _("The parameters must be a JSON object (between { and })."))
+    else:
+        metric = REGISTRY.get(target.family)
+        if metric is not None:  # a family whose metric is not written yet has nothing to check against
+            for problem in metric.validate_params(params):
+                errors.add("params", params_problem_text(problem, metric))
+    comparator, lower, upper = target.comparator, target.lower, target.upper
+    if comparator:
+        for name, value, needed in (("lower", lower, comparator in NEEDS_LOWER),
+                                    ("upper", upper, comparator in NEEDS_UPPER)):
+            if needed and value is None:
+                errors.add(name, _("Required for this comparator."))
+            elif not needed and value is not None:
+                errors.add(name, _("Leave empty for this comparator."))
+        if comparator == Comparator.RANGE and lower is not None and upper is not None and lower > upper:
+            errors.add("upper", _("The upper bound must not be below the lower bound."))
+    for name, value in (("lower", lower), ("upper", upper)):
+        if value is None or name in errors.by_field:
+            continue
+        if target.unit == Unit.PERCENT and not Decimal(0) <= value <= Decimal(100):
+            errors.add(name, _("A percentage lies between 0 and 100."))
+        elif value < 0:
+            errors.add(name, _("A count cannot be negative."))
+    _check_years(errors, target.start_year, target.end_year)
+    if target.periodicity == Periodicity.BY_YEAR and target.end_year is None and "end_year" not in errors.by_field:
+        errors.add("end_year", _("A target to reach by a given year needs that year."))
+    errors.raise_if_any()
+
+
+@transaction.atomic
+def target_update(*, target: Target, user, **fields) -> tuple[Target, RecomputeRun | None]:
+    """Save a target's fields after ``check_target``. An attached resolution's figures are recomputed (the
+    recompute task works a resolution at a time: its other targets too); returns that run, else None."""
+    if user is not None and not may_change(user, target.resolution):
+        raise PermissionDenied(_("You may not change this target."))
+    _apply(target, fields, TARGET_FIELDS)
+    check_target(target)
+    target.full_clean()
+    target.save()
+    if target.resolution.scope_id:
+        return target, start_full_recompute(user=user, resolution=target.resolution)
+    return target, None
+
+
+def params_problem_text(problem: str, metric) -> str:
+    """A metric's parameter problem in the interface language. Metrics report problems as English
+    sentences; the one every metric shares (an unknown key) is recognised and translated, with the keys
+    the family accepts, and anything else is shown after a translated lead-in."""
+    match = re.match(r"^unknown parameter '(?P<name>.+)'$", problem)
+    if match:
+        allowed = ", ".join(sorted(metric.params_help)) or "—"
+        return _("Unknown parameter “%(name)s”. This metric family accepts: %(allowed)s.") % {
+            "name": match["name"], "allowed": allowed}
+    return _("Invalid parameters: %(problem)s") % {"problem": problem}
