@@ -1,7 +1,80 @@
-"""System-wide records that belong to no domain app."""
+"""System-wide records that belong to no domain app, and the base of every background run."""
 
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from core.choices import RunStatus
+
+
+class BackgroundRun(models.Model):
+    """Long work a worker does for a user (a recompute, a report), with what the page that polls it shows:
+    its status, progress, timings and error (the idea of NetBox's Job). Each step is written on its own
+    (``record``), outside the work's transaction, so the poll sees it while the work goes on. A run still
+    "running" after ``stale_after_minutes`` lost its worker and is shown as failed."""
+
+    status = models.CharField(_("status"), max_length=8, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True,
+                                     blank=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    running_label = pgettext_lazy("run status", "Running")  # what the status badge says while the work goes on
+    interrupted_message = _("The work was interrupted: its worker stopped. Start it again.")
+
+    class Meta:
+        abstract = True
+
+    def stale_after_minutes(self) -> int | None:
+        return None
+
+    @property
+    def percent(self) -> int:
+        raise NotImplementedError
+
+    @property
+    def is_stale(self) -> bool:
+        limit = self.stale_after_minutes()
+        if self.status != RunStatus.RUNNING or limit is None:
+            return False
+        since = self.started_at or self.requested_at
+        return since is not None and timezone.now() - since > dt.timedelta(minutes=limit)
+
+    @property
+    def shown_status(self) -> str:
+        return RunStatus.FAILED if self.is_stale else self.status
+
+    @property
+    def polling(self) -> bool:
+        return self.shown_status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+    @property
+    def shown_error(self) -> str:
+        return self.error or (str(self.interrupted_message) if self.shown_status == RunStatus.FAILED else "")
+
+    def record(self, **fields) -> None:
+        """Write these fields now, as one statement on this row alone (the instance follows)."""
+        type(self).objects.filter(pk=self.pk).update(**fields)
+        for name, value in fields.items():
+            if not hasattr(value, "resolve_expression"):  # an F() expression: the row has the value
+                setattr(self, name, value)
+
+    def mark_running(self, **fields) -> None:
+        self.record(status=RunStatus.RUNNING, started_at=timezone.now(), finished_at=None, error="", **fields)
+
+    def mark_done(self, **fields) -> None:
+        self.record(status=RunStatus.DONE, finished_at=timezone.now(), **fields)
+
+    def mark_failed(self, message: str, **fields) -> None:
+        self.record(status=RunStatus.FAILED, error=str(message)[:2000], finished_at=timezone.now(), **fields)
 
 
 class WorkerHeartbeat(models.Model):

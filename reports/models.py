@@ -3,23 +3,22 @@ official reports carry ("Số 12-BC/ĐUK"), counted per issuing body, document t
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import RunStatus
+from core.models import BackgroundRun
 from organizations.models import Organization
 from organizations.scoping import ScopedQuerySet
-from reports.choices import ReportFormat, RunStatus
+from reports.choices import ReportFormat
 
 
 class ReportRunQuerySet(ScopedQuerySet):
     pass
 
 
-class ReportRun(models.Model):
+class ReportRun(BackgroundRun):
     """One report generated (or being generated) in the background. ``organization`` is the report's scope:
     whoever can see it can see and download the run. ``parameters`` are plain JSON (ids, years, the
     document's editable lines) so the same run can be regenerated from a management command."""
@@ -32,20 +31,13 @@ class ReportRun(models.Model):
                                      related_name="report_runs")
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
     formats = models.CharField(_("formats"), max_length=16, default="pdf,xlsx")
-    status = models.CharField(_("status"), max_length=8, choices=RunStatus.choices, default=RunStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     messages = models.JSONField(_("messages"), default=list, blank=True)
-    error = models.TextField(_("error"), blank=True)
     pdf_file = models.FileField(_("PDF file"), upload_to="reports/%Y/%m/", blank=True, max_length=255)
     xlsx_file = models.FileField(_("Excel file"), upload_to="reports/%Y/%m/", blank=True, max_length=255)
     document_number = models.PositiveIntegerField(_("document number"), null=True, blank=True)
     document_reference = models.CharField(_("document reference"), max_length=60, blank=True,
                                           help_text=_("e.g. 12-BC/ĐUK"))
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
-    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     files_purged_at = models.DateTimeField(_("files removed at"), null=True, blank=True)
     # The periodic-report submission (targets, family DUE) this report was marked as.
     submission = models.ForeignKey("records.ReportSubmission", verbose_name=_("submission"), null=True, blank=True,
@@ -68,23 +60,13 @@ class ReportRun(models.Model):
     def format_list(self) -> list[str]:
         return [f for f in self.formats.split(",") if f in ReportFormat.values]
 
-    @property
-    def is_stale(self) -> bool:
+    running_label = _("Generating")
+    interrupted_message = _("The report could not be generated: generation was interrupted (the worker stopped).")
+
+    def stale_after_minutes(self) -> int:
         """Running for longer than REPORTS_STALE_MINUTES: its worker was most likely killed. Shown as failed
         (and marked so by the purge job) rather than left spinning forever."""
-        if self.status != RunStatus.RUNNING:
-            return False
-        since = self.started_at or self.requested_at
-        limit = dt.timedelta(minutes=getattr(settings, "REPORTS_STALE_MINUTES", 30))
-        return since is not None and timezone.now() - since > limit
-
-    @property
-    def shown_status(self) -> str:
-        return RunStatus.FAILED if self.is_stale else self.status
-
-    @property
-    def polling(self) -> bool:
-        return self.shown_status in (RunStatus.QUEUED, RunStatus.RUNNING)
+        return getattr(settings, "REPORTS_STALE_MINUTES", 30)
 
     @property
     def percent(self) -> int:

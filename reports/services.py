@@ -22,9 +22,10 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.choices import RunStatus
 from organizations.permissions import Perm
 from organizations.scoping import user_can
-from reports.choices import ReportFormat, RunStatus
+from reports.choices import ReportFormat
 from reports.kinds import ReportError, get_kind
 from reports.models import DocumentNumber, ReportRun
 
@@ -67,19 +68,12 @@ def run_create(*, user, kind: str, params: dict, formats: str = "pdf,xlsx", queu
     return run
 
 
-def _update(run: ReportRun, **fields) -> None:
-    ReportRun.objects.filter(pk=run.pk).update(**fields)
-    for name, value in fields.items():
-        if not hasattr(value, "resolve_expression"):
-            setattr(run, name, value)
-
-
 def _step(run: ReportRun, percent: int, message: str = "") -> None:
     """One committed progress step; never moves backwards (a redelivered task starts again from 0 only
     through ``generate``'s reset)."""
     if message:
         run.messages = [*run.messages, message]
-    ReportRun.objects.filter(pk=run.pk).update(progress=Greatest(F("progress"), percent), messages=run.messages)
+    run.record(progress=Greatest(F("progress"), percent), messages=run.messages)
     run.progress = max(run.progress, percent)
 
 
@@ -107,8 +101,7 @@ def generate(run: ReportRun | int, *, raise_errors: bool = False) -> ReportRun:
     run = ReportRun.objects.select_related("organization").get(pk=run if isinstance(run, int) else run.pk)
     if run.status == RunStatus.DONE:
         return run
-    _update(run, status=RunStatus.RUNNING, started_at=timezone.now(), finished_at=None, progress=0, error="",
-            messages=[])
+    run.mark_running(progress=0, messages=[])
     allocated = None
     try:
         with translation.override(report_language()):
@@ -121,31 +114,30 @@ def generate(run: ReportRun | int, *, raise_errors: bool = False) -> ReportRun:
 
                 if run.document_number is None:
                     allocated = allocate_number(run.organization, header.document_type, header.term)
-                    _update(run, document_number=allocated,
+                    run.record(document_number=allocated,
                             document_reference=f"{allocated:02d}-{header.document_type}/{header.abbreviation}")
                 header.number_text = f"Số {run.document_reference}"
                 _step(run, 70, "Tạo tệp PDF")
                 pdf = render_pdf(document)
                 run.pdf_file.save(_file_name(run, "pdf"), ContentFile(pdf), save=False)
-                _update(run, pdf_file=run.pdf_file.name)
+                run.record(pdf_file=run.pdf_file.name)
                 _step(run, 85)
             if ReportFormat.XLSX in run.format_list:
                 from reports.excel import render_xlsx
 
                 _step(run, 88, "Tạo tệp Excel")
                 run.xlsx_file.save(_file_name(run, "xlsx"), ContentFile(render_xlsx(document)), save=False)
-                _update(run, xlsx_file=run.xlsx_file.name)
+                run.record(xlsx_file=run.xlsx_file.name)
                 _step(run, 95)
-        _update(run, status=RunStatus.DONE, progress=100, finished_at=timezone.now(),
-                messages=[*run.messages, "Hoàn thành"])
+        run.mark_done(progress=100, messages=[*run.messages, "Hoàn thành"])
     except Exception as exc:
         log.exception("report run %s (%s) failed", run.pk, run.kind)
         if allocated is not None:
             release_number(run.organization, header.document_type, header.term, allocated)
-            _update(run, document_number=None, document_reference="")
+            run.record(document_number=None, document_reference="")
         with translation.override(report_language()):
             message = _("The report could not be generated: %(error)s") % {"error": _reason(exc)}
-        _update(run, status=RunStatus.FAILED, error=message, finished_at=timezone.now())
+        run.mark_failed(message)
         if raise_errors:
             raise
     return run

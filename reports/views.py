@@ -15,14 +15,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.choices import RunStatus
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, user_can
 from reports import services
-from reports.choices import ReportFormat, RunStatus
+from reports.choices import ReportFormat
 from reports.forms import MarkSubmittedForm
 from reports.kinds import KINDS, ReportError
 from reports.models import ReportRun
@@ -77,7 +79,8 @@ def _context(request, run: ReportRun) -> dict:
         year = run.parameters.get("year") or timezone.localdate().year
         form = MarkSubmittedForm(initial={"year": year}, prefix="mark")
     return {"run": run, "kind": KINDS.get(run.kind), "may_mark": may_mark, "mark_form": form,
-            "tccsd": run.organization.is_tccsd}
+            "tccsd": run.organization.is_tccsd, "progress_url": reverse("reports:run_progress", args=[run.pk]),
+            "note_template": "reports/_run_note.html", "after_template": "reports/_run_after.html"}
 
 
 @login_required
@@ -90,7 +93,7 @@ def run_detail(request, pk):
 def run_progress(request, pk):
     """Just the progress and, once done, the downloads: the run page polls it every second until the end."""
     run = _run_for(request, pk)
-    return render(request, "reports/_run_progress.html", _context(request, run))
+    return render(request, "_run_progress.html", _context(request, run))
 
 
 @login_required

@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
+from core.choices import RunStatus
 from members.register.models import Member
 from reports import services
-from reports.choices import RunStatus
 from reports.document import (
     COUNT,
     Column,

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from core import events
+from core.choices import RunStatus
 from reports import services
-from reports.choices import RunStatus
 from reports.models import ReportRun
 from tests.test_reports import YEAR, build_world
 from tests.test_worker import real_worker  # noqa: F401 (the fixture)

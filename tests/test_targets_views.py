@@ -13,11 +13,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.choices import RunStatus
 from members.ratings.models import MemberRating, RatingScheme
 from organizations.choices import OrgKind
 from organizations.services import organization_create
 from targets.engine import formatting
-from targets.engine.choices import RunKind, RunStatus, Status
+from targets.engine.choices import RunKind, Status
 from targets.engine.compute import recompute_target
 from targets.engine.models import Attainment, RecomputeRun, Resolution, Target
 from tests.conftest import FOUNDED

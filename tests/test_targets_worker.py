@@ -10,8 +10,9 @@ import uuid
 import pytest
 
 from config.celery import app
+from core.choices import RunStatus
 from members.ratings.services import RowInput, member_grid, member_ratings_save
-from targets.engine.choices import RunKind, RunStatus
+from targets.engine.choices import RunKind
 from targets.engine.models import Attainment, RecomputeRun, Resolution, Target
 from targets.engine.recompute import full_plan, run_recompute, start_full_recompute
 from tests.factories import make_member

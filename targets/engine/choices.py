@@ -2,7 +2,6 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class ResolutionKind(models.TextChoices):
@@ -60,10 +59,3 @@ class Status(models.TextChoices):
 class RunKind(models.TextChoices):
     FULL = "full", _("Full recompute")
     CHANGES = "changes", _("Recompute after changes")
-
-
-class RunStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", pgettext_lazy("run status", "Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")

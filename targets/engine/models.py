@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.choices import RunStatus
+from core.models import BackgroundRun
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import ScopedQuerySet
-from targets.engine.choices import Comparator, Family, Periodicity, ResolutionKind, RunKind, RunStatus, Status, Unit
+from targets.engine.choices import Comparator, Family, Periodicity, ResolutionKind, RunKind, Status, Unit
 
 
 class ResolutionQuerySet(ScopedQuerySet):
@@ -207,22 +208,16 @@ class ChangeMark(models.Model):
         constraints = [models.UniqueConstraint(fields=["kind", "year"], name="change_mark_once")]
 
 
-class RecomputeRun(models.Model):
+class RecomputeRun(BackgroundRun):
     """One recompute (full, or of the targets some changes affect) with its progress, for the "recompute
-    now" page and the record of background work."""
+    now" page and the record of background work. A full run that finds an older one still running marks it
+    interrupted (``recompute.run_recompute``), so no time limit applies."""
 
     kind = models.CharField(_("kind"), max_length=8, choices=RunKind.choices)
-    status = models.CharField(_("status"), max_length=8, choices=RunStatus.choices, default=RunStatus.QUEUED)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
     resolution = models.ForeignKey(Resolution, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    requested_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     rows = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("recompute run")

@@ -22,8 +22,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.choices import RunStatus
 from core.events import records_changed
-from targets.engine.choices import Periodicity, RunKind, RunStatus
+from targets.engine.choices import Periodicity, RunKind
 from targets.engine.compute import recompute_target
 from targets.engine.metrics import REGISTRY
 from targets.engine.models import PendingChange, RecomputeRun, Target
@@ -154,19 +155,17 @@ def full_plan(run: RecomputeRun):
 
 
 def run_recompute(run: RecomputeRun, plan) -> RecomputeRun:
-    RecomputeRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now(),
-                                                  total=len(plan), done=0, rows=0, error="")
+    run.mark_running(total=len(plan), done=0, rows=0)
     rows = 0
     try:
         for done, (target, years) in enumerate(plan, start=1):
             rows += recompute_target(target, years)
-            RecomputeRun.objects.filter(pk=run.pk).update(done=done, rows=rows)
+            run.record(done=done, rows=rows)
     except Exception as exc:
         log.exception("recompute run %s failed", run.pk)
-        RecomputeRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=str(exc)[:2000],
-                                                      finished_at=timezone.now())
+        run.mark_failed(exc)
         raise
-    RecomputeRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, finished_at=timezone.now())
+    run.mark_done()
     if run.kind == RunKind.FULL:
         # A full run that was still "running" when this one started lost its worker (killed, crashed): what it
         # had committed is whole per target, and this run has now redone everything.

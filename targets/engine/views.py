@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,7 +21,6 @@ from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, user_has_anywhere
 from targets.engine import services
-from targets.engine.choices import RunStatus
 from targets.engine.formatting import (
     STATUS_CLASSES,
     STATUS_ICONS,
@@ -187,8 +187,8 @@ def _run_for(request, pk) -> RecomputeRun:
 
 
 def _progress_context(run) -> dict:
-    return {"run": run, "polling": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
-            "failed": run.status == RunStatus.FAILED}
+    return {"run": run, "progress_url": reverse("targets:run_progress", args=[run.pk]),
+            "note_template": "targets/_run_note.html", "after_template": "targets/_run_after.html"}
 
 
 @login_required
@@ -201,4 +201,4 @@ def run_detail(request, pk):
 def run_progress(request, pk):
     """Just the progress bar: the run page polls it every second until the run has ended."""
     run = _run_for(request, pk)
-    return render(request, "targets/_run_progress.html", _progress_context(run))
+    return render(request, "_run_progress.html", _progress_context(run))

@@ -13,8 +13,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.choices import RunStatus
 from organizations.models import Organization
-from reports.choices import RunStatus
 from reports.kinds import KINDS
 from reports.services import generate, run_create
 from targets.engine.models import Resolution
