@@ -46,7 +46,7 @@ from reports.document import (
 )
 from targets.engine.choices import Family, Status, Unit
 from targets.engine.compute import DRILL_KINDS
-from targets.engine.formatting import bounds_text, missing_text
+from targets.engine.formatting import band_of, bounds_text, missing_text
 from targets.engine.models import Attainment, Resolution
 
 Progress = Callable[..., None]
@@ -409,9 +409,7 @@ class ResolutionYear(ReportKind):
                       for t in chunk]
             if not any(v is not None for _c, values in series for v in values):
                 continue
-            band = None
-            if len(chunk) == 1 and (chunk[0].lower is not None or chunk[0].upper is not None):
-                band = charts.Band(chunk[0].lower, chunk[0].upper, f"Mục tiêu {bounds_text(chunk[0])}")
+            band = band_of(chunk[0], f"Mục tiêu {bounds_text(chunk[0])}") if len(chunk) == 1 else None
             section.charts.append(charts.line_chart(labels, series, title=f"{section.title}: diễn biến qua các năm",
                                                     unit="%", band=band, width=620, height=240))
 

@@ -157,6 +157,10 @@ def test_board_shows_missing_cells_this_month_and_last_months_figure(tree, board
 
 
 def test_board_coverage_against_the_band(tree, board_world, client_for, fixed_today):
+    from tests.test_targets_views import attach
+
+    # The band is the coverage target of the resolution in force that measures bloc A (a copy of LD-5a).
+    attach(tree.bloc_a, ("LD-5a",), code="kt", start=2021, end=2025)
     response = client_for("inspection_staff").get(reverse("boards:overview"), {"org": tree.bloc_a.pk})
     coverage = {row["key"]: row for row in response.context["coverage"]}
     assert (coverage["members"]["figure"].covered, coverage["members"]["figure"].total) == (3, 10)
@@ -168,6 +172,19 @@ def test_board_coverage_against_the_band(tree, board_world, client_for, fixed_to
     assert 'stroke-dasharray="4 3"' in chart  # the band drawn behind the bars
     desc = re.search(r"<desc[^>]*>(.*?)</desc>", chart).group(1)
     assert "Đảng viên: 30%" in desc and "50%" in desc
+    assert "KT-1" in chart and "KT-1" in html  # the target the band comes from is named
+    # A1's board reads the same target: the resolution measures the bloc above it.
+    a1 = client_for("grassroots_officer").get(reverse("boards:overview"))
+    assert a1.context["coverage_target"].code == "KT-1"
+
+
+def test_board_coverage_without_a_target_draws_no_band(tree, board_world, client_for, fixed_today):
+    response = client_for("inspection_staff").get(reverse("boards:overview"), {"org": tree.bloc_a.pk})
+    assert response.context["coverage_target"] is None
+    html = response.content.decode()
+    chart = next(s for s in _svgs(html) if "Đảng viên: 30%" in s)
+    assert 'stroke-dasharray="4 3"' not in chart
+    assert "30–35" not in html and "không có nghị quyết" in html.lower()
 
 
 def test_board_deadlines(tree, board_world, client_for, fixed_today):

@@ -38,12 +38,14 @@ from organizations.choices import TCCSD_KINDS, OrgKind
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, scope_roots
+from targets.engine.choices import Family
+from targets.engine.formatting import band_of, bounds_text
+from targets.engine.models import Target
 from targets.records.models import PeriodicReport
 
 UPCOMING_DAYS = 60
 LIST_LIMIT = 20
 PICKER_LIMIT = 300
-COVERAGE_BAND = (30, 35)  # LD-5a / LD-5b: 30–35% of members and of chi bộ trực thuộc each year
 # The breakdowns of members.register.statistics drawn on the composition board (religion is left to the
 # organization's own composition page), and those that are parts of one whole (a stacked bar).
 COMPOSITION_BREAKDOWNS = ("professional_level", "political_theory", "age", "gender", "ethnicity", "status")
@@ -271,10 +273,23 @@ def _pct(value) -> str:
     return "—" if value is None else f"{number(value)}%"
 
 
+def coverage_target(user, organization, year: int) -> Target | None:
+    """The yearly coverage target that applies to ``organization``: the active INSP target on members of the
+    nearest resolution in force that measures it or a committee above it (e.g. LD-5a, 30–35% a year)."""
+    steps = Organization.steplen
+    measuring = [organization.path[:n] for n in range(steps, len(organization.path) + 1, steps)]
+    return (Target.objects.visible_to(user)
+            .filter(active=True, family=Family.INSP, params__subject="members", resolution__scope__path__in=measuring,
+                    resolution__start_year__lte=year, resolution__end_year__gte=year)
+            .select_related("resolution").order_by("-resolution__scope__depth", "-resolution__start_year", "order")
+            .first())
+
+
 @login_required
 def overview(request):
     """The cross-cutting board of an organization: this month's meeting regularity, the admissions
-    pipeline, inspection coverage so far this year against the 30–35% band, upcoming deadlines."""
+    pipeline, inspection coverage so far this year against the coverage target that applies (LD-5a's 30–35%),
+    upcoming deadlines."""
     require_anywhere(request.user, Perm.VIEW)
     organization = _scope_organization(request)
     day = today()
@@ -298,12 +313,13 @@ def overview(request):
     year_start = dt.date(day.year, 1, 1)
     members = member_coverage(organization, year_start, day)
     sub_cells = sub_cell_coverage(organization, year_start, day)
-    low, high = COVERAGE_BAND
+    target = coverage_target(request.user, organization, day.year)
     coverage_chart = charts.hbar_chart(
         [(_("Party members"), members.share), (_("Subordinate party cells"), sub_cells.share)],
         title=_("Inspected or supervised under %(org)s from %(start)s to %(day)s") % {
             "org": organization.name, "start": year_start.strftime("%d/%m/%Y"), "day": day.strftime("%d/%m/%Y")},
-        unit="%", band=charts.Band(low, high, _("Yearly target %(low)s–%(high)s%%") % {"low": low, "high": high}),
+        unit="%", band=band_of(target, _("Yearly target %(code)s: %(bounds)s") % {
+            "code": target.code, "bounds": bounds_text(target)}) if target else None,
         width=CHART_WIDTH, label_width=150)
 
     rating_day = rating_date(day.year)
@@ -319,7 +335,8 @@ def overview(request):
         "coverage": [{"key": "members", "label": _("Party members"), "figure": members, "share": _pct(members.share)},
                      {"key": "sub_cells", "label": _("Subordinate party cells"), "figure": sub_cells,
                       "share": _pct(sub_cells.share)}],
-        "coverage_chart": mark_safe(coverage_chart), "band": COVERAGE_BAND, "year_start": year_start,
+        "coverage_chart": mark_safe(coverage_chart), "coverage_target": target,
+        "coverage_bounds": bounds_text(target) if target else "", "year_start": year_start,
         "rating_day": rating_day, "rating_days_left": (rating_day - day).days,
         "reports": reports_due(organization, day), "horizon": UPCOMING_DAYS,
         "probations": probations, "probations_soon": probations_soon, "probations_ended": probations_ended,

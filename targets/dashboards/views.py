@@ -29,14 +29,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from core.charts import Band, hbar_chart, line_chart
+from core.charts import hbar_chart, line_chart
 from core.formatting import number
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, scope_roots, user_can
 from targets.dashboards import drilldown
 from targets.engine.choices import Comparator, Family, Status, Unit
-from targets.engine.formatting import STATUS_CLASSES, STATUS_ICONS, bounds_text, missing_text
+from targets.engine.formatting import STATUS_CLASSES, STATUS_ICONS, band_of, bounds_text, missing_text
 from targets.engine.models import Attainment, Resolution, Target
 
 PER_PAGE = 50
@@ -169,22 +169,6 @@ def figure_row(target, attainment, previous=None) -> dict:
             "stale": bool(attainment.inputs_changed_at and attainment.inputs_changed_at > attainment.computed_at),
         })
     return row
-
-
-def band(target) -> Band | None:
-    """The target drawn behind a chart: the region of values that meet it."""
-    c, label = target.comparator, bounds_text(target)
-    low = float(target.lower) if target.lower is not None else None
-    high = float(target.upper) if target.upper is not None else None
-    if c in (Comparator.GTE, Comparator.GT) and low is not None:
-        return Band(low, None, label)
-    if c in (Comparator.LTE, Comparator.LT) and high is not None:
-        return Band(None, high, label)
-    if c == Comparator.RANGE and low is not None and high is not None:
-        return Band(low, high, label)
-    if c == Comparator.ZERO:
-        return Band(0, 0, label)
-    return None
 
 
 def chart_unit(target) -> str:
@@ -396,13 +380,13 @@ def target_detail(request, pk, org, year):
     trend = line_chart(labels, [(organization.name, [values.get(y) for y in target.years])],
                        title=_("%(code)s for %(organization)s over the years") % {
                            "code": target.code, "organization": organization.name},
-                       unit=chart_unit(target), band=band(target))
+                       unit=chart_unit(target), band=band_of(target))
     bars = ""
     if rows:
         bars = hbar_chart([(r["organization"].name, r["attainment"].value) for r in rows],
                           title=_("%(code)s %(year)s: the subordinate organizations on this page") % {
                               "code": target.code, "year": year},
-                          unit=chart_unit(target), band=band(target))
+                          unit=chart_unit(target), band=band_of(target))
     if attainment is not None:
         attainment.target, attainment.organization = target, organization
     return render(request, "dashboard/target.html", {
@@ -485,7 +469,7 @@ def trends(request, pk):
         charts.append({
             "target": target, "bounds": bounds_text(target), "peers": [p for p in matching if values.get(p.pk)],
             "svg": line_chart([str(y) for y in years], series, title=f"{target.code} {target.short_text}",
-                              unit=chart_unit(target), band=band(target), width=480, height=240),
+                              unit=chart_unit(target), band=band_of(target), width=480, height=240),
             "drill_url": reverse("dashboard:target", args=[target.pk, organization.pk,
                                                            max(values.get(target.pk, {resolution.end_year: None}))]),
         })

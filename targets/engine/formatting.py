@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.charts import Band
 from core.formatting import number
 from targets.engine.choices import Comparator, Status, Unit
 
@@ -78,3 +79,20 @@ def attainment_text(attainment) -> str:
     if a.target.unit == Unit.PERCENT:
         return f"{number(a.value)}% ({number(a.numerator)}/{number(a.denominator)})"
     return number(a.value)
+
+
+def band_of(target, label: str | None = None) -> Band | None:
+    """The target drawn behind a chart (dashboards, boards, reports): the region of values that meet it,
+    labelled with its bounds unless ``label`` says otherwise."""
+    c, label = target.comparator, bounds_text(target) if label is None else label
+    low = float(target.lower) if target.lower is not None else None
+    high = float(target.upper) if target.upper is not None else None
+    if c in (Comparator.GTE, Comparator.GT) and low is not None:
+        return Band(low, None, label)
+    if c in (Comparator.LTE, Comparator.LT) and high is not None:
+        return Band(None, high, label)
+    if c == Comparator.RANGE and low is not None and high is not None:
+        return Band(low, high, label)
+    if c == Comparator.ZERO:
+        return Band(0, 0, label)
+    return None
