@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from core import charts
 from core.formatting import number
+from core.params import int_param
 from inspections.coverage import member_coverage, sub_cell_coverage
 from meetings.choices import MeetingKind
 from meetings.models import Meeting
@@ -59,18 +60,11 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def _int(value, default=None):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
-
-
 def _scope_organization(request) -> Organization:
     """``?org=`` when the user sees it (404 otherwise), else the top organization of the user's scope."""
     visible = Organization.objects.visible_to(request.user)
     if request.GET.get("org"):
-        return get_object_or_404(visible, pk=_int(request.GET["org"], 0))
+        return get_object_or_404(visible, pk=int_param(request.GET["org"], 0))
     organization = scope_roots(request.user).first()
     if organization is None:
         raise PermissionDenied

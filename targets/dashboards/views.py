@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET
 
 from core.charts import hbar_chart, line_chart
 from core.formatting import number
+from core.params import YEARS, int_param, year_param
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, scope_roots, user_can
@@ -41,21 +42,6 @@ from targets.engine.models import Attainment, Resolution, Target
 
 PER_PAGE = 50
 STEP = Organization.steplen
-
-
-def _int(value, default=None):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
-
-
-YEARS = range(1945, 2101)  # beyond these a year is a typo (and would overflow the year columns)
-
-
-def _year(value):
-    year = _int(value)
-    return year if year in YEARS else None
 
 
 def _check_year(year: int) -> None:
@@ -184,12 +170,12 @@ def overview_data(request) -> dict:
     in one query)."""
     user = request.user
     today = timezone.localdate()
-    org_id = _int(request.GET.get("org"))
+    org_id = int_param(request.GET.get("org"))
     organization = visible_organization(user, org_id) if org_id is not None else top_organization(user)
-    year_asked = _year(request.GET.get("year"))
+    year_asked = year_param(request.GET.get("year"))
     resolutions = related_resolutions(user, organization)
 
-    resolution_id = _int(request.GET.get("resolution"))
+    resolution_id = int_param(request.GET.get("resolution"))
     if resolution_id is not None:
         resolution = next((r for r in resolutions if r.pk == resolution_id), None)
         if resolution is None:
@@ -435,7 +421,7 @@ def trends(request, pk):
     measure (same family and parameters) under the other resolutions of the same organization measured, so
     one term can be read against the previous one."""
     user = request.user
-    org_id = _int(request.GET.get("org"))
+    org_id = int_param(request.GET.get("org"))
     if org_id is not None:
         organization = visible_organization(user, org_id)
     else:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import add_service_error
+from core.params import int_param
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, user_has_anywhere
@@ -34,13 +35,6 @@ from targets.engine.metrics import REGISTRY
 from targets.engine.models import Attainment, RecomputeRun, Resolution, Target
 from targets.engine.recompute import start_full_recompute
 from targets.engine.services import may_change
-
-
-def _int(value, default=None):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
 
 
 @login_required
@@ -67,7 +61,7 @@ def resolution_detail(request, pk):
     # Through the reverse manager each target shares this resolution object (no query per target).
     targets = list(resolution.targets.order_by("order", "code"))
     years = sorted(set(resolution.years).union(*(t.years for t in targets)))
-    year = _int(request.GET.get("year"))
+    year = int_param(request.GET.get("year"))
     if year not in years:
         year = default_year(resolution)
 
@@ -78,7 +72,7 @@ def resolution_detail(request, pk):
         organizations = list(Organization.objects.visible_to(user)
                              .filter(path__startswith=resolution.scope.path)
                              .filter(Q(pk=resolution.scope_id) | Q(pk__in=with_rows)).order_by("path"))
-        asked = _int(request.GET.get("organization"))
+        asked = int_param(request.GET.get("organization"))
         if asked is not None:
             organization = next((o for o in organizations if o.pk == asked), None)
             if organization is None:
@@ -170,7 +164,7 @@ def recompute(request):
     resolution = None
     if request.POST.get("resolution"):
         resolution = get_object_or_404(Resolution.objects.visible_to(request.user).select_related("scope"),
-                                       pk=_int(request.POST["resolution"], 0))
+                                       pk=int_param(request.POST["resolution"], 0))
         if not may_change(request.user, resolution):
             raise PermissionDenied
     run = start_full_recompute(user=request.user, resolution=resolution)
