@@ -37,15 +37,6 @@ DISCIPLINE_CONDITIONS = DisciplineConditions(
 )
 
 
-class DisciplineQuerySet(ScopedQuerySet):
-    def effective(self):
-        """Discipline that counts for the rating rules: not annulled on appeal."""
-        return self.filter(annulled=False)
-
-    def for_violation_year(self, year: int):
-        return self.filter(violation_year=year)
-
-
 class Discipline(models.Model):
     """A disciplinary decision against a member or an organization. ``violation_year`` is the year of
     the violation, which is the year whose rating it forces (even when decided years later)."""
@@ -75,7 +66,7 @@ class Discipline(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
-    objects = DisciplineQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("discipline")

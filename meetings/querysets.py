@@ -17,10 +17,6 @@ class MeetingQuerySet(ScopedQuerySet):
     def regular(self):
         return self.filter(kind=MeetingKind.REGULAR)
 
-    def thematic(self):
-        """Thematic meetings, also those held in the same session as a regular one."""
-        return self.filter(Q(kind=MeetingKind.THEMATIC) | Q(includes_thematic=True))
-
     def in_year(self, year: int):
         return self.filter(date__gte=dt.date(year, 1, 1), date__lt=dt.date(year + 1, 1, 1))
 

@@ -125,12 +125,6 @@ class DateRangeQuerySet(models.QuerySet):
     def on(self, day: dt.date):
         return self.filter(valid__contains=day)
 
-    def during(self, start: dt.date, end: dt.date):
-        """Rows overlapping [start, end] (both inclusive)."""
-        from psycopg2.extras import DateRange
-
-        return self.filter(valid__overlap=DateRange(start, end, "[]"))
-
 
 class PlacementQuerySet(DateRangeQuerySet):
     def under(self, path: str):

@@ -52,23 +52,8 @@ def scope_paths(user, perm: str) -> list[str] | None:
     return minimal
 
 
-def forget_scope(user) -> None:
-    """Call after changing a user's assignments within the same request."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
-
-
 def _within(path_field: str, paths: list[str]) -> Q:
     return reduce(or_, (Q(**{f"{path_field}__startswith": p}) for p in paths), Q(pk__in=[]))
-
-
-def restrict_to_paths(qs: QuerySet, path_field: str, user, perm: str) -> QuerySet:
-    """Narrow any queryset to rows whose ``path_field`` lies in the user's subtrees for ``perm``. Models use
-    ``visible_to``; this is for the few reads that scope a relation on another path (e.g. an export)."""
-    paths = scope_paths(user, perm)
-    if paths is None:
-        return qs
-    return qs.filter(_within(path_field, paths)) if paths else qs.none()
 
 
 class ScopedQuerySet(models.QuerySet):

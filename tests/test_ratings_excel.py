@@ -94,7 +94,7 @@ def test_an_invalid_level_in_row_17_changes_nothing_and_the_fixed_file_imports(t
     problems = response.context["problems"]
     assert [(p.row, p.column) for p in problems] == [(17, header("decided_level"))]
     assert "HTTT" in problems[0].message
-    assert f'data-row="17">' in response.content.decode()
+    assert 'data-row="17">' in response.content.decode()
     assert not MemberRating.objects.exists()
     assert "ratings_import" not in client.session and not list(media.glob("imports/*.xlsx"))
 

@@ -482,10 +482,6 @@ class ProbationRow:
         """The 12 months are over: the cell must consider full membership now."""
         return self.today >= self.end
 
-    @property
-    def working_days_left(self) -> int:
-        return working_days_between(self.today, self.deadline, self._holidays)
-
     _holidays: frozenset = frozenset()
 
 

@@ -291,30 +291,6 @@ def document_adoption_create(*, organization: Organization, document: RequiredDo
 
 
 @transaction.atomic
-def document_adoption_update(*, adoption: DocumentAdoption, user=None, **changes) -> DocumentAdoption:
-    adoption = (DocumentAdoption.objects.select_for_update().select_related("organization", "document")
-                .get(pk=adoption.pk))
-    _require(user, adoption.organization)
-    before = (adoption.organization_id, adoption.year)
-    _apply(adoption, changes, ("organization", "document", "year", "adopted_on", "reference"))
-    if adoption.organization_id != before[0]:
-        _require(user, adoption.organization)
-    adoption.reference = adoption.reference or ""
-    _validate_adoption(adoption)
-    _save(adoption, user, _adoption_duplicate(adoption))
-    _emit_both("document_adoption", before, (adoption.organization_id, adoption.year))
-    return adoption
-
-
-@transaction.atomic
-def document_adoption_delete(*, adoption: DocumentAdoption, user=None) -> None:
-    _require(user, adoption.organization)
-    where = (adoption.organization_id, adoption.year)
-    _delete(adoption, user)
-    _emit_both("document_adoption", where, None)
-
-
-@transaction.atomic
 def document_checklist_save(*, organization: Organization, year: int, entries: dict, user=None) -> dict:
     """Save a cell's checklist for a year in one go: ``entries`` maps each RequiredDocument to
     ``(adopted_on, reference)`` (adopted) or None (not adopted). Adoptions of that year are created,
