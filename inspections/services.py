@@ -17,8 +17,7 @@ from inspections.choices import SUPERVISION_KINDS, Activity, FollowUp
 from inspections.models import Discipline, DisciplineForm, Inspection
 from members.ratings.choices import OrgRatingKind
 from members.ratings.models import MemberRating, OrganizationRating
-from members.ratings.org_services import organization_rating_rerate
-from members.ratings.services import member_rating_rerate
+from members.ratings.services import rating_rerate
 from members.register.models import Member, MembershipPeriod
 from organizations.models import Organization
 from organizations.permissions import Perm
@@ -151,7 +150,6 @@ def _rerate(discipline: Discipline, user) -> list:
         ratings = list(MemberRating.objects.decided().filter(member_id=discipline.member_id,
                                                              year=discipline.violation_year)
                        .select_related("scheme", "decided_level", "decided_by"))
-        rerate = member_rating_rerate
     else:
         if not discipline.leadership_collective:
             return []  # the rules force the organization's level only for its leadership collective
@@ -159,7 +157,6 @@ def _rerate(discipline: Discipline, user) -> list:
             organization_id=discipline.organization_id, year=discipline.violation_year,
             kind__in=[OrgRatingKind.LEADERSHIP, OrgRatingKind.PARTY_ORG])
             .select_related("scheme", "decided_level", "decided_by"))
-        rerate = organization_rating_rerate
     done = []
     link = reverse("inspections:discipline_detail", kwargs={"pk": discipline.pk})
     for rating in ratings:
@@ -168,11 +165,12 @@ def _rerate(discipline: Discipline, user) -> list:
         if forced_level is None or rating.decided_level.rank >= forced_level.rank:
             continue  # already at (or below) the forced level
         # Run as the system: the rule forces the level; the deciding committee is told below.
-        fresh = rerate(rating=rating, level_code=forced, reason=reason[:500])
+        fresh = rating_rerate(rating=rating, level_code=forced, reason=reason[:500])
         done.append(fresh)
         notify([rating.decided_by], key=f"discipline-rerate:{discipline.pk}:{rating.pk}",
                title=_("A rating you decided was re-rated after discipline"),
-               body=_("The %(year)d rating of %(subject)s (%(level)s) was annulled and re-rated %(forced)s: %(reason)s.")
+               body=_("The %(year)d rating of %(subject)s (%(level)s) was annulled and re-rated %(forced)s: "
+                      "%(reason)s.")
                % {"year": rating.year, "subject": discipline.member or discipline.organization,
                   "level": rating.decided_level.code, "forced": forced, "reason": reason},
                link=link)

@@ -8,13 +8,13 @@ from django.core.exceptions import ValidationError
 from inspections.models import Discipline
 from members.ratings.choices import NotRatedReason, OrgRatingKind, RatingStatus
 from members.ratings.models import OrganizationRating
-from members.ratings.org_services import (
+from members.ratings.services import (
+    GridErrors,
     OrgRowInput,
     organization_grid,
     organization_ratings_save,
     recognition_award,
 )
-from members.ratings.services import GridErrors
 from organizations.choices import OrgKind
 from organizations.models import HostUnit, MassOrganization
 from organizations.services import organization_create
@@ -22,6 +22,7 @@ from organizations.services import organization_create
 pytestmark = pytest.mark.django_db
 D = dt.date
 YEAR = 2024
+FOUNDED = D(2020, 1, 1)
 
 
 def save(committee, kind, rows, *, user=None, reason=""):
@@ -30,7 +31,7 @@ def save(committee, kind, rows, *, user=None, reason=""):
                                      grid_version=grid.version, cap_exception_reason=reason)
 
 
-def cells(bloc, n, founded=D(2020, 1, 1)):
+def cells(bloc, n, founded=FOUNDED):
     return [organization_create(name=f"Chi bộ {i:02d}", kind=OrgKind.GRASSROOTS_CELL, parent=bloc, founded_on=founded)
             for i in range(n)]
 
@@ -76,7 +77,8 @@ def test_host_units_record_their_standards(tree):
     tree.a2.host_unit = HostUnit.objects.create(name="Công ty Cà phê", sector="private_enterprise")
     tree.a2.save()
     save(tree.bloc_a, OrgRatingKind.UNIT, [OrgRowInput(key=f"u{tree.a2.host_unit_id}", decided_level="HTT",
-                                                       fulfilled_plan=True, security_safe=True, cultural_standard=False)])
+                                                       fulfilled_plan=True, security_safe=True,
+                                                       cultural_standard=False)])
     rating = OrganizationRating.objects.get(kind=OrgRatingKind.UNIT)
     assert (rating.host_unit, rating.fulfilled_plan, rating.cultural_standard) == (tree.a2.host_unit, True, False)
 

@@ -12,7 +12,7 @@ from inspections.models import Discipline
 from members.ratings.choices import OrgRatingKind, RatingStatus
 from members.ratings.forms import input_name
 from members.ratings.models import OrganizationRating
-from members.ratings.org_services import OrgRowInput, organization_grid, organization_ratings_save
+from members.ratings.services import OrgRowInput, organization_grid, organization_ratings_save
 from organizations.choices import OrgKind, Role
 from organizations.models import HostUnit, RoleAssignment
 from organizations.services import organization_create

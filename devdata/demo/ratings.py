@@ -11,9 +11,14 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from members.ratings.choices import OrgRatingKind
-from members.ratings.org_services import OrgRowInput, organization_grid, organization_ratings_save
 from members.ratings.rules import rating_date
-from members.ratings.services import RowInput, member_grid, member_ratings_save
+from members.ratings.services import (
+    RowInput,
+    member_grid,
+    member_ratings_save,
+    organization_grid,
+    organization_ratings_save,
+)
 from members.register.models import Member
 from organizations.choices import TCCSD_KINDS, OrgKind
 from organizations.models import Organization, OrganizationPlacement
@@ -65,7 +70,7 @@ def seed_ratings(*, seed: int, years=range(2021, 2026), log: Callable[[str], Non
                 spare = next((i for i in levels if levels[i] == "HTT" and i not in fixed), None)
                 if spare is not None:
                     levels[spare], reason, exception_done = "HTXS", CAP_EXCEPTION, True
-            rows = [RowInput(member_id=row.member.pk, self_level=levels[i], proposed_level=levels[i],
+            rows = [RowInput(key=row.key, self_level=levels[i], proposed_level=levels[i],
                              decided_level=levels[i], score=_score(rng, levels[i], grid.scheme.has_score))
                     for i, row in enumerate(rated)]
             if rows:
@@ -85,7 +90,7 @@ def seed_ratings(*, seed: int, years=range(2021, 2026), log: Callable[[str], Non
                     continue
                 fixed = {i: "KHT" for i, row in enumerate(rated) if row.facts.forced}
                 levels = _capped(rng, rated, ORG_WEIGHTS, fixed)
-                rows = [OrgRowInput(key=row.key, proposed_level=levels[i], decided_level=levels[i],
+                rows = [RowInput(key=row.key, proposed_level=levels[i], decided_level=levels[i],
                                     score=_score(rng, levels[i], grid.scheme.has_score),
                                     **({"fulfilled_plan": rng.random() < 0.93, "security_safe": rng.random() < 0.97,
                                         "cultural_standard": rng.random() < 0.9} if kind == OrgRatingKind.UNIT else {}))

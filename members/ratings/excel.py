@@ -2,13 +2,12 @@
 (rows for ``member_ratings_save``, errors placed by Excel row and column header), and the streamed
 export of decided ratings.
 
-Like the register's spreadsheets (members/excel.py, whose helpers this reuses), headers are written in
+Like the register's spreadsheets (members/register/excel.py, whose helpers this reuses), headers are written in
 Vietnamese whatever the interface language and recognised in either language when read."""
 
 from __future__ import annotations
 
 import tempfile
-import uuid
 import zipfile
 from dataclasses import dataclass, field
 
@@ -22,9 +21,9 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from members.ratings.forms import LEVEL_FIELDS, Rights, current_values, row_input
+from members.ratings.forms import Rights, current_values, row_input
 from members.ratings.rules import rating_date
-from members.ratings.services import MemberGrid, RowInput
+from members.ratings.services import LEVEL_FIELDS, Grid, RowInput
 from members.register.excel import (
     DATE_FORMAT,
     HEADER_FILL,
@@ -66,12 +65,8 @@ COLUMNS = [
 ]
 
 
-def grid_columns(grid: MemberGrid) -> list[GridColumn]:
+def grid_columns(grid: Grid) -> list[GridColumn]:
     return [c for c in COLUMNS if c.key != "score" or grid.scheme.has_score]
-
-
-def new_token() -> str:
-    return str(uuid.uuid4())
 
 
 def _levels_sheet_title() -> str:
@@ -80,7 +75,7 @@ def _levels_sheet_title() -> str:
 
 # --- Template -----------------------------------------------------------------------------------------
 
-def build_grid_template(fileobj, grid: MemberGrid) -> None:
+def build_grid_template(fileobj, grid: Grid) -> None:
     """One row per rated member, pre-filled with the current values; the member code column is hidden
     and the sheet protected (without a password) so only the yellow input columns are edited by mistake.
     A second sheet lists the allowed level codes, which the level columns offer as a drop-down."""
@@ -98,7 +93,7 @@ def build_grid_template(fileobj, grid: MemberGrid) -> None:
         ws.column_dimensions["A"].hidden = True
         rated = [row for row in grid.rows if row.rated]
         for offset, row in enumerate(rated, start=2):
-            values = current_values(row)
+            values = current_values(grid, row)
             values.update(member_id=row.member.pk, full_name=row.member.full_name, cell=row.cell.name,
                           last_year=row.last_year or "")
             for index, column in enumerate(columns, start=1):
@@ -140,7 +135,7 @@ def build_grid_template(fileobj, grid: MemberGrid) -> None:
         wb.save(fileobj)
 
 
-def instructions(grid: MemberGrid) -> list[str]:
+def instructions(grid: Grid) -> list[str]:
     return [
         _("Ratings of the members of %(org)s for %(year)d (rating date %(day)s, %(scheme)s)") % {
             "org": grid.organization.name, "year": grid.year,
@@ -187,7 +182,7 @@ class ParsedGrid:
         return problems
 
 
-def _header_lookup(grid: MemberGrid) -> dict[str, str]:
+def _header_lookup(grid: Grid) -> dict[str, str]:
     lookup = {}
     for column in grid_columns(grid):
         for language in (SPREADSHEET_LANGUAGE, "en"):
@@ -197,7 +192,7 @@ def _header_lookup(grid: MemberGrid) -> dict[str, str]:
     return lookup
 
 
-def _level_code(grid: MemberGrid, text: str) -> str | None:
+def _level_code(grid: Grid, text: str) -> str | None:
     """A level written as its code (any case) or its full name; None when it is neither."""
     folded = fold(text)
     for level in grid.levels:
@@ -212,7 +207,7 @@ def _cell_text(value) -> str:
     return _text(value)
 
 
-def parse_grid_workbook(source, grid: MemberGrid, rights: Rights) -> ParsedGrid:
+def parse_grid_workbook(source, grid: Grid, rights: Rights) -> ParsedGrid:
     parsed = ParsedGrid()
     try:
         wb = load_workbook(source, read_only=True, data_only=True)
@@ -227,7 +222,7 @@ def parse_grid_workbook(source, grid: MemberGrid, rights: Rights) -> ParsedGrid:
     return parsed
 
 
-def _parse_sheet(ws, parsed: ParsedGrid, grid: MemberGrid, rights: Rights) -> None:
+def _parse_sheet(ws, parsed: ParsedGrid, grid: Grid, rights: Rights) -> None:
     rows = ws.iter_rows(values_only=True)
     header = next(rows, None) or ()
     lookup = _header_lookup(grid)
@@ -286,7 +281,7 @@ def _parse_sheet(ws, parsed: ParsedGrid, grid: MemberGrid, rights: Rights) -> No
                 text = code
             values_in[key] = text
         before = {k: set(v) for k, v in parsed.read_errors.get(member_id, {}).items()}
-        item = row_input(row, values_in, parsed.read_errors, rights=rights)
+        item = row_input(grid, row, values_in, parsed.read_errors, rights=rights)
         for key in parsed.read_errors.get(member_id, {}):
             if key not in before:
                 parsed.failed.add((member_id, key))
@@ -336,7 +331,7 @@ def write_decided(ratings, fileobj) -> int:
 
 def export_decided(ratings):
     """The export as an open temporary file, deleted when closed (FileResponse closes it)."""
-    tmp = tempfile.TemporaryFile(suffix=".xlsx")
+    tmp = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - handed open to the response, which closes it
     write_decided(ratings.iterator(chunk_size=2000), tmp)
     tmp.seek(0)
     return tmp

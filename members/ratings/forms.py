@@ -1,12 +1,12 @@
-"""Input of the rating grids: which cells of the grid a user may change, what the page shows in
-each cell, and the submitted grid turned into ``RowInput`` rows for ``member_ratings_save`` (members) or
-``OrgRowInput`` rows for ``organization_ratings_save`` (organizations, collectives, mass organizations,
-host units).
+"""Input of the rating grids, members' and organizations' alike: which cells of the grid a user may
+change, what the page shows in each cell, and the submitted grid turned into ``RowInput`` rows for the
+grid engine (members.ratings.services.ratings_save).
 
-The grid is a spreadsheet of a few dozen rows, not a set of model forms: every row is one member, its
-inputs are named ``m<member id>-<field>``, or one subject of an organization grid, named
-``g<row key>-<field>`` (``go12-decided_level``). Only the service decides what may be saved; this module
-never writes, it only reads the submitted values and says which inputs the page renders editable."""
+The grid is a spreadsheet of a few dozen rows, not a set of model forms: every row is one subject keyed
+by its row key, its inputs named ``m<member id>-<field>`` for a member or ``g<row key>-<field>``
+(``go12-decided_level``) for an organization grid's subject. Only the service decides what may be saved;
+this module never writes, it only reads the submitted values and says which inputs the page renders
+editable. What differs between the subjects (extra fields, forcing rules) is read from the grid."""
 
 from __future__ import annotations
 
@@ -17,45 +17,25 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from members.ratings.choices import OrgRatingKind, RatingStatus
-from members.ratings.org_services import OrgGrid, OrgRow, OrgRowInput
-from members.ratings.services import MemberGrid, MemberRow, RowInput
-from members.register.forms import XlsxUploadForm
+from core.uploads import XlsxUploadForm
+from members.ratings.choices import RatingStatus
+from members.ratings.services import LEVEL_FIELDS, Grid, GridRow, RowInput
 from organizations.permissions import Perm
 from organizations.scoping import user_can
 
-LEVEL_FIELDS = ("self_level", "proposed_level", "decided_level")
-ROW_FIELDS = LEVEL_FIELDS + ("score", "note", "exception_reason")
+ROW_FIELDS = (*LEVEL_FIELDS, "score", "note", "exception_reason")
 NOTE_MAX = 500  # the model's proposal_note and exception_reason
-# Host units also record the standards targets use, as yes / no / not entered ("1", "0", "").
-STANDARD_FIELDS = ("fulfilled_plan", "security_safe", "cultural_standard")
-FORCED_KINDS = (OrgRatingKind.PARTY_ORG, OrgRatingKind.LEADERSHIP)  # where the forced KHT and the cap apply
 
 
-def input_name(member_id: int | str, fieldname: str) -> str:
+def input_name(key: int | str, fieldname: str) -> str:
     """``m<member id>-<field>``, or ``g<row key>-<field>`` for an organization row's key (a str)."""
-    return f"g{member_id}-{fieldname}" if isinstance(member_id, str) else f"m{member_id}-{fieldname}"
+    return f"g{key}-{fieldname}" if isinstance(key, str) else f"m{key}-{fieldname}"
 
 
-def row_id(row: MemberRow | OrgRow) -> int | str:
-    """What errors and inputs are keyed by: a member's id, or an organization row's key."""
-    return row.key if isinstance(row, OrgRow) else row.member.pk
-
-
-def row_fields(grid: MemberGrid | OrgGrid) -> tuple[str, ...]:
-    return ROW_FIELDS + STANDARD_FIELDS if getattr(grid, "kind", None) == OrgRatingKind.UNIT else ROW_FIELDS
-
-
-def _proposer_unit(row: MemberRow | OrgRow) -> int:
-    """The organization PROPOSE_RATINGS is checked on: the member's cell, or the rated organization."""
-    return row.organization.pk if isinstance(row, OrgRow) else row.cell.pk
-
-
-def _has_exception(row: MemberRow | OrgRow, grid) -> bool:
-    """Whether the row may record an exception to a forced level."""
-    if isinstance(row, OrgRow):
-        return grid.kind in FORCED_KINDS and row.facts.forced
-    return row.facts.disciplined
+def row_fields(grid: Grid) -> tuple[str, ...]:
+    """The inputs of a row: the levels, score, comment and exception, then the subject's extra fields
+    (host units' yes / no standards)."""
+    return ROW_FIELDS + grid.extra_fields
 
 
 class GridForm(forms.Form):
@@ -86,20 +66,20 @@ class GridCell:
 
 @dataclass
 class GridLine:
-    """One member's row as the page shows it."""
+    """One row as the page shows it."""
 
-    row: MemberRow
+    row: GridRow
     cells: dict[str, GridCell]
     warnings: list[str]
     decided: bool  # the current rating is decided (locked: a change is a new decision)
 
     @property
     def member(self):
-        return self.row.member
+        return getattr(self.row, "member", None)
 
     @property
     def key(self) -> int | str:
-        return row_id(self.row)
+        return self.row.key
 
     @property
     def editable(self) -> bool:
@@ -112,42 +92,38 @@ class GridLine:
 
 @dataclass
 class Rights:
-    """What the user may change in this grid: decisions on the grassroots organization, proposals per cell
-    (an organization grid: decisions on the deciding committee, proposals per rated organization)."""
+    """What the user may change in a grid: decisions with the deciding right on the grid's decider (the
+    TCCSĐ; the committee), proposals on the rows whose organization (a member's cell; the rated
+    organization) the user has PROPOSE_RATINGS on — the service's rule, shown before it is checked."""
 
     decide: bool
-    propose_cells: set[int]  # the cells (organization grid: the rated organizations) the user proposes for
+    propose_units: set[int]  # pks of the rows' organizations the user proposes for
     propose_here: bool = False  # PROPOSE_RATINGS on the grid's organization (rows or not)
 
     @classmethod
-    def of(cls, user, grid: MemberGrid) -> Rights:
-        cells = {row.cell.pk: row.cell for row in grid.rows}
-        return cls(decide=user_can(user, Perm.DECIDE_MEMBER_RATINGS, grid.grassroots),
-                   propose_cells={pk for pk, cell in cells.items() if user_can(user, Perm.PROPOSE_RATINGS, cell)},
+    def of(cls, user, grid: Grid) -> Rights:
+        units = {row.organization.pk: row.organization for row in grid.rows}
+        return cls(decide=user_can(user, grid.subject.decide_perm, grid.decider),
+                   propose_units={pk for pk, org in units.items() if user_can(user, Perm.PROPOSE_RATINGS, org)},
                    propose_here=user_can(user, Perm.PROPOSE_RATINGS, grid.organization))
-
-    @classmethod
-    def of_organizations(cls, user, grid: OrgGrid) -> Rights:
-        orgs = {row.organization.pk: row.organization for row in grid.rows}
-        return cls(decide=user_can(user, Perm.DECIDE_ORG_RATINGS, grid.committee),
-                   propose_cells={pk for pk, org in orgs.items() if user_can(user, Perm.PROPOSE_RATINGS, org)},
-                   propose_here=user_can(user, Perm.PROPOSE_RATINGS, grid.committee))
 
     @property
     def any(self) -> bool:
-        return self.decide or self.propose_here or bool(self.propose_cells)
+        return self.decide or self.propose_here or bool(self.propose_units)
+
+    def may_change(self, row: GridRow) -> bool:
+        return self.decide or row.organization.pk in self.propose_units
 
 
 def _yes_no(value: bool | None) -> str:
     return "" if value is None else "1" if value else "0"
 
 
-def current_values(row: MemberRow | OrgRow) -> dict[str, str]:
+def current_values(grid: Grid, row: GridRow) -> dict[str, str]:
     rating = row.current
     if rating is None:
-        return {f: "" for f in ROW_FIELDS + STANDARD_FIELDS}
-    standards = {f: _yes_no(getattr(rating, f, None)) for f in STANDARD_FIELDS}
-    return standards | {
+        return dict.fromkeys(row_fields(grid), "")
+    return {f: _yes_no(getattr(rating, f)) for f in grid.extra_fields} | {
         "self_level": rating.self_level.code if rating.self_level else "",
         "proposed_level": rating.proposed_level.code if rating.proposed_level else "",
         "decided_level": rating.decided_level.code if rating.decided_level else "",
@@ -157,56 +133,37 @@ def current_values(row: MemberRow | OrgRow) -> dict[str, str]:
     }
 
 
-def _editable(grid: MemberGrid | OrgGrid, row: MemberRow | OrgRow, rights: Rights, decided: bool) -> dict[str, bool]:
-    propose = row.rated and _proposer_unit(row) in rights.propose_cells and not decided
+def _editable(grid: Grid, row: GridRow, rights: Rights, decided: bool) -> dict[str, bool]:
+    propose = row.rated and rights.may_change(row) and not decided
     decide = row.rated and rights.decide
-    # A decided rating keeps its standards unless the decision itself changes (the service's rule).
-    standards = (propose or (decide and not decided)) and getattr(grid, "kind", None) == OrgRatingKind.UNIT
+    # A decided rating keeps its extra fields unless the decision itself changes (the service's rule).
+    change = propose or (decide and not decided)
     return {
         "self_level": propose, "proposed_level": propose, "note": propose,
         "decided_level": decide,
         "score": decide and grid.scheme.has_score and not decided,
-        "exception_reason": _has_exception(row, grid) and (propose or (decide and not decided)),
-    } | dict.fromkeys(STANDARD_FIELDS, standards)
+        "exception_reason": grid.excusable(row) and change,
+    } | dict.fromkeys(grid.extra_fields, change)
 
 
-def warnings_for(grid: MemberGrid | OrgGrid, row: MemberRow | OrgRow) -> list[str]:
-    scheme, warnings = grid.scheme, []
-    if isinstance(row, OrgRow):
-        if _has_exception(row, grid) and scheme.forced_level:
-            warnings.append(_("Rated %(level)s: its leadership collective was disciplined or more than 20%% of its "
-                              "subordinate units (%(disc)d of %(units)d) were disciplined in %(year)d.")
-                            % {"level": scheme.forced_level, "disc": row.facts.subordinate_disciplined,
-                               "units": row.facts.subordinate_units, "year": grid.year})
-        return warnings
-    if row.facts.disciplined and scheme.forced_level:
-        warnings.append(_("Disciplined for a violation in %(year)d: rated %(level)s, unless the member found and "
-                          "remedied it (record that exception with its reason).")
-                        % {"year": grid.year, "level": scheme.forced_level})
-    if row.facts.long_sick_leave and scheme.sick_leave_max_level:
-        warnings.append(_("On sick leave %(days)d days in %(year)d: not above %(level)s.")
-                        % {"days": row.facts.sick_days, "year": grid.year, "level": scheme.sick_leave_max_level})
-    return warnings
-
-
-def grid_lines(grid: MemberGrid | OrgGrid, rights: Rights, data=None, errors: dict | None = None) -> list[GridLine]:
+def grid_lines(grid: Grid, rights: Rights, data=None, errors: dict | None = None) -> list[GridLine]:
     """The rows of the page: the submitted values when re-rendering after an error, else the current ones."""
     errors = errors or {}
     lines = []
     for row in grid.rows:
         decided = bool(row.current and row.current.status == RatingStatus.DECIDED)
         editable = _editable(grid, row, rights, decided)
-        current = current_values(row)
-        row_errors = errors.get(row_id(row), {})
+        current = current_values(grid, row)
+        row_errors = errors.get(row.key, {})
         cells = {}
         for fieldname in row_fields(grid):
-            name = input_name(row_id(row), fieldname)
+            name = input_name(row.key, fieldname)
             value = data[name] if data is not None and name in data else current[fieldname]
             cells[fieldname] = GridCell(name, value, editable[fieldname], list(row_errors.get(fieldname, [])))
         for fieldname, messages in row_errors.items():
-            if fieldname not in cells:  # e.g. "rows": shown with the member's name
+            if fieldname not in cells:  # e.g. "rows": shown with the row's name
                 cells["decided_level"].errors.extend(messages)
-        lines.append(GridLine(row, cells, warnings_for(grid, row), decided))
+        lines.append(GridLine(row, cells, grid.warnings(row), decided))
     return lines
 
 
@@ -227,59 +184,49 @@ def _parse_yes_no(text: str) -> bool | None:
     return {"1": True, "0": False}.get(text)
 
 
-def row_input(row: MemberRow | OrgRow, values: dict[str, str], errors: dict, *,
-              rights: Rights) -> RowInput | OrgRowInput | None:
-    """One RowInput (an OrgRowInput for an organization row) from a row's values (missing fields keep the
-    current value). Read errors (a score that is not a number, a note too long) go into ``errors`` under
-    the member's id (the row's key)."""
-    current = current_values(row)
-    fields = ROW_FIELDS + STANDARD_FIELDS if isinstance(row, OrgRow) else ROW_FIELDS
+def row_input(grid: Grid, row: GridRow, values: dict[str, str], errors: dict, *, rights: Rights) -> RowInput | None:
+    """One RowInput from a row's values (missing fields keep the current value). Read errors (a score that
+    is not a number, a note too long) go into ``errors`` under the row's key."""
+    current = current_values(grid, row)
+    fields = row_fields(grid)
     merged = {f: (values[f] if f in values and values[f] is not None else current[f]) for f in fields}
     merged = {f: " ".join(str(v).split()) if f in LEVEL_FIELDS else str(v).strip() for f, v in merged.items()}
     # An empty decided level from someone who may not decide must not clear the decision: the service
-    # accepts a cleared decided level from a proposer, so keep the current one (see the report).
+    # would refuse the whole grid for it, so keep the current one.
     if not rights.decide and not merged["decided_level"]:
         merged["decided_level"] = current["decided_level"]
-    if not row.rated and all(merged[f] == current[f] for f in LEVEL_FIELDS + ("note",) + STANDARD_FIELDS
-                             if f in merged):
+    if not row.rated and all(merged[f] == current[f] for f in (*LEVEL_FIELDS, "note", *grid.extra_fields)):
         return None  # listed, not rated, nothing entered: the service would refuse any level on it
-    member_errors = {}
+    row_errors = {}
     try:
         score = parse_score(merged["score"])
     except ValueError:
         score = None
-        member_errors["score"] = [_("“%(value)s” is not a score: write a number from 0 to 100.")
-                                  % {"value": merged["score"]}]
+        row_errors["score"] = [_("“%(value)s” is not a score: write a number from 0 to 100.")
+                               % {"value": merged["score"]}]
     if score is not None and current["score"] and score == Decimal(current["score"]):
         score = None  # unchanged
     for fieldname in ("note", "exception_reason"):
         if len(merged[fieldname]) > NOTE_MAX:
-            member_errors[fieldname] = [_("At most %(max)d characters.") % {"max": NOTE_MAX}]
+            row_errors[fieldname] = [_("At most %(max)d characters.") % {"max": NOTE_MAX}]
             merged[fieldname] = merged[fieldname][:NOTE_MAX]
-    if member_errors:
-        errors.setdefault(row_id(row), {}).update(member_errors)
-    if isinstance(row, OrgRow):
-        return OrgRowInput(key=row.key, self_level=merged["self_level"] or None,
-                           proposed_level=merged["proposed_level"] or None,
-                           decided_level=merged["decided_level"] or None, score=score, note=merged["note"],
-                           exception_reason=merged["exception_reason"],
-                           **{f: _parse_yes_no(merged[f]) for f in STANDARD_FIELDS})
-    return RowInput(member_id=row.member.pk, self_level=merged["self_level"] or None,
+    if row_errors:
+        errors.setdefault(row.key, {}).update(row_errors)
+    return RowInput(key=row.key, self_level=merged["self_level"] or None,
                     proposed_level=merged["proposed_level"] or None, decided_level=merged["decided_level"] or None,
-                    score=score, note=merged["note"], exception_reason=merged["exception_reason"])
+                    score=score, note=merged["note"], exception_reason=merged["exception_reason"],
+                    **{f: _parse_yes_no(merged[f]) for f in grid.extra_fields})
 
 
-def rows_from_data(grid: MemberGrid | OrgGrid, data, rights: Rights) -> tuple[list, dict]:
-    """The submitted page as RowInputs (OrgRowInputs), and the errors of reading it, by member id (row
-    key) and field."""
+def rows_from_data(grid: Grid, data, rights: Rights) -> tuple[list[RowInput], dict]:
+    """The submitted page as RowInputs, and the errors of reading it, by row key and field."""
     errors: dict = {}
     rows = []
     for row in grid.rows:
-        values = {f: data.get(input_name(row_id(row), f)) for f in row_fields(grid)
-                  if input_name(row_id(row), f) in data}
-        if not values and not rights.decide and _proposer_unit(row) not in rights.propose_cells:
-            continue  # a row the user may not change, left as it is: the service would refuse it whole
-        item = row_input(row, values, errors, rights=rights)
+        values = {f: data.get(input_name(row.key, f)) for f in row_fields(grid) if input_name(row.key, f) in data}
+        if not values and not rights.may_change(row):
+            continue  # a row the user may not change, left as it is
+        item = row_input(grid, row, values, errors, rights=rights)
         if item is not None:
             rows.append(item)
     return rows, errors

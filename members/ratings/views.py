@@ -2,9 +2,10 @@
 upload, the export of decided ratings, the index of organizations to rate, and the grid of the
 organizations (collectives, mass organizations, host units) a committee rates for a year.
 
-Reads start from ``Organization.objects.visible_to(user)`` (404 outside the scope). Every save goes
-through ``member_ratings_save`` (``organization_ratings_save``) — the page, the Excel dry run and the
-Excel commit alike — which checks the rights, the party's rules and the grid's version again."""
+Reads start from ``Organization.objects.visible_to(user)`` (404 outside the scope). Both grids are one
+page flow (``_grid_page``) over the one grid engine: every save goes through
+``members.ratings.services.ratings_save`` — the page, the Excel dry run and the Excel commit alike —,
+which checks the rights, the party's rules and the grid's version again."""
 
 from __future__ import annotations
 
@@ -17,22 +18,30 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q
+from django.db.models import OuterRef, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.uploads import XLSX, XlsxUpload
 from members.ratings import excel as rating_excel
 from members.ratings.choices import OrgRatingKind, RatingStatus
-from members.ratings.forms import FORCED_KINDS, GridForm, GridUploadForm, Rights, grid_lines, rows_from_data
+from members.ratings.forms import GridForm, GridUploadForm, Rights, grid_lines, rows_from_data
 from members.ratings.models import MemberRating
-from members.ratings.org_services import COMMITTEE_KINDS, organization_grid, organization_ratings_save
 from members.ratings.rules import rating_date
-from members.ratings.services import GridErrors, MemberGrid, RowInput, member_grid, member_ratings_save
+from members.ratings.services import (
+    COMMITTEE_KINDS,
+    Grid,
+    GridErrors,
+    RowInput,
+    member_grid,
+    organization_grid,
+    other_decided,
+    ratings_save,
+)
 from members.register.models import MembershipPeriod
-from members.register.views import XLSX, _forget_pending, _pending_path, _purge_abandoned_uploads
 from organizations.choices import TCCSD_KINDS, OrgKind
 from organizations.models import Organization
 from organizations.permissions import Perm
@@ -68,11 +77,15 @@ def org_grid_url(committee_pk: int, kind: str, year: int) -> str:
     return reverse("ratings:organization_grid", kwargs={"committee_pk": committee_pk, "kind": kind, "year": year})
 
 
-# --- Saving: one path for the page, the dry run and the commit -------------------------------------------
+def _years() -> list[int]:
+    return list(range(dt.date.today().year, FIRST_YEAR - 1, -1))
+
+
+# --- Saving: one path for both grids, the page, the dry run and the commit --------------------------------
 
 @dataclass
 class SaveOutcome:
-    errors: dict = field(default_factory=dict)  # {member id (row key) or None: {field: [messages]}}
+    errors: dict = field(default_factory=dict)  # {row key or None: {field: [messages]}}
     stale: str = ""  # the service's message when the grid changed since it was loaded
     result: dict | None = None
     committed: bool = False
@@ -85,24 +98,17 @@ def _merge(errors: dict, more: dict) -> dict:
     return errors
 
 
-def run_grid_save(*, organization, year: int, rows: list[RowInput], user, grid_version: str,
-                  cap_exception_reason: str = "", errors: dict | None = None, commit: bool,
-                  kind: str | None = None) -> SaveOutcome:
-    """Hand the rows to ``member_ratings_save`` (with ``kind``: ``organization_ratings_save``, the
-    organization being the deciding committee) inside a savepoint that is rolled back for a dry run and
-    whenever anything is wrong (including read errors found before), so a preview shows exactly what the
-    commit would do and a refused grid saves nothing."""
+def run_grid_save(grid: Grid, *, rows: list[RowInput], user, grid_version: str, cap_exception_reason: str = "",
+                  errors: dict | None = None, commit: bool) -> SaveOutcome:
+    """Hand the rows to ``ratings_save`` for ``grid``'s subject, organization, kind and year inside a
+    savepoint that is rolled back for a dry run and whenever anything is wrong (including read errors
+    found before), so a preview shows exactly what the commit would do and a refused grid saves nothing."""
     outcome = SaveOutcome(errors=_merge({}, errors or {}))  # a copy: the caller's lists stay as they are
     with transaction.atomic():
         try:
-            if kind is None:
-                outcome.result = member_ratings_save(organization=organization, year=year, rows=rows, user=user,
-                                                     grid_version=grid_version,
-                                                     cap_exception_reason=cap_exception_reason)
-            else:
-                outcome.result = organization_ratings_save(committee=organization, kind=kind, year=year, rows=rows,
-                                                           user=user, grid_version=grid_version,
-                                                           cap_exception_reason=cap_exception_reason)
+            outcome.result = ratings_save(grid.subject, organization=grid.organization, kind=grid.kind,
+                                          year=grid.year, rows=rows, user=user, grid_version=grid_version,
+                                          cap_exception_reason=cap_exception_reason)
         except GridErrors as exc:
             _merge(outcome.errors, exc.grid_errors)
         except ValidationError as exc:
@@ -119,7 +125,84 @@ def run_grid_save(*, organization, year: int, rows: list[RowInput], user, grid_v
     return outcome
 
 
-# --- The grid page -------------------------------------------------------------------------------------
+# --- The grid page, members' and organizations' ------------------------------------------------------------
+
+def cap_text(scheme, top, limit, base) -> str:
+    return _("%(top_code)s: %(top)s / at most %(limit)s (%(cap)s%% × %(base)s %(base_code)s)") % {
+        "top_code": scheme.cap_top_level, "top": top, "limit": limit, "base": base,
+        "cap": f"{scheme.cap_percent.normalize():f}", "base_code": scheme.cap_base_level}
+
+
+def summary(grid: Grid, lines, other: dict[str, int]) -> dict:
+    """Counts per level of the page's values and the cap headroom (the decided levels of the whole
+    deciding organization, ``other`` being those outside the grid). rating_grid.js recomputes the same
+    figures as the selects change."""
+    codes = [lvl.code for lvl in grid.levels]
+    counts = {f: dict.fromkeys(codes, 0) for f in ("proposed_level", "decided_level")}
+    for line in lines:
+        if not line.row.rated:
+            continue
+        for fieldname in counts:
+            value = line.cells[fieldname].value
+            if value in counts[fieldname]:
+                counts[fieldname][value] += 1
+    result = {"codes": codes, "proposed": counts["proposed_level"], "decided": counts["decided_level"],
+              "other": other, "cap": None}
+    scheme = grid.scheme
+    if grid.cap_applies:
+        top = counts["decided_level"].get(scheme.cap_top_level, 0) + other.get(scheme.cap_top_level, 0)
+        base = counts["decided_level"].get(scheme.cap_base_level, 0) + other.get(scheme.cap_base_level, 0)
+        limit = int(base * scheme.cap_percent / 100)
+        result["cap"] = {"text": cap_text(scheme, top, limit, base), "over": top * 100 > scheme.cap_percent * base,
+                         "template": cap_text(scheme, "{top}", "{limit}", "{base}"),
+                         "percent": f"{scheme.cap_percent.normalize():f}", "top_code": scheme.cap_top_level,
+                         "base_code": scheme.cap_base_level}
+    return result
+
+
+def _grid_page(request, grid: Grid, *, template: str, url: str, context: dict):
+    """A grid rated in one form and saved in one POST. Decided levels are editable with the deciding
+    right on the grid's decider, proposals with PROPOSE_RATINGS on the row's organization; the service
+    checks both again."""
+    rights = Rights.of(request.user, grid)
+    errors, stale, data = {}, "", None
+    form = GridForm(initial={"grid_version": grid.version})
+    if request.method == "POST":
+        if not rights.any:
+            raise PermissionDenied
+        form = GridForm(request.POST)
+        if form.is_valid():
+            rows, read_errors = rows_from_data(grid, request.POST, rights)
+            outcome = run_grid_save(grid, rows=rows, user=request.user,
+                                    grid_version=form.cleaned_data["grid_version"],
+                                    cap_exception_reason=form.cleaned_data["cap_exception_reason"],
+                                    errors=read_errors, commit=True)
+            if outcome.committed:
+                result = outcome.result or {}
+                messages.success(request, _("Saved the ratings: %(created)d new, %(updated)d changed, "
+                                            "%(annulled)d earlier decisions replaced.") % {
+                    "created": result.get("created", 0), "updated": result.get("updated", 0),
+                    "annulled": result.get("annulled", 0)})
+                return redirect(url)
+            if outcome.stale:
+                # Show what is saved now, with the new version: keeping the entries would let a second
+                # submit overwrite the other person's changes.
+                stale = outcome.stale
+                form = GridForm(initial={"grid_version": grid.version,
+                                         "cap_exception_reason": form.cleaned_data["cap_exception_reason"]})
+            else:
+                errors, data = outcome.errors, request.POST
+        else:
+            data = request.POST
+    lines = grid_lines(grid, rights, data=data, errors=errors)
+    return render(request, template, context | {
+        "grid": grid, "year": grid.year, "lines": lines, "form": form, "rights": rights, "stale": stale,
+        "grid_errors": [msg for msgs in errors.get(None, {}).values() for msg in msgs],
+        "error_count": sum(len(m) for key, f in errors.items() if key is not None for m in f.values()),
+        "summary": summary(grid, lines, other_decided(grid)), "years": _years(),
+        "rating_day": rating_date(grid.year), "rated_count": sum(1 for ln in lines if ln.row.rated),
+    })
+
 
 def _grid_or_unavailable(request, org: Organization, year: int):
     """The grid, or the page that explains why there is none (above TCCSĐ level, no scheme, not founded)."""
@@ -134,62 +217,24 @@ def _grid_or_unavailable(request, org: Organization, year: int):
         })
 
 
-def _years() -> list[int]:
-    return list(range(dt.date.today().year, FIRST_YEAR - 1, -1))
-
-
-def _units(request, grid: MemberGrid) -> list[Organization]:
+def _units(request, grid: Grid) -> list[Organization]:
     """The grids one can switch to: the grassroots organization and its cells and đảng bộ bộ phận."""
-    return list(Organization.objects.visible_to(request.user).subtree_of(grid.grassroots).active()
-                .filter(Q(pk=grid.grassroots.pk) | Q(kind__in=UNITS_BELOW_TCCSD)).order_by("path"))
+    return list(Organization.objects.visible_to(request.user).subtree_of(grid.decider).active()
+                .filter(Q(pk=grid.decider.pk) | Q(kind__in=UNITS_BELOW_TCCSD)).order_by("path"))
 
 
-def _other_decided(grid: MemberGrid) -> dict[str, int]:
-    """Decided ratings of the grassroots organization outside this grid: the cap counts them too."""
-    ids = [row.member.pk for row in grid.rows]
-    return dict(MemberRating.objects.decided().filter(grassroots=grid.grassroots, year=grid.year)
-                .exclude(member_id__in=ids).values("decided_level__code").annotate(n=Count("id"))
-                .values_list("decided_level__code", "n"))
+def _committee_above(request, org: Organization) -> Organization | None:
+    """The committee that rates ``org`` (its parent), when the user sees it."""
+    if org.depth <= 1:
+        return None
+    return Organization.objects.visible_to(request.user).filter(path=org.path[:-Organization.steplen]).first()
 
-
-def cap_text(scheme, top, limit, base) -> str:
-    return _("%(top_code)s: %(top)s / at most %(limit)s (%(cap)s%% × %(base)s %(base_code)s)") % {
-        "top_code": scheme.cap_top_level, "top": top, "limit": limit, "base": base,
-        "cap": f"{scheme.cap_percent.normalize():f}", "base_code": scheme.cap_base_level}
-
-
-def summary(grid: MemberGrid, lines, other: dict[str, int]) -> dict:
-    """Counts per level of the page's values and the cap headroom (the decided levels of the whole
-    TCCSĐ). rating_grid.js recomputes the same figures as the selects change."""
-    codes = [lvl.code for lvl in grid.levels]
-    counts = {f: dict.fromkeys(codes, 0) for f in ("proposed_level", "decided_level")}
-    for line in lines:
-        if not line.row.rated:
-            continue
-        for fieldname in counts:
-            value = line.cells[fieldname].value
-            if value in counts[fieldname]:
-                counts[fieldname][value] += 1
-    result = {"codes": codes, "proposed": counts["proposed_level"], "decided": counts["decided_level"],
-              "other": other, "cap": None}
-    scheme = grid.scheme
-    if scheme.cap_percent and scheme.cap_top_level:
-        top = counts["decided_level"].get(scheme.cap_top_level, 0) + other.get(scheme.cap_top_level, 0)
-        base = counts["decided_level"].get(scheme.cap_base_level, 0) + other.get(scheme.cap_base_level, 0)
-        limit = int(base * scheme.cap_percent / 100)
-        result["cap"] = {"text": cap_text(scheme, top, limit, base), "over": top * 100 > scheme.cap_percent * base,
-                         "template": cap_text(scheme, "{top}", "{limit}", "{base}"),
-                         "percent": f"{scheme.cap_percent.normalize():f}", "top_code": scheme.cap_top_level,
-                         "base_code": scheme.cap_base_level}
-    return result
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_grid_view(request, org_pk: int, year: int):
-    """All members of an organization on the year's rating date, rated in one form and saved in one
-    POST. Decided levels are editable with DECIDE_MEMBER_RATINGS on the grassroots organization,
-    proposals with PROPOSE_RATINGS on the member's cell; the service checks both again."""
+    """All members of an organization on the year's rating date, decided by its grassroots organization."""
     org = _organization(request, org_pk)
     _check_year(year)
     if request.method == "GET" and request.GET.get("year", "").isdigit():
@@ -197,45 +242,32 @@ def member_grid_view(request, org_pk: int, year: int):
     grid, unavailable = _grid_or_unavailable(request, org, year)
     if unavailable:
         return unavailable
-    rights = Rights.of(request.user, grid)
-    errors, stale, data = {}, "", None
-    form = GridForm(initial={"grid_version": grid.version})
-    if request.method == "POST":
-        if not rights.any:
-            raise PermissionDenied
-        form = GridForm(request.POST)
-        if form.is_valid():
-            rows, read_errors = rows_from_data(grid, request.POST, rights)
-            outcome = run_grid_save(organization=org, year=year, rows=rows, user=request.user,
-                                    grid_version=form.cleaned_data["grid_version"],
-                                    cap_exception_reason=form.cleaned_data["cap_exception_reason"],
-                                    errors=read_errors, commit=True)
-            if outcome.committed:
-                result = outcome.result or {}
-                messages.success(request, _("Saved the ratings: %(created)d new, %(updated)d changed, "
-                                            "%(annulled)d earlier decisions replaced.") % {
-                    "created": result.get("created", 0), "updated": result.get("updated", 0),
-                    "annulled": result.get("annulled", 0)})
-                return redirect(grid_url(org.pk, year))
-            if outcome.stale:
-                # Show what is saved now, with the new version: keeping the entries would let a second
-                # submit overwrite the other person's changes.
-                stale = outcome.stale
-                form = GridForm(initial={"grid_version": grid.version,
-                                         "cap_exception_reason": form.cleaned_data["cap_exception_reason"]})
-            else:
-                errors, data = outcome.errors, request.POST
-        else:
-            data = request.POST
-    lines = grid_lines(grid, rights, data=data, errors=errors)
-    return render(request, "members/ratings/member_grid.html", {
-        "committee_above": _committee_above(request, org),
-        "organization": org, "grid": grid, "year": year, "lines": lines, "form": form, "rights": rights,
-        "grid_errors": [msg for msgs in errors.get(None, {}).values() for msg in msgs],
-        "error_count": sum(len(m) for key, f in errors.items() if key is not None for m in f.values()),
-        "stale": stale, "summary": summary(grid, lines, _other_decided(grid)), "units": _units(request, grid),
-        "years": _years(), "rating_day": rating_date(year), "rated_count": sum(1 for ln in lines if ln.row.rated),
-    })
+    return _grid_page(request, grid, template="members/ratings/member_grid.html", url=grid_url(org.pk, year),
+                      context={"organization": org, "committee_above": _committee_above(request, org),
+                               "units": _units(request, grid)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_grid_view(request, committee_pk: int, kind: str, year: int):
+    """The subjects a committee rates for a year (its sub-organizations, their leadership collectives,
+    their mass organizations or host units), decided by the committee."""
+    committee = _organization(request, committee_pk)
+    _check_year(year)
+    if kind not in OrgRatingKind.values:
+        raise Http404
+    if request.method == "GET" and request.GET.get("year", "").isdigit():
+        return redirect(org_grid_url(committee.pk, kind, int(request.GET["year"])))
+    context = {"organization": committee, "committee": committee, "kind": kind, "year": year, "years": _years(),
+               "kinds": OrgRatingKind.choices, "kind_label": OrgRatingKind(kind).label,
+               "rating_day": rating_date(year), "committee_above": _committee_above(request, committee),
+               "unit": kind == OrgRatingKind.UNIT}
+    try:
+        grid = organization_grid(committee=committee, kind=kind, year=year)
+    except ValidationError as exc:  # no scheme for the year, or the committee did not exist yet: nothing to save
+        return render(request, "members/ratings/organization_grid.html", context | {"unavailable": exc.messages})
+    return _grid_page(request, grid, template="members/ratings/organization_grid.html",
+                      url=org_grid_url(committee.pk, kind, year), context=context)
 
 
 # --- Excel: template, upload with preview, export ------------------------------------------------------
@@ -255,20 +287,40 @@ def member_grid_template(request, org_pk: int, year: int):
     return response
 
 
-def _render_upload_preview(request, grid, outcome_problems, pending, *, committing, count=0):
+def _upload_flow(request, grid: Grid, rights: Rights) -> XlsxUpload:
+    """The rating upload through the shared upload flow (core.uploads): parse the kept file against the
+    grid and save it through the engine. The grid's version is the one at preview time, so a save by
+    someone else in between refuses the confirmation."""
+
+    def run(path, pending, commit):
+        parsed = rating_excel.parse_grid_workbook(path, grid, rights)
+        if parsed.fatal:
+            return parsed.problems, 0
+        outcome = run_grid_save(grid, rows=parsed.rows, user=request.user, grid_version=pending["version"],
+                                cap_exception_reason=pending["cap_exception_reason"], errors=parsed.read_errors,
+                                commit=commit and not parsed.problems)
+        problems = list(parsed.problems) + parsed.service_problems(outcome.errors)
+        if outcome.stale:
+            problems.insert(0, rating_excel.ImportProblem(None, None, outcome.stale))
+        problems.sort(key=lambda p: p.row or 0)
+        result = outcome.result or {}
+        return problems, result.get("created", 0) + result.get("updated", 0)
+
+    return XlsxUpload(UPLOAD_SESSION_KEY, run)
+
+
+def _render_upload_preview(request, grid, outcome, *, committing):
     return render(request, "members/ratings/upload_preview.html", {
-        "organization": grid.organization, "grid": grid, "year": grid.year, "problems": outcome_problems,
-        "pending": pending, "committing": committing, "count": count,
+        "organization": grid.organization, "grid": grid, "year": grid.year, "problems": outcome.problems,
+        "pending": outcome.pending, "committing": committing, "count": outcome.count,
     })
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_grid_upload(request, org_pk: int, year: int):
-    """Upload a filled template in two steps, like the member import: the file is kept under
-    MEDIA_ROOT/imports/<uuid>.xlsx, parsed and saved in a transaction that is always rolled back for the
-    preview; confirming parses the kept file again and saves for real, all or nothing. The grid's
-    version is the one at preview time, so a save by someone else in between refuses the confirmation."""
+    """Upload a filled template in two steps, like the member import: a preview that saves nothing, then
+    a confirmation that saves the whole file or nothing."""
     org = _organization(request, org_pk)
     _check_year(year)
     grid, unavailable = _grid_or_unavailable(request, org, year)
@@ -277,64 +329,23 @@ def member_grid_upload(request, org_pk: int, year: int):
     rights = Rights.of(request.user, grid)
     if not rights.any:
         raise PermissionDenied
+    flow = _upload_flow(request, grid, rights)
     if request.method == "POST" and request.POST.get("action") == "commit":
-        return _upload_commit(request, grid, rights)
+        outcome = flow.confirm(request, request.POST.get("token"), expect={"org": org.pk, "year": year})
+        if outcome is None:
+            messages.error(request, _("This upload is no longer waiting for confirmation. Upload the file again."))
+            return redirect("ratings:member_grid_upload", org_pk=org.pk, year=year)
+        if not outcome.committed:
+            return _render_upload_preview(request, grid, outcome, committing=True)
+        messages.success(request, _("Imported the ratings from “%(name)s”.") % {"name": outcome.pending["name"]})
+        return redirect(grid_url(org.pk, year))
     form = GridUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        _forget_pending(request)
-        _purge_abandoned_uploads()
-        pending = {"token": rating_excel.new_token(), "name": form.cleaned_data["file"].name, "org": org.pk,
-                   "year": year, "version": grid.version,
-                   "cap_exception_reason": form.cleaned_data["cap_exception_reason"]}
-        path = _pending_path(pending["token"])
-        with path.open("wb") as fh:
-            for chunk in form.cleaned_data["file"].chunks():
-                fh.write(chunk)
-        problems, count = _upload_run(request, grid, rights, path, pending, commit=False)
-        if problems:
-            path.unlink(missing_ok=True)  # the user has to fix the file and upload it again
-        else:
-            request.session[UPLOAD_SESSION_KEY] = pending
-        return _render_upload_preview(request, grid, problems, pending, committing=False, count=count)
+        outcome = flow.preview(request, form.cleaned_data["file"], org=org.pk, year=year, version=grid.version,
+                               cap_exception_reason=form.cleaned_data["cap_exception_reason"])
+        return _render_upload_preview(request, grid, outcome, committing=False)
     return render(request, "members/ratings/upload.html", {"organization": org, "grid": grid, "year": year,
                                                             "form": form})
-
-
-def _upload_run(request, grid, rights, path, pending, *, commit: bool):
-    parsed = rating_excel.parse_grid_workbook(path, grid, rights)
-    if parsed.fatal:
-        return parsed.problems, 0
-    outcome = run_grid_save(organization=grid.organization, year=grid.year, rows=parsed.rows, user=request.user,
-                            grid_version=pending["version"], cap_exception_reason=pending["cap_exception_reason"],
-                            errors=parsed.read_errors, commit=commit and not parsed.problems)
-    problems = list(parsed.problems) + parsed.service_problems(outcome.errors)
-    if outcome.stale:
-        problems.insert(0, rating_excel.ImportProblem(None, None, outcome.stale))
-    problems.sort(key=lambda p: p.row or 0)
-    result = outcome.result or {}
-    return problems, result.get("created", 0) + result.get("updated", 0)
-
-
-def _upload_commit(request, grid, rights):
-    pending = request.session.get(UPLOAD_SESSION_KEY) or {}
-    same = (pending.get("token") == request.POST.get("token") and pending.get("org") == grid.organization.pk
-            and pending.get("year") == grid.year)
-    path = _pending_path(pending.get("token")) if same else None
-    claimed = path.with_name(f"{path.stem}.committing.xlsx") if path is not None else None
-    try:
-        path.rename(claimed)  # atomic: of two confirmations sent at once only one gets the file
-    except (AttributeError, FileNotFoundError):
-        messages.error(request, _("This upload is no longer waiting for confirmation. Upload the file again."))
-        return redirect("ratings:member_grid_upload", org_pk=grid.organization.pk, year=grid.year)
-    try:
-        problems, count = _upload_run(request, grid, rights, claimed, pending, commit=True)
-    finally:
-        claimed.unlink(missing_ok=True)
-        request.session.pop(UPLOAD_SESSION_KEY, None)
-    if problems:
-        return _render_upload_preview(request, grid, problems, pending, committing=True)
-    messages.success(request, _("Imported the ratings from “%(name)s”.") % {"name": pending.get("name", "")})
-    return redirect(grid_url(grid.organization.pk, grid.year))
 
 
 @login_required
@@ -380,78 +391,3 @@ def index(request):
     return render(request, "members/ratings/index.html", {"page": page, "year": year, "years": _years(),
                                                           "committees": committees,
                                                           "party_org": OrgRatingKind.PARTY_ORG})
-
-
-# --- The organizations' grid ---------------------------------------------------------------------------
-
-def _committee_above(request, org: Organization) -> Organization | None:
-    """The committee that rates ``org`` (its parent), when the user sees it."""
-    if org.depth <= 1:
-        return None
-    return Organization.objects.visible_to(request.user).filter(path=org.path[:-Organization.steplen]).first()
-
-
-def _read_errors(errors: dict) -> tuple[list[str], int]:
-    return ([msg for msgs in errors.get(None, {}).values() for msg in msgs],
-            sum(len(m) for key, f in errors.items() if key is not None for m in f.values()))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def organization_grid_view(request, committee_pk: int, kind: str, year: int):
-    """The subjects a committee rates for a year (its sub-organizations, their leadership collectives,
-    their mass organizations or host units), rated in one form and saved in one POST through
-    ``organization_ratings_save``. Decided levels are editable with DECIDE_ORG_RATINGS on the committee,
-    proposals with PROPOSE_RATINGS on the rated organization; the service checks both again."""
-    committee = _organization(request, committee_pk)
-    _check_year(year)
-    if kind not in OrgRatingKind.values:
-        raise Http404
-    if request.method == "GET" and request.GET.get("year", "").isdigit():
-        return redirect(org_grid_url(committee.pk, kind, int(request.GET["year"])))
-    context = {"organization": committee, "committee": committee, "kind": kind, "year": year, "years": _years(),
-               "kinds": OrgRatingKind.choices, "kind_label": OrgRatingKind(kind).label,
-               "rating_day": rating_date(year), "committee_above": _committee_above(request, committee)}
-    try:
-        grid = organization_grid(committee=committee, kind=kind, year=year)
-    except ValidationError as exc:  # no scheme for the year, or the committee did not exist yet: nothing to save
-        return render(request, "members/ratings/organization_grid.html", context | {"unavailable": exc.messages})
-    rights = Rights.of_organizations(request.user, grid)
-    errors, stale, data = {}, "", None
-    form = GridForm(initial={"grid_version": grid.version})
-    if request.method == "POST":
-        if not rights.any:
-            raise PermissionDenied
-        form = GridForm(request.POST)
-        if form.is_valid():
-            rows, read_errors = rows_from_data(grid, request.POST, rights)
-            outcome = run_grid_save(organization=committee, kind=kind, year=year, rows=rows, user=request.user,
-                                    grid_version=form.cleaned_data["grid_version"],
-                                    cap_exception_reason=form.cleaned_data["cap_exception_reason"],
-                                    errors=read_errors, commit=True)
-            if outcome.committed:
-                result = outcome.result or {}
-                messages.success(request, _("Saved the ratings: %(created)d new, %(updated)d changed, "
-                                            "%(annulled)d earlier decisions replaced.") % {
-                    "created": result.get("created", 0), "updated": result.get("updated", 0),
-                    "annulled": result.get("annulled", 0)})
-                return redirect(org_grid_url(committee.pk, kind, year))
-            if outcome.stale:  # show what is saved now, with the new version (see member_grid_view)
-                stale = outcome.stale
-                form = GridForm(initial={"grid_version": grid.version,
-                                         "cap_exception_reason": form.cleaned_data["cap_exception_reason"]})
-            else:
-                errors, data = outcome.errors, request.POST
-        else:
-            data = request.POST
-    lines = grid_lines(grid, rights, data=data, errors=errors)
-    grid_errors, error_count = _read_errors(errors)
-    totals = summary(grid, lines, {})  # the grid holds every subject of the committee: no other decided
-    if kind not in FORCED_KINDS:
-        totals["cap"] = None  # the cap counts party organizations and leadership collectives only
-    return render(request, "members/ratings/organization_grid.html", context | {
-        "grid": grid, "lines": lines, "form": form, "rights": rights, "grid_errors": grid_errors,
-        "error_count": error_count, "stale": stale, "summary": totals,
-        "rated_count": sum(1 for ln in lines if ln.row.rated), "unit": kind == OrgRatingKind.UNIT,
-        "forced_kind": kind in FORCED_KINDS,
-    })

@@ -6,11 +6,11 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import date_input, two_columns
+from core.uploads import XlsxUploadForm
 from members.register.choices import LEAVING_REASONS, MembershipReason
 from members.register.models import Member
 from members.register.services import PROFILE_FIELDS
@@ -20,7 +20,6 @@ from organizations.scoping import restrict_form_fields
 
 SENSITIVE_FIELDS = ("ethnicity", "religion", "citizen_id")
 DATE_FIELDS = ("birth_date", "admission_date", "full_membership_date")
-MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 START_REASONS = [MembershipReason.TRANSFERRED_IN, MembershipReason.ADMITTED, MembershipReason.RECORDED]
 TRANSFER_REASONS = [MembershipReason.MOVED, MembershipReason.RESTRUCTURED]
@@ -75,7 +74,7 @@ class MemberEditForm(MemberProfileForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def layout_fields(self):
-        return ["version"] + super().layout_fields()
+        return ["version", *super().layout_fields()]
 
 
 class MemberTransferForm(forms.Form):
@@ -103,27 +102,6 @@ class MemberLeaveForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(*two_columns("date", "reason", "note"))
-
-
-class XlsxUploadForm(forms.Form):
-    """An Excel workbook to import: .xlsx only, at most 10 MB; subclasses add their own fields."""
-
-    file = forms.FileField(label=_("Excel file (.xlsx)"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise ValidationError(_("Only Excel workbooks (.xlsx) can be imported. Save the file as .xlsx "
-                                    "and upload it again."), code="extension")
-        if upload.size > MAX_IMPORT_BYTES:
-            raise ValidationError(_("The file is larger than 10 MB. Split it into several files."), code="size")
-        return upload
 
 
 class MemberImportForm(XlsxUploadForm):

@@ -5,11 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import time
-import uuid
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
 from core.forms import add_service_error
+from core.uploads import XLSX, UploadResult, XlsxUpload
 from members.register import excel
 from members.register.choices import MembershipReason
 from members.register.filters import MemberFilterSet
@@ -44,9 +41,7 @@ from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, user_can, user_has_anywhere
 
 PER_PAGE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_SESSION_KEY = "members_import"
-IMPORT_MAX_AGE = 24 * 60 * 60  # seconds an abandoned upload is kept
 MAX_ERRORS_SHOWN = 500
 
 
@@ -102,7 +97,7 @@ def _history(member: Member, *, with_sensitive: bool) -> list[dict]:
         return value
 
     # Bulk writes (transfers) record the membership reason as the change reason.
-    reasons = {value: label for value, label in MembershipReason.choices}
+    reasons = dict(MembershipReason.choices)
     entries = []
     previous = None
     for record in records:
@@ -248,44 +243,24 @@ def member_import_template(request):
     return response
 
 
-def _imports_dir() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def _import_flow(request) -> XlsxUpload:
+    """The member import through the shared upload flow: parse the kept file, hand its rows to the service."""
+
+    def run(path, pending, commit):
+        parsed = excel.parse_workbook(path, user=request.user)
+        outcome = excel.run_import(parsed, user=request.user, start_reason=pending["start_reason"], commit=commit)
+        return outcome.problems, outcome.count
+
+    return XlsxUpload(IMPORT_SESSION_KEY, run)
 
 
-def _pending_path(token: str) -> Path | None:
-    try:
-        return _imports_dir() / f"{uuid.UUID(str(token))}.xlsx"
-    except ValueError:
-        return None
-
-
-def _forget_pending(request) -> None:
-    pending = request.session.pop(IMPORT_SESSION_KEY, None)
-    if pending:
-        path = _pending_path(pending.get("token"))
-        if path is not None:
-            path.unlink(missing_ok=True)
-
-
-def _purge_abandoned_uploads() -> None:
-    cutoff = time.time() - IMPORT_MAX_AGE
-    for path in _imports_dir().glob("*.xlsx"):
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
-        except OSError:
-            pass  # another request removed it first
-
-
-def _render_preview(request, outcome: excel.ImportOutcome, pending: dict, *, committing: bool):
+def _render_preview(request, outcome: UploadResult, *, committing: bool):
     problems = outcome.problems
     return render(request, "members/member_import_preview.html", {
         "outcome": outcome,
         "problems": problems[:MAX_ERRORS_SHOWN],
         "problems_hidden": max(len(problems) - MAX_ERRORS_SHOWN, 0),
-        "pending": pending,
+        "pending": outcome.pending,
         "committing": committing,
     })
 
@@ -293,56 +268,26 @@ def _render_preview(request, outcome: excel.ImportOutcome, pending: dict, *, com
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_import(request):
-    """Import members from Excel in two steps. Upload: the file is kept under MEDIA_ROOT/imports/<uuid>
-    (the uuid in the session), parsed and passed to the service in a transaction that is always rolled
-    back, and the preview lists every error by row and column. Confirm: the kept file is parsed again
-    and the service runs for real; any error then still changes nothing."""
+    """Import members from Excel in two steps (core.uploads): the upload is checked by the service in a
+    transaction that is always rolled back and every error is listed by row and column; confirming runs
+    the kept file again for real, and any error then still changes nothing."""
     require_anywhere(request.user, Perm.CHANGE_MEMBERS)
+    flow = _import_flow(request)
     if request.method == "POST" and request.POST.get("action") == "commit":
-        return _import_commit(request)
+        outcome = flow.confirm(request, request.POST.get("token"))
+        if outcome is None:
+            messages.error(request, _("This import is no longer waiting for confirmation. Upload the file again."))
+            return redirect("members:member_import")
+        if not outcome.committed:
+            return _render_preview(request, outcome, committing=True)
+        messages.success(request, ngettext("Imported %(count)d party member.", "Imported %(count)d party members.",
+                                           outcome.count) % {"count": outcome.count})
+        return redirect(reverse("members:member_list"))
     form = MemberImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        _forget_pending(request)
-        _purge_abandoned_uploads()
-        token = str(uuid.uuid4())
-        path = _pending_path(token)
-        with path.open("wb") as fh:
-            for chunk in form.cleaned_data["file"].chunks():
-                fh.write(chunk)
-        pending = {"token": token, "start_reason": form.cleaned_data["start_reason"],
-                   "name": form.cleaned_data["file"].name}
-        parsed = excel.parse_workbook(path, user=request.user)
-        outcome = excel.run_import(parsed, user=request.user, start_reason=pending["start_reason"], commit=False)
-        if outcome.problems:
-            path.unlink(missing_ok=True)  # the user has to fix the file and upload it again
-        else:
-            request.session[IMPORT_SESSION_KEY] = pending
-        return _render_preview(request, outcome, pending, committing=False)
+        outcome = flow.preview(request, form.cleaned_data["file"], start_reason=form.cleaned_data["start_reason"])
+        return _render_preview(request, outcome, committing=False)
     return render(request, "members/member_import.html", {"form": form})
-
-
-def _import_commit(request):
-    pending = request.session.get(IMPORT_SESSION_KEY) or {}
-    path = _pending_path(pending.get("token")) if pending.get("token") == request.POST.get("token") else None
-    # openpyxl reads only names ending in .xlsx, hence the double suffix.
-    claimed = path.with_name(f"{path.stem}.committing.xlsx") if path is not None else None
-    try:
-        # Renaming is atomic: of two confirmations sent at once (a double click), only one gets the file.
-        path.rename(claimed)
-    except (AttributeError, FileNotFoundError):
-        messages.error(request, _("This import is no longer waiting for confirmation. Upload the file again."))
-        return redirect("members:member_import")
-    try:
-        parsed = excel.parse_workbook(claimed, user=request.user)
-        outcome = excel.run_import(parsed, user=request.user, start_reason=pending["start_reason"], commit=True)
-    finally:
-        claimed.unlink(missing_ok=True)
-        request.session.pop(IMPORT_SESSION_KEY, None)
-    if not outcome.committed:
-        return _render_preview(request, outcome, pending, committing=True)
-    messages.success(request, ngettext("Imported %(count)d party member.", "Imported %(count)d party members.",
-                                       outcome.count) % {"count": outcome.count})
-    return redirect(reverse("members:member_list"))
 
 
 @login_required

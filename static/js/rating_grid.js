@@ -1,5 +1,5 @@
 /* The rating grid's summary line: counts per level and the cap headroom, recomputed as selects change.
-   The server renders the same figures for the first view (members/rating_views.py: summary). */
+   The server renders the same figures for the first view (members/ratings/views.py: summary). */
 (function () {
   "use strict";
   var summary = document.getElementById("rating-summary");

@@ -1,0 +1,146 @@
+"""The one Excel upload → preview → commit flow of the application (DESIGN §7: imports are all or
+nothing, with a dry-run preview).
+
+An upload is kept under MEDIA_ROOT/imports/<uuid>.xlsx with its token and the caller's data in the
+session, and handed to the caller's ``run(path, pending, commit) -> (problems, count)``. The preview runs
+inside a transaction that is always rolled back, so it shows exactly what the commit would do and changes
+nothing; confirming runs the kept file again for real, rolled back too when anything is wrong. The file is
+claimed by an atomic rename first, so of two confirmations sent at once (a double click) only one runs,
+and it is deleted afterwards. Uploads abandoned for a day are purged when the next one starts.
+
+This module knows no app: the member import and the rating grid upload give it a session key and their
+``run``."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+MAX_AGE = 24 * 60 * 60  # seconds an abandoned upload is kept
+
+# What an upload's ``run`` returns: the problems found (empty when all is well) and how many records the
+# file creates or changes (would create, in the preview).
+Run = Callable[[Path, dict, bool], tuple[list, int]]
+
+
+class XlsxUploadForm(forms.Form):
+    """An Excel workbook to import: .xlsx only, at most 10 MB; subclasses add their own fields."""
+
+    file = forms.FileField(label=_("Excel file (.xlsx)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise ValidationError(_("Only Excel workbooks (.xlsx) can be imported. Save the file as .xlsx "
+                                    "and upload it again."), code="extension")
+        if upload.size > MAX_IMPORT_BYTES:
+            raise ValidationError(_("The file is larger than 10 MB. Split it into several files."), code="size")
+        return upload
+
+
+@dataclass
+class UploadResult:
+    problems: list = field(default_factory=list)
+    count: int = 0
+    pending: dict = field(default_factory=dict)  # the token, the file's name and the caller's data
+    committed: bool = False
+
+
+def imports_dir() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def pending_path(token) -> Path | None:
+    """The kept file of ``token``, or None for anything that is not a uuid (a forged token names no path)."""
+    try:
+        return imports_dir() / f"{uuid.UUID(str(token))}.xlsx"
+    except ValueError:
+        return None
+
+
+def purge_abandoned(max_age: int = MAX_AGE) -> None:
+    cutoff = time.time() - max_age
+    for path in imports_dir().glob("*.xlsx"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+        except OSError:
+            pass  # another request removed it first
+
+
+class XlsxUpload:
+    """The two steps of one kind of import, keyed in the session by ``session_key``."""
+
+    def __init__(self, session_key: str, run: Run, *, max_age: int = MAX_AGE):
+        self.session_key, self.run, self.max_age = session_key, run, max_age
+
+    def forget(self, request) -> None:
+        """Drop this kind's pending upload of the session, and its file."""
+        pending = request.session.pop(self.session_key, None)
+        if pending:
+            path = pending_path(pending.get("token"))
+            if path is not None:
+                path.unlink(missing_ok=True)
+
+    def preview(self, request, upload, **data) -> UploadResult:
+        """Keep ``upload`` and run it without saving. Without problems it waits in the session for
+        ``confirm``; with problems the file is dropped (the user fixes it and uploads it again)."""
+        self.forget(request)
+        purge_abandoned(self.max_age)
+        pending = {"token": str(uuid.uuid4()), "name": upload.name, **data}
+        path = pending_path(pending["token"])
+        with path.open("wb") as fh:
+            for chunk in upload.chunks():
+                fh.write(chunk)
+        with transaction.atomic():
+            problems, count = self.run(path, pending, False)
+            transaction.set_rollback(True)  # a preview never saves, whatever ``run`` did
+        if problems:
+            path.unlink(missing_ok=True)
+        else:
+            request.session[self.session_key] = pending
+        return UploadResult(list(problems), count, pending, committed=False)
+
+    def confirm(self, request, token, *, expect: dict | None = None) -> UploadResult | None:
+        """Run the kept file of ``token`` for real, all or nothing. None when no such upload waits in this
+        session (another token, another grid than ``expect`` says, already confirmed, purged)."""
+        pending = request.session.get(self.session_key) or {}
+        same = pending.get("token") == token and all(pending.get(k) == v for k, v in (expect or {}).items())
+        path = pending_path(pending.get("token")) if same else None
+        if path is None:
+            return None
+        # openpyxl reads only names ending in .xlsx, hence the double suffix.
+        claimed = path.with_name(f"{path.stem}.committing.xlsx")
+        try:
+            path.rename(claimed)  # atomic: of two confirmations sent at once, only one gets the file
+        except FileNotFoundError:
+            return None
+        try:
+            with transaction.atomic():
+                problems, count = self.run(claimed, pending, True)
+                if problems:
+                    transaction.set_rollback(True)
+        finally:
+            claimed.unlink(missing_ok=True)
+            request.session.pop(self.session_key, None)
+        return UploadResult(list(problems), count if not problems else 0, pending, committed=not problems)
