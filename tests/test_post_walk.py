@@ -176,3 +176,26 @@ def test_the_snapshot_sees_a_change_and_its_rollback(world):  # noqa: F811
         assert changed_tables(before, snapshot()) == ["organizations_organization"]
         transaction.set_rollback(True)
     assert changed_tables(before, snapshot()) == []
+
+
+def test_bug_a_create_refused_for_bad_input_still_writes_the_host_unit(world):  # noqa: F811
+    """KNOWN BUG, left failing on purpose (application code not changed by this branch).
+
+    organizations.views.organization_create evaluates ``host_unit=_host_unit(d)`` — which runs
+    ``HostUnit.objects.create`` — before ``services.organization_create`` checks the kind, the parent and the
+    founding date. When the service refuses (here a sub cell straight under bloc A, which ALLOWED_PARENTS does
+    not allow), the view catches the ValidationError and answers 200 with the error on the form; the request's
+    transaction (ATOMIC_REQUESTS) then commits, and an orphan host unit is left for every refused attempt.
+    A permission refusal is not affected (PermissionDenied propagates and rolls the request back)."""
+    client = _clients(world)["committee_staff"]
+    url = reverse("organizations:organization_create")
+    before = snapshot()
+    with transaction.atomic():
+        response = client.post(url, {"parent": world.tree.bloc_a.pk, "name": "Chi bộ sai chỗ", "kind": "sub_cell",
+                                     "founded_on": "15/03/2022", "host_unit_name": "Công ty TNHH Sai Chỗ",
+                                     "host_unit_sector": "private_enterprise",
+                                     "csrfmiddlewaretoken": client.cookies["csrftoken"].value})
+        changed = changed_tables(before, snapshot())
+        transaction.set_rollback(True)
+    assert response.status_code == 200 and "parent" in response.context["form"].errors  # refused: wrong parent
+    assert changed == [], f"a refused create (200) changed {changed}"
