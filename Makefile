@@ -15,7 +15,7 @@ BENCH_ARGS ?=
 help:
 	@echo "make run    - run the site with demo data, worker and beat on http://127.0.0.1:8000"
 	@echo "make test   - run the whole test suite (unit, real worker, browser)"
-	@echo "make test-fast - unit tests only (no worker, no browser)"
+	@echo "make test-fast - unit tests only (no worker, no browser, no full demo build)"
 	@echo "make messages  - extract and compile the Vietnamese translations"
 	@echo "make bench     - benchmark a scale tier (TIER=bloc|province|capital, default bloc; docs/PERFORMANCE.md)"
 
@@ -34,7 +34,7 @@ test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
-	$(PY) -m pytest -m "not browser and not worker" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not browser and not worker and not demo" $(PYTEST_ARGS)
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l vi --no-location --ignore=.venv --ignore=.data

@@ -279,6 +279,13 @@ def _queries(client, url, params) -> tuple[int, object]:
     return len(captured), response
 
 
+# Measured, the request's ATOMIC_REQUESTS savepoint included (SAVEPOINT and RELEASE: two statements) as for the
+# dashboards' counts. docs/ARCHITECTURE.md says "boards 17, composition 16": those are these counts without the
+# savepoint pair, whereas its dashboard counts (overview 12–13 …) include it; the code measured 19 and 18 already
+# when the sentence was written (commit e684997).
+BOARD_QUERIES = {"boards:overview": 19, "boards:composition": 18}
+
+
 @pytest.mark.parametrize("name", ["boards:overview", "boards:composition"])
 def test_query_count_does_not_grow_with_the_organization(tree, client_for, fixed_today, name):
     small = _generated_world(tree.province, tccsd=1, cells_per_tccsd=3, members_per_cell=4, tag="S")
@@ -288,7 +295,7 @@ def test_query_count_does_not_grow_with_the_organization(tree, client_for, fixed
     url = reverse(name)
     few, small_page = _queries(client, url, {"org": small.bloc.pk})
     many, large_page = _queries(client, url, {"org": large.bloc.pk})
-    assert few == many, f"{name}: {few} queries for the small organization, {many} for the 10× one"
+    assert few == many == BOARD_QUERIES[name], f"{name}: {few} queries for the small world, {many} for the 10× one"
     print(f"{name}: {few} queries")  # the baseline, shown with -s
     if name == "boards:composition":
         # 12 and 120 generated members, and one admitted member per grassroots committee.

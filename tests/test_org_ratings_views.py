@@ -81,6 +81,11 @@ def test_it_lists_every_subject_with_reasons_and_warnings(tree, client_for):
     assert client_for("committee_staff").get(grid_url(tree.bloc_a, "nothing")).status_code == 404
 
 
+# Measured baseline of saving a committee's grid in one POST (its savepoint included), for 3 or 12
+# organizations.
+SAVE_QUERIES = 28
+
+
 def test_12_organizations_save_in_one_post_with_as_many_queries_as_3(tree, client_for):
     large, small = [tree.a1, tree.a2, *add_cells(tree.bloc_a, 10)], [tree.b1, *add_cells(tree.bloc_b, 2)]
     client = client_for("administrator")
@@ -95,10 +100,25 @@ def test_12_organizations_save_in_one_post_with_as_many_queries_as_3(tree, clien
             response = client.post(grid_url(committee), data)
         assert response.status_code == 302, response.context and response.context.get("grid_errors")
         counts.append(len(queries))
-    assert counts[0] == counts[1], counts
+    assert counts[0] == counts[1] == SAVE_QUERIES, counts
     assert decided() == ["HTT"] * 15
     b1 = OrganizationRating.objects.get(organization=tree.b1)
     assert (b1.decided_by.username, b1.proposal_note) == ("quantri", "Tốt")
+
+
+# Measured baseline of reading a committee's grid of party organizations, for 3 or 12 organizations.
+GRID_READ_QUERIES = 7
+
+
+def test_the_grid_is_read_in_the_same_queries_for_3_or_12_organizations(tree):
+    add_cells(tree.bloc_a, 10)
+    add_cells(tree.bloc_b, 2)
+    counts = []
+    for committee in (tree.bloc_b, tree.bloc_a):
+        with CaptureQueriesContext(connection) as queries:
+            grid = organization_grid(committee=committee, kind=PARTY, year=YEAR)
+        counts.append((len(grid.rows), len(queries)))
+    assert counts == [(3, GRID_READ_QUERIES), (12, GRID_READ_QUERIES)]
 
 
 def test_the_cap_message_shows_on_top_and_nothing_is_saved_until_a_reason_is_given(tree, client_for):

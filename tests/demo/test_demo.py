@@ -1,6 +1,7 @@
 """The demo data set (`manage.py seed_demo`): seed 000's baseline on 31/12/2024, the party's rules, the 2025
-restructuring, determinism and the demo users. The data set is built once for the module inside a
-transaction that is rolled back at the end, so other test modules never see it."""
+restructuring, determinism and the demo users. The tests read the full demo, built once for the package
+(tests/demo/conftest.py) inside a transaction that is rolled back at the end, so other test modules never see
+it."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count
 
 from devdata.demo import register as demo
@@ -26,23 +27,15 @@ from organizations.models import (
     RoleAssignment,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 D = dt.date
 REF = demo.REF
 
 
 @pytest.fixture(scope="module")
-def built(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            out = io.StringIO()
-            call_command("seed_demo", seed=2025, register_only=True, stdout=out)
-            yield SimpleNamespace(
-                output=out.getvalue(),
-                digest=demo.member_digest(),
-                org=lambda code: Organization.objects.get(code=code),
-            )
-            transaction.set_rollback(True)
+def built(demo_data):
+    return SimpleNamespace(output=demo_data.output, digest=demo_data.register_digest,
+                           org=lambda code: Organization.objects.get(code=code))
 
 
 def path_on(org, day):
@@ -263,6 +256,8 @@ def test_if_empty_does_nothing_and_a_second_plain_run_refuses(built):
 
 
 def test_the_same_seed_gives_the_same_register(built):
+    """A register-only rebuild (``--reset``: undone with the test's savepoint) gives the register the full build
+    had made before its other loaders ran (the digest it printed)."""
     out = io.StringIO()
     call_command("seed_demo", reset=True, seed=2025, register_only=True, stdout=out)
     assert demo.member_digest() == built.digest

@@ -3,27 +3,20 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 
 from inspections.models import Discipline
 from members.ratings.choices import RatingStatus
 from members.ratings.models import MemberRating, OrganizationRating
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 
 @pytest.fixture(scope="module")
-def full(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            out = io.StringIO()
-            call_command("seed_demo", seed=2025, stdout=out)
-            yield out.getvalue()
-            transaction.set_rollback(True)
+def full(demo_data):
+    """The full demo, built once for the package (tests/demo/conftest.py); the build's output."""
+    return demo_data.output
 
 
 def test_every_year_2021_2025_is_rated(full):
