@@ -57,7 +57,7 @@ from tests.url_access import (
     rating_grid_of_a1_1,
 )
 from tests.url_access_records import REPORTERS, figure_of_a1, model_of_a1_1, submission_of_a1
-from tests.url_access_targets import BELOW_OR_BESIDE, TARGET_EDITORS, bloc_a_resolution, resolution_pk, target_pk
+from tests.url_access_targets import BESIDE, TARGET_EDITORS, bloc_a_resolution, resolution_pk, target_pk
 
 ANONYMOUS = "anonymous"
 OUT_OF_SCOPE = {"outsider": 404, "no_role": 404}
@@ -260,7 +260,7 @@ def bloc_a_party_grid(w):
 
 def organization_grid_payload(w):
     from members.ratings.forms import input_name
-    from members.ratings.org_services import organization_grid
+    from members.ratings.services import organization_grid
 
     grid = organization_grid(committee=w.tree.bloc_a, kind="party_org", year=2024)
     return {"grid_version": grid.version, input_name(f"o{w.tree.a1.pk}", "proposed_level"): "HTT"}
@@ -485,9 +485,9 @@ POSTS: dict[str, Post] = {
 
     # --- Targets (CHANGE_TARGETS on bloc A: administrator, committee staff) -------------------------------
     # Bloc A's resolution is not seen below or beside bloc A (404); inspection staff and leadership see it (403).
-    "targets:resolution_edit": Post(ok=TARGET_EDITORS, kwargs=resolution_pk, denied_overrides=BELOW_OR_BESIDE,
+    "targets:resolution_edit": Post(ok=TARGET_EDITORS, kwargs=resolution_pk, denied_overrides=BESIDE,
                                     payload=resolution_payload),
-    "targets:target_edit": Post(ok=TARGET_EDITORS, kwargs=target_pk, denied_overrides=BELOW_OR_BESIDE,
+    "targets:target_edit": Post(ok=TARGET_EDITORS, kwargs=target_pk, denied_overrides=BESIDE,
                                 payload=target_payload),
     # Recomputing needs CHANGE_TARGETS somewhere (403 before anything else); the outsider has it, but bloc A's
     # resolution does not exist for it (404).

@@ -178,15 +178,11 @@ def test_the_snapshot_sees_a_change_and_its_rollback(world):  # noqa: F811
     assert changed_tables(before, snapshot()) == []
 
 
-def test_bug_a_create_refused_for_bad_input_still_writes_the_host_unit(world):  # noqa: F811
-    """KNOWN BUG, left failing on purpose (application code not changed by this branch).
-
-    organizations.views.organization_create evaluates ``host_unit=_host_unit(d)`` — which runs
-    ``HostUnit.objects.create`` — before ``services.organization_create`` checks the kind, the parent and the
-    founding date. When the service refuses (here a sub cell straight under bloc A, which ALLOWED_PARENTS does
-    not allow), the view catches the ValidationError and answers 200 with the error on the form; the request's
-    transaction (ATOMIC_REQUESTS) then commits, and an orphan host unit is left for every refused attempt.
-    A permission refusal is not affected (PermissionDenied propagates and rolls the request back)."""
+def test_a_create_refused_for_bad_input_writes_no_host_unit(world):  # noqa: F811
+    """A refusal by the service for bad input (a sub cell straight under bloc A, which ALLOWED_PARENTS does not
+    allow) answers 200 with the error on the form, and the request's transaction (ATOMIC_REQUESTS) then
+    commits: so the service must write nothing before it has validated — the host unit described by the form
+    included (it used to be created by the view first, leaving an orphan unit for every refused attempt)."""
     client = _clients(world)["committee_staff"]
     url = reverse("organizations:organization_create")
     before = snapshot()
