@@ -216,7 +216,7 @@ if not PRODUCTION:
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+DJANGO_TABLES2_TEMPLATE = "_table.html"  # django-tables2 Bootstrap 5 with a Vietnamese pager
 
 # --- Celery -------------------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
