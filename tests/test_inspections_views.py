@@ -19,11 +19,13 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 
 
-def inspect(members=(), organizations=(), *, body, number="KT-1", day=D(2024, 5, 1), **kw):
-    fields = dict(activity="inspection", kind="violation_signs", conducting_body=body, charter_article="30",
-                  decision_number=number, decision_date=day, start_date=day, conclusion="violation",
-                  conclusion_text="Vi phạm quy định về đảng viên làm kinh tế")
-    fields.update(kw)
+DECIDED = D(2024, 5, 1)  # the decision date of a record made by inspect()
+
+
+def inspect(members=(), organizations=(), *, body, number="KT-1", day=DECIDED, **kw):
+    fields = {"activity": "inspection", "kind": "violation_signs", "conducting_body": body, "charter_article": "30",
+              "decision_number": number, "decision_date": day, "start_date": day, "conclusion": "violation",
+              "conclusion_text": "Vi phạm quy định về đảng viên làm kinh tế", **kw}
     return inspection_create(members=members, organizations=organizations, **fields)
 
 
@@ -133,7 +135,7 @@ def test_the_coverage_page_shows_the_shares(tree, personas, client):
     figures = [(c.covered, c.total) for _title, c in response.context["figures"]]
     assert figures == [(1, 4), (1, 2), (0, 1), (0, 1)]
     term = client.get(reverse("inspections:coverage"), {"organization": tree.bloc_a.pk, "start": 2020, "end": 2025})
-    assert [(c.covered, c.total) for _t, c in term.context["figures"]][0] == (1, 4)
+    assert next((c.covered, c.total) for _t, c in term.context["figures"]) == (1, 4)
     client.force_login(personas.outsider)
     assert client.get(reverse("inspections:coverage"), {"organization": tree.a1.pk}).status_code == 404
 
@@ -175,10 +177,10 @@ def test_the_discipline_list_filters_orders_and_costs_the_same_queries_for_3_or_
         tree, personas, client, django_assert_num_queries):
     from inspections.services import discipline_record
 
-    def discipline(subject, number, *, form="reprimand", year=2024, day=D(2024, 9, 1), **kw):
+    def discipline(subject, number, *, form="reprimand", year=2024, day=None, **kw):
         kw["member" if hasattr(subject, "full_name") else "organization"] = subject
-        return discipline_record(form=form, violation_year=year, decision_number=number, decision_date=day,
-                                 deciding_body=tree.a1, **kw)
+        return discipline_record(form=form, violation_year=year, decision_number=number,
+                                 decision_date=day or D(2024, 9, 1), deciding_body=tree.a1, **kw)
 
     discipline(make_member(tree.a1_1, full_name="Trần Văn Bảo"), "KL-02", day=D(2024, 10, 1))
     discipline(make_member(tree.a1_2, full_name="Lê Thị An"), "KL-01", form="warning", year=2023, day=D(2024, 2, 1))
