@@ -8,6 +8,7 @@ from __future__ import annotations
 import django_filters
 import django_tables2 as tables
 from django import forms
+from django.utils.html import format_html
 from django_tables2 import RequestConfig
 
 # The first choice of a select filter: "no condition".
@@ -30,6 +31,13 @@ def hidden_below(breakpoint: str, nowrap: bool = False) -> dict:
     main columns; the rest is one tap away on the detail page)."""
     css = f"d-none d-{breakpoint}-table-cell" + (" text-nowrap" if nowrap else "")
     return {"th": {"class": css}, "td": {"class": css}}
+
+
+def under_main(breakpoint: str, *facts) -> str:
+    """The facts of the columns hidden below ``breakpoint``, as a small line under a row's main cell on
+    screens that narrow (so a phone still shows them, without the table scrolling sideways)."""
+    text = " · ".join(str(f) for f in facts if f)
+    return format_html('<div class="d-{}-none small text-body-secondary">{}</div>', breakpoint, text) if text else ""
 
 
 NOWRAP = {"td": {"class": "text-nowrap"}}

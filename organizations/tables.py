@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.lists import END, ListTable, hidden_below
+from core.lists import END, ListTable, hidden_below, under_main
 from organizations.models import Organization
 
 
@@ -34,9 +34,7 @@ class OrganizationTable(ListTable):
                            record.name)
         dissolved = format_html(' <span class="badge text-bg-secondary">{} {}</span>', gettext("dissolved"),
                                 format_date(record.dissolved_on, "d/m/Y")) if record.dissolved_on else ""
-        # The kind column is hidden on a phone: the kind goes under the name there.
-        return format_html('{}{}<div class="d-md-none small text-body-secondary">{}</div>', link, dissolved,
-                           record.get_kind_display())
+        return format_html("{}{}{}", link, dissolved, under_main("md", record.get_kind_display()))
 
     def render_children_count(self, value):
         return intcomma(value)

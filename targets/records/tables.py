@@ -7,13 +7,14 @@ from __future__ import annotations
 from functools import cached_property
 
 import django_tables2 as tables
+from django.template.defaultfilters import date as format_date
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.lists import END, NOWRAP, ListTable, hidden_below, page_records
+from core.lists import END, NOWRAP, ListTable, hidden_below, page_records, under_main
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import user_can
@@ -23,8 +24,9 @@ from targets.records.models import DocumentAdoption, RegisteredModel, ReportedFi
 
 
 def edit_link(url: str, label: str, icon: str = "bi-pencil"):
-    return format_html('<a class="small text-nowrap" href="{}"><i class="bi {}" aria-hidden="true"></i> {}</a>',
-                       url, icon, label)
+    # On a phone only the icon shows (the link keeps its name for screen readers), so the row fits.
+    return format_html('<a class="small text-nowrap" href="{}" aria-label="{}"><i class="bi {}" aria-hidden="true">'
+                       '</i><span class="d-none d-sm-inline"> {}</span></a>', url, label, icon, label)
 
 
 class RecordTable(ListTable):
@@ -48,9 +50,8 @@ class RecordTable(ListTable):
 class FigureTable(RecordTable):
     indicator = tables.Column(order_by=("indicator__code", "-year", "organization__path"))
     year = tables.Column(order_by=("year", "organization__path", "indicator__code"))
-    organization = tables.Column(order_by=("organization__path", "-year", "indicator__code"))
-    value = tables.Column(verbose_name=_("Value"), empty_values=(), order_by=("numerator", "denominator", "id"),
-                          attrs=NOWRAP)
+    organization = tables.Column(attrs=hidden_below("md"), order_by=("organization__path", "-year", "indicator__code"))
+    value = tables.Column(verbose_name=_("Value"), empty_values=(), order_by=("numerator", "denominator", "id"))
     note = tables.Column(attrs=hidden_below("md"), orderable=False)
     edit_view = "records:figure_edit"
 
@@ -59,6 +60,9 @@ class FigureTable(RecordTable):
         fields = ("indicator", "year", "organization", "value", "note", "edit")
         row_attrs = {"data-test": "figure"}
         empty_text = _("No figures reported yet.")
+
+    def render_indicator(self, record, value):
+        return format_html("{}{}", value, under_main("md", record.organization.name, record.note))
 
     def render_value(self, record):
         if record.denominator is None:
@@ -70,8 +74,8 @@ class FigureTable(RecordTable):
 class ModelTable(RecordTable):
     name = tables.Column(order_by=("name", "id"))
     year = tables.Column(order_by=("year", "organization__path", "kind", "name"))
-    kind = tables.Column(order_by=("kind", "-year", "name"))
-    organization = tables.Column(order_by=("organization__path", "-year", "name"))
+    kind = tables.Column(attrs=hidden_below("md"), order_by=("kind", "-year", "name"))
+    organization = tables.Column(attrs=hidden_below("md"), order_by=("organization__path", "-year", "name"))
     recognised_by = tables.Column(attrs=hidden_below("md"), order_by=("recognised_by", "id"))
     edit_view = "records:model_edit"
 
@@ -81,14 +85,20 @@ class ModelTable(RecordTable):
         row_attrs = {"data-test": "model"}
         empty_text = _("No models or exemplars registered yet.")
 
+    def render_name(self, record, value):
+        return format_html("{}{}", value, under_main("md", record.get_kind_display(), record.organization.name,
+                                                     record.recognised_by))
+
 
 class SubmissionTable(RecordTable):
     report = tables.Column(order_by=("report__code", "-year", "-quarter", "organization__path"))
     period = tables.Column(verbose_name=_("Period"), empty_values=(), attrs=NOWRAP,
                            order_by=("year", "quarter", "organization__path", "report__code"))
-    organization = tables.Column(order_by=("organization__path", "-year", "-quarter", "report__code"))
-    submitted_on = tables.DateColumn(format="d/m/Y", attrs=NOWRAP, order_by=("submitted_on", "id"))
-    due_on = tables.DateColumn(verbose_name=_("Due"), format="d/m/Y", attrs=hidden_below("sm", nowrap=True),
+    organization = tables.Column(attrs=hidden_below("md"),
+                                 order_by=("organization__path", "-year", "-quarter", "report__code"))
+    submitted_on = tables.DateColumn(format="d/m/Y", attrs=hidden_below("md", nowrap=True),
+                                     order_by=("submitted_on", "id"))
+    due_on = tables.DateColumn(verbose_name=_("Due"), format="d/m/Y", attrs=hidden_below("md", nowrap=True),
                                orderable=False)
     status = tables.Column(verbose_name=_("Status"), empty_values=(), orderable=False, attrs=NOWRAP)
     reference = tables.Column(attrs=hidden_below("md"), orderable=False)
@@ -99,6 +109,11 @@ class SubmissionTable(RecordTable):
         fields = ("report", "period", "organization", "submitted_on", "due_on", "status", "reference", "edit")
         row_attrs = {"data-test": "submission"}
         empty_text = _("No report submissions recorded yet.")
+
+    def render_report(self, record, value):
+        dates = gettext("submitted on %(day)s, due %(due)s") % {"day": format_date(record.submitted_on, "d/m/Y"),
+                                                                "due": format_date(record.due_on, "d/m/Y")}
+        return format_html("{}{}", value, under_main("md", record.organization.name, dates, record.reference))
 
     def render_period(self, record):
         if record.quarter:
@@ -122,11 +137,10 @@ class DocumentTable(ListTable):
                          attrs={"td": {"class": "small font-monospace text-nowrap"}})
     every_year = tables.Column(verbose_name=_("Every year"), empty_values=(), orderable=False,
                                attrs={"td": {"class": "small font-monospace text-nowrap"}})
-    edit = tables.Column(verbose_name="", empty_values=(), orderable=False, attrs=END)
 
     class Meta(ListTable.Meta):
         model = Organization
-        fields = ("name", "term", "every_year", "edit")
+        fields = ("name", "term", "every_year")
         row_attrs = {"data-test": "cell"}
         empty_text = _("There is no party cell to show for this year.")
 
@@ -161,17 +175,17 @@ class DocumentTable(ListTable):
         return format_html("{}/{} {}", sum(1 for _d, a in checks if a), len(checks), marks)
 
     def render_name(self, record):
+        # The cell's full checklist, and under its name the link to tick it (where the user may).
         url = "?" + urlencode({"organization": record.pk, "year": self.year})
-        return format_html('<a href="{}"><strong>{}</strong></a>', url, record.name)
+        name = format_html('<a href="{}"><strong>{}</strong></a>', url, record.name)
+        if not self.rows_by_cell[record.pk]["may_change"]:
+            return name
+        tick = reverse("records:document_edit", args=[record.pk, self.year])
+        return format_html('{}<div><a class="small" href="{}"><i class="bi bi-check2-square" aria-hidden="true"></i> {}'
+                           '</a></div>', name, tick, gettext("Tick the checklist"))
 
     def render_term(self, record):
         return self._marks(record, Cadence.TERM)
 
     def render_every_year(self, record):
         return self._marks(record, Cadence.YEAR)
-
-    def render_edit(self, record):
-        if not self.rows_by_cell[record.pk]["may_change"]:
-            return ""
-        return edit_link(reverse("records:document_edit", args=[record.pk, self.year]), gettext("Tick the checklist"),
-                         icon="bi-check2-square")
