@@ -26,6 +26,11 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+# Column attributes: a cell that must not wrap (dates), a right-aligned number.
+NOWRAP = {"td": {"class": "text-nowrap"}}
+END = {"th": {"class": "text-end"}, "td": {"class": "text-end"}}
+
+
 def hidden_below(breakpoint: str, nowrap: bool = False) -> dict:
     """Column attributes that hide a secondary column on narrow screens (a secretary's phone shows the
     main columns; the rest is one tap away on the detail page)."""
@@ -38,10 +43,6 @@ def under_main(breakpoint: str, *facts) -> str:
     screens that narrow (so a phone still shows them, without the table scrolling sideways)."""
     text = " · ".join(str(f) for f in facts if f)
     return format_html('<div class="d-{}-none small text-body-secondary">{}</div>', breakpoint, text) if text else ""
-
-
-NOWRAP = {"td": {"class": "text-nowrap"}}
-END = {"th": {"class": "text-end"}, "td": {"class": "text-end"}}
 
 
 class ListTable(tables.Table):
