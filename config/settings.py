@@ -253,7 +253,8 @@ CELERY_BEAT_SCHEDULE = {
     "meetings-missing-reminders": {"task": "meetings.tasks.send_missing_meeting_reminders",
                                    "schedule": crontab(hour=7, minute=0)},
     # Nightly full recompute of every target: repairs whatever was missed while the worker was down.
-    "targets-nightly-recompute": {"task": "targets.engine.tasks.nightly_recompute", "schedule": crontab(hour=1, minute=30)},
+    "targets-nightly-recompute": {"task": "targets.engine.tasks.nightly_recompute",
+                                  "schedule": crontab(hour=1, minute=30)},
     # Daily: report files older than REPORTS_RETENTION_DAYS are deleted; runs whose worker died are marked failed.
     "reports-purge": {"task": "reports.tasks.purge_reports", "schedule": crontab(hour=2, minute=15)},
 }
