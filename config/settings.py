@@ -216,7 +216,7 @@ if not PRODUCTION:
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+DJANGO_TABLES2_TEMPLATE = "_table.html"  # django-tables2 Bootstrap 5 with a Vietnamese pager
 
 # --- Celery -------------------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
@@ -253,7 +253,8 @@ CELERY_BEAT_SCHEDULE = {
     "meetings-missing-reminders": {"task": "meetings.tasks.send_missing_meeting_reminders",
                                    "schedule": crontab(hour=7, minute=0)},
     # Nightly full recompute of every target: repairs whatever was missed while the worker was down.
-    "targets-nightly-recompute": {"task": "targets.engine.tasks.nightly_recompute", "schedule": crontab(hour=1, minute=30)},
+    "targets-nightly-recompute": {"task": "targets.engine.tasks.nightly_recompute",
+                                  "schedule": crontab(hour=1, minute=30)},
     # Daily: report files older than REPORTS_RETENTION_DAYS are deleted; runs whose worker died are marked failed.
     "reports-purge": {"task": "reports.tasks.purge_reports", "schedule": crontab(hour=2, minute=15)},
 }

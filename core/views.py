@@ -1,19 +1,23 @@
 """A user's in-app notifications (written by ``core.notifications.notify``)."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core.lists import paginate
 from core.models import Notification
+from core.tables import NotificationTable
+
+PER_PAGE = 30
 
 
 @login_required
 def notification_list(request):
-    page = Paginator(Notification.objects.filter(user=request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "notifications.html", {"page": page})
+    # A notification belongs to one user, not to an organization: the user's own, not visible_to.
+    table = paginate(request, NotificationTable(Notification.objects.filter(user=request.user)), PER_PAGE)
+    return render(request, "notifications.html", {"table": table})
 
 
 @login_required

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from inspections.choices import Activity, Conclusion, InspectionKind
-from inspections.models import Discipline, DisciplineForm, Inspection
+from inspections.models import Discipline, Inspection
 from members.register.models import Member
 from organizations.models import Organization
 from organizations.permissions import Perm
@@ -21,8 +20,8 @@ class InspectionForm(forms.ModelForm):
         fields = ["activity", "kind", "conducting_body", "charter_article", "decision_number", "decision_date",
                   "members", "organizations", "period_start", "period_end", "start_date", "end_date", "conclusion",
                   "conclusion_text", "recommendations", "follow_up", "follow_up_due", "follow_up_done_on"]
-        widgets = {name: DATE for name in ("decision_date", "period_start", "period_end", "start_date", "end_date",
-                                           "follow_up_due", "follow_up_done_on")}
+        widgets = dict.fromkeys(("decision_date", "period_start", "period_end", "start_date", "end_date",
+                                 "follow_up_due", "follow_up_done_on"), DATE)
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -65,17 +64,3 @@ class DisciplineRecordForm(forms.ModelForm):
     def _post_clean(self):
         pass  # the service validates the whole decision (forms allowed for the subject, the register)
 
-
-class InspectionFilter(forms.Form):
-    q = forms.CharField(label=_("Decision number"), required=False)
-    activity = forms.ChoiceField(label=_("Activity"), required=False,
-                                 choices=[("", "—"), *Activity.choices])
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", "—"), *InspectionKind.choices])
-    conclusion = forms.ChoiceField(label=_("Conclusion"), required=False, choices=[("", "—"), *Conclusion.choices])
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=1930, max_value=2100)
-    article = forms.CharField(label=_("Charter article"), required=False, max_length=10)
-
-
-class DisciplineFilter(forms.Form):
-    form = forms.ChoiceField(label=_("Form of discipline"), required=False, choices=[("", "—"), *DisciplineForm.choices])
-    year = forms.IntegerField(label=_("Year of the violation"), required=False, min_value=1930, max_value=2100)

@@ -9,17 +9,19 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.forms import add_service_error
+from core.lists import filtered_table
 from inspections.coverage import member_coverage, sub_cell_coverage, tccsd_coverage, term_period, year_period
-from inspections.forms import DisciplineFilter, DisciplineRecordForm, InspectionFilter, InspectionForm
+from inspections.filters import DisciplineFilterSet, InspectionFilterSet
+from inspections.forms import DisciplineRecordForm, InspectionForm
 from inspections.models import Discipline, Inspection
 from inspections.services import discipline_record, inspection_create, inspection_update
+from inspections.tables import DisciplineTable, InspectionTable
 from members.ratings.choices import OrgRatingKind
 from members.ratings.models import MemberRating, OrganizationRating
 from organizations.models import Organization
@@ -36,32 +38,15 @@ def _int(value, default):
         return default
 
 
-def _querystring(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 @login_required
 def inspection_list(request):
     require_anywhere(request.user, Perm.VIEW)
-    filters = InspectionFilter(request.GET or None)
-    qs = (Inspection.objects.visible_to(request.user).select_related("conducting_body")
-          .prefetch_related("members", "organizations"))
-    if filters.is_valid():
-        data = filters.cleaned_data
-        if data["q"]:
-            qs = qs.filter(decision_number__icontains=data["q"])
-        for name in ("activity", "kind", "conclusion"):
-            if data[name]:
-                qs = qs.filter(**{name: data[name]})
-        if data["year"]:
-            qs = qs.in_period(*year_period(data["year"]))
-        if data["article"]:
-            qs = qs.filter(charter_article=data["article"])
-    page = Paginator(qs.order_by("-decision_date", "-id"), PER_PAGE).get_page(request.GET.get("page"))
+    queryset = (Inspection.objects.visible_to(request.user).select_related("conducting_body")
+                .prefetch_related("members", "organizations").order_by("-decision_date", "-id"))
+    filterset, table = filtered_table(request, queryset, filterset_class=InspectionFilterSet,
+                                      table_class=InspectionTable, per_page=PER_PAGE)
     return render(request, "inspections/inspection_list.html", {
-        "page": page, "filters": filters, "querystring": _querystring(request),
+        "filterset": filterset, "table": table,
         "may_add": user_has_anywhere(request.user, Perm.CHANGE_INSPECTIONS)})
 
 
@@ -123,16 +108,12 @@ def inspection_edit(request, pk):
 @login_required
 def discipline_list(request):
     require_anywhere(request.user, Perm.VIEW)
-    filters = DisciplineFilter(request.GET or None)
-    qs = Discipline.objects.visible_to(request.user).select_related("member", "organization", "deciding_body")
-    if filters.is_valid():
-        if filters.cleaned_data["form"]:
-            qs = qs.filter(form=filters.cleaned_data["form"])
-        if filters.cleaned_data["year"]:
-            qs = qs.filter(violation_year=filters.cleaned_data["year"])
-    page = Paginator(qs.order_by("-decision_date", "-id"), PER_PAGE).get_page(request.GET.get("page"))
+    queryset = (Discipline.objects.visible_to(request.user).select_related("member", "organization", "deciding_body")
+                .order_by("-decision_date", "-id"))
+    filterset, table = filtered_table(request, queryset, filterset_class=DisciplineFilterSet,
+                                      table_class=DisciplineTable, per_page=PER_PAGE)
     return render(request, "inspections/discipline_list.html", {
-        "page": page, "filters": filters, "querystring": _querystring(request),
+        "filterset": filterset, "table": table,
         "may_add": user_has_anywhere(request.user, Perm.CHANGE_INSPECTIONS)})
 
 

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import add_service_error
+from core.lists import filtered_table
 from meetings.choices import CELL_MEETING_KINDS, COMMITTEE_MEETING_KINDS, AttendanceStatus, MeetingKind
+from meetings.filters import MeetingFilterSet
 from meetings.forms import MeetingForm, RubricChooseForm, RubricForm, changeable_cells
 from meetings.models import Attendance, Meeting, MeetingScore, Rubric, RubricCriterion
 from meetings.quality import frame
@@ -30,6 +32,7 @@ from meetings.services import (
     rubric_for,
     upper_candidates,
 )
+from meetings.tables import MeetingTable
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, scope_roots, user_can, user_has_anywhere
@@ -54,18 +57,13 @@ def _criteria(rubric):
 @login_required
 def meeting_list(request):
     require_anywhere(request.user, Perm.VIEW)
-    year = _int(request.GET.get("year"), None)
-    qs = Meeting.objects.visible_to(request.user).select_related("cell").with_attendance()
-    cell = None
-    if request.GET.get("cell"):
-        cell = get_object_or_404(Organization.objects.visible_to(request.user), pk=_int(request.GET["cell"], 0))
-        qs = qs.filter(cell__path__startswith=cell.path)
-    if year:
-        qs = qs.in_year(year)
-    page = Paginator(qs.order_by("-date", "-id"), PER_PAGE).get_page(request.GET.get("page"))
-    cells = list(changeable_cells(request.user)[:20])
+    meetings = (Meeting.objects.visible_to(request.user).select_related("cell").with_attendance()
+                .order_by("-date", "-id"))
+    filterset, table = filtered_table(request, meetings, filterset_class=MeetingFilterSet, table_class=MeetingTable,
+                                      per_page=PER_PAGE)
     return render(request, "meetings/meeting_list.html", {
-        "page": page, "cell": cell, "year": year, "log_cells": cells,
+        "filterset": filterset, "table": table, "cell": filterset.chosen_organization(),
+        "log_cells": list(changeable_cells(request.user)[:20]),
     })
 
 
@@ -130,7 +128,8 @@ def meeting_create_view(request):
             except ValidationError as exc:
                 add_service_error(form, exc)
             else:
-                messages.success(request, _("Saved the meeting of %(day)s.") % {"day": meeting.date.strftime("%d/%m/%Y")})
+                messages.success(request, _("Saved the meeting of %(day)s.")
+                                 % {"day": meeting.date.strftime("%d/%m/%Y")})
                 return redirect("meetings:meeting_detail", pk=meeting.pk)
     else:
         form, rubric = _meeting_form(request, cell=cell, day=day, initial={

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import IntegerField, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,8 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.lists import filtered_table, paginate
 from organizations import hooks, services
 from organizations.choices import OrgKind
+from organizations.filters import OrganizationFilterSet
 from organizations.forms import (
     DissolveForm,
     MassOrganizationForm,
@@ -30,9 +31,10 @@ from organizations.forms import (
 )
 from organizations.models import MassOrganization, Organization, RoleAssignment
 from organizations.permissions import Perm
-from organizations.scoping import require_anywhere, scope_paths, scope_roots, user_can
+from organizations.scoping import require_anywhere, scope_paths, user_can
+from organizations.tables import OrganizationTable
 
-CHILDREN_PER_PAGE = 100
+PER_PAGE = 100  # organizations a page: a search result, or the sub-organizations on an organization's page
 
 
 class SubqueryCount(Subquery):
@@ -69,16 +71,13 @@ def _form_errors_from(exc: ValidationError, form) -> None:
 @login_required
 def organization_list(request):
     """The top of the user's scope, or a search across it."""
-    q = request.GET.get("q", "").strip()
-    visible = Organization.objects.visible_to(request.user)
-    if q:
-        orgs = visible.filter(name__unaccent__icontains=q).order_by("name")[:100]
-    else:
+    if not request.GET.get("q", "").strip():
         require_anywhere(request.user, Perm.VIEW)
-        orgs = scope_roots(request.user)
+    organizations = with_counts(Organization.objects.visible_to(request.user).select_related("host_unit"))
+    filterset, table = filtered_table(request, organizations, filterset_class=OrganizationFilterSet,
+                                      table_class=OrganizationTable, per_page=PER_PAGE)
     return render(request, "organizations/organization_list.html", {
-        "organizations": with_counts(orgs.select_related("host_unit")), "q": q,
-        "can_create": request.user.is_superuser,
+        "filterset": filterset, "table": table, "q": filterset.search(), "can_create": request.user.is_superuser,
     })
 
 
@@ -88,8 +87,8 @@ def organization_detail(request, pk):
     ancestors = list(Organization.objects.get_ancestors(org)) if org.depth > 1 else []
     visible_paths = scope_paths(request.user, Perm.VIEW)
     crumbs = [(a, visible_paths is None or any(a.path.startswith(p) for p in visible_paths)) for a in ancestors]
-    children = Paginator(with_counts(Organization.objects.children_of(org).select_related("host_unit")).order_by(
-        "dissolved_on", "name"), CHILDREN_PER_PAGE).get_page(request.GET.get("page"))
+    children = paginate(request, OrganizationTable(with_counts(Organization.objects.children_of(org).select_related(
+        "host_unit")).order_by("dissolved_on", "name")), PER_PAGE)
     counts = with_counts(Organization.objects.filter(pk=org.pk)).values("children_count", "members_count").get()
     history = org.history.select_related("history_user").order_by("-history_date")[:20]
     return render(request, "organizations/organization_detail.html", {
@@ -250,8 +249,8 @@ def massorg_edit(request, pk):
 @login_required
 def role_list(request):
     require_anywhere(request.user, Perm.MANAGE_ROLES)
-    assignments = (RoleAssignment.objects.visible_to(request.user, Perm.MANAGE_ROLES).select_related("user", "organization")
-                   .order_by("organization__path", "user__username"))
+    assignments = (RoleAssignment.objects.visible_to(request.user, Perm.MANAGE_ROLES)
+                   .select_related("user", "organization").order_by("organization__path", "user__username"))
     return render(request, "organizations/role_list.html", {"assignments": assignments[:500]})
 
 

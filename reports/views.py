@@ -12,7 +12,6 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.choices import RunStatus
+from core.lists import paginate
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, user_can
 from reports import services
@@ -28,6 +28,7 @@ from reports.choices import ReportFormat
 from reports.forms import MarkSubmittedForm
 from reports.kinds import KINDS, ReportError
 from reports.models import ReportRun
+from reports.tables import RunTable
 
 RUNS_PER_PAGE = 25
 CONTENT_TYPES = {
@@ -41,8 +42,9 @@ def run_list(request):
     require_anywhere(request.user, Perm.VIEW)
     runs = (ReportRun.objects.visible_to(request.user).select_related("organization", "requested_by")
             .order_by("-requested_at", "-pk"))
-    page = Paginator(runs, RUNS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "reports/run_list.html", {"page": page, "runs": page.object_list, "kinds": KINDS})
+    # No filters: every run the user may see, newest first.
+    table = paginate(request, RunTable(runs), RUNS_PER_PAGE)
+    return render(request, "reports/run_list.html", {"table": table, "kinds": KINDS})
 
 
 @login_required

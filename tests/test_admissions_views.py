@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -14,6 +15,8 @@ from members.admissions.models import AdmissionStage, Candidate
 from members.admissions.queries import admissions_by_year
 from members.admissions.services import candidate_admit, candidate_create, probation_rows
 from members.register.models import Member
+from tests.factories import make_member
+from tests.lists import records
 from tests.test_admissions_rules import ready_candidate
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +67,7 @@ def test_the_list_filters_by_stage_cell_and_attribute_in_constant_queries(tree, 
     def names(params):
         response = client.get(LIST, params)
         assert response.status_code == 200
-        return [c.full_name for c in response.context["page"].object_list]
+        return [c.full_name for c in records(response)]
 
     assert names({}) == ["An", "Bình"]
     assert names({"stage": course.pk}) == ["An"]
@@ -184,3 +187,75 @@ def test_an_admission_counts_where_its_cell_stood_on_the_ceremony_day(tree):
     figures = admissions_by_year([tree.bloc_a.pk, tree.bloc_b.pk], [2023])
     assert figures[tree.bloc_a.pk][2023]["total"] == 1
     assert figures[tree.bloc_b.pk][2023]["total"] == 0
+
+
+def test_the_candidate_list_orders_and_costs_the_same_queries_for_3_or_30_rows(
+        tree, client_for, django_assert_num_queries):
+    course = AdmissionStage.objects.get(code=StageCode.COURSE)
+    an = candidate_create(cell=tree.a1_2, full_name="An", gender="female", birth_date=D(2001, 1, 1))
+    candidate_create(cell=tree.a1_1, full_name="Bình", gender="male", birth_date=D(1999, 1, 1))
+    candidate_create(cell=tree.a2, full_name="Chi", gender="female", birth_date=D(2000, 1, 1))
+    from members.admissions.services import stage_record
+
+    stage_record(candidate=an, stage=course, date=D(2024, 3, 1), document_number="GCN 1")
+    client = client_for("committee_staff")
+
+    def names(params=None):
+        return [c.full_name for c in records(client.get(LIST, params or {}))]
+
+    assert names() == ["An", "Bình", "Chi"]  # by name
+    assert names({"sort": "-full_name"}) == ["Chi", "Bình", "An"]
+    assert names({"sort": "birth_date"}) == ["Bình", "Chi", "An"]
+    assert names({"sort": "cell"}) == ["Bình", "An", "Chi"]  # Chi bộ A1-1, Chi bộ A1-2, Chi bộ Sở A2
+    assert names({"gender": "female", "sort": "-birth_date"}) == ["An", "Chi"]
+    assert names({"stage": course.pk, "sort": "cell"}) == ["An"]
+    response = client.get(LIST, {"q": "không có"})
+    assert "Không có quần chúng nào phù hợp." in response.content.decode()
+    assert f'data-candidate="{an.pk}"' in client.get(LIST).content.decode()
+
+    with django_assert_num_queries(10):
+        assert len(records(client.get(LIST, {"sort": "cell"}))) == 3
+    for i in range(27):
+        candidate_create(cell=(tree.a1_1, tree.a1_2, tree.a2)[i % 3], full_name=f"Thêm {i:02d}", gender="male",
+                         birth_date=D(2000, 1, 1))
+    with django_assert_num_queries(10):
+        assert len(records(client.get(LIST, {"sort": "cell"}))) == 30
+
+
+def test_the_probation_list_orders_and_costs_the_same_queries_for_3_or_30_rows(
+        tree, client_for, django_assert_num_queries):
+    def on_probation(cell, name, ceremony):
+        return Candidate.objects.create(cell=cell, full_name=name, gender="female", birth_date=D(1995, 1, 1),
+                                        status=CandidateStatus.ADMITTED, admitted_on=ceremony,
+                                        member=make_member(cell, admission_date=ceremony, full_membership_date=None),
+                                        probation_outcome=ProbationOutcome.PENDING)
+
+    today = dt.date.today()
+    overdue = on_probation(tree.a1_2, "Bình", D(2023, 1, 16))
+    due = on_probation(tree.a1_1, "An", today - dt.timedelta(days=370))
+    recent = on_probation(tree.a2, "Chi", today - dt.timedelta(days=30))
+    client = client_for("committee_staff")
+    url = reverse("admissions:probation_list")
+
+    def names(params=None):
+        return [c.full_name for c in records(client.get(url, params or {}))]
+
+    assert names() == ["Bình", "An", "Chi"]  # the oldest ceremony first
+    assert names({"sort": "-end"}) == ["Chi", "An", "Bình"]
+    assert names({"sort": "full_name"}) == ["An", "Bình", "Chi"]
+    assert names({"overdue": "1", "sort": "-full_name"}) == ["Bình"]
+    html = client.get(url).content.decode()
+    rows = dict(re.findall(r'<tr data-candidate="(\d+)" ([^>]*)>', html))
+    assert 'class="table-danger' in rows[str(overdue.pk)] and 'data-overdue="1"' in rows[str(overdue.pk)]
+    assert 'class="table-warning' in rows[str(due.pk)] and "data-overdue" not in rows[str(due.pk)]
+    assert "table-" not in rows[str(recent.pk)] and "Quá hạn" in html
+    client_for("outsider")
+    assert "Không có đảng viên dự bị." in client.get(url).content.decode()
+    client = client_for("committee_staff")
+
+    with django_assert_num_queries(10):
+        assert len(records(client.get(url, {"sort": "admitted_on"}))) == 3
+    for i in range(27):
+        on_probation((tree.a1_1, tree.a1_2, tree.a2)[i % 3], f"Thêm {i:02d}", today - dt.timedelta(days=40 + i))
+    with django_assert_num_queries(10):
+        assert len(records(client.get(url, {"sort": "admitted_on"}))) == 30

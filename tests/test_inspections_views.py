@@ -13,16 +13,19 @@ from inspections.services import inspection_create
 from organizations.choices import Role
 from organizations.models import RoleAssignment
 from tests.factories import UserFactory, make_member
+from tests.lists import records
 
 pytestmark = pytest.mark.django_db
 D = dt.date
 
 
-def inspect(members=(), organizations=(), *, body, number="KT-1", day=D(2024, 5, 1), **kw):
-    fields = dict(activity="inspection", kind="violation_signs", conducting_body=body, charter_article="30",
-                  decision_number=number, decision_date=day, start_date=day, conclusion="violation",
-                  conclusion_text="Vi phạm quy định về đảng viên làm kinh tế")
-    fields.update(kw)
+DECIDED = D(2024, 5, 1)  # the decision date of a record made by inspect()
+
+
+def inspect(members=(), organizations=(), *, body, number="KT-1", day=DECIDED, **kw):
+    fields = {"activity": "inspection", "kind": "violation_signs", "conducting_body": body, "charter_article": "30",
+              "decision_number": number, "decision_date": day, "start_date": day, "conclusion": "violation",
+              "conclusion_text": "Vi phạm quy định về đảng viên làm kinh tế", **kw}
     return inspection_create(members=members, organizations=organizations, **fields)
 
 
@@ -42,7 +45,7 @@ def test_a_members_inspection_conclusion_is_seen_by_the_tccsd_officer_not_anothe
     client.force_login(other_secretary)
     assert client.get(url).status_code == 404
     listing = client.get(reverse("inspections:inspection_list"))
-    assert listing.status_code == 200 and list(listing.context["page"]) == []
+    assert listing.status_code == 200 and records(listing) == []
     assert "Vi phạm quy định" not in listing.content.decode()
 
 
@@ -137,6 +140,74 @@ def test_the_coverage_page_shows_the_shares(tree, personas, client):
     figures = [(c.covered, c.total) for _title, c in response.context["figures"]]
     assert figures == [(1, 4), (1, 2), (0, 1), (0, 1)]
     term = client.get(reverse("inspections:coverage"), {"organization": tree.bloc_a.pk, "start": 2020, "end": 2025})
-    assert [(c.covered, c.total) for _t, c in term.context["figures"]][0] == (1, 4)
+    assert next((c.covered, c.total) for _t, c in term.context["figures"]) == (1, 4)
     client.force_login(personas.outsider)
     assert client.get(reverse("inspections:coverage"), {"organization": tree.a1.pk}).status_code == 404
+
+
+def _numbers(response) -> list[str]:
+    return [row.decision_number for row in records(response)]
+
+
+def test_the_inspection_list_filters_orders_and_costs_the_same_queries_for_3_or_30_rows(
+        tree, personas, client, django_assert_num_queries):
+    inspect([make_member(tree.a1_1)], body=tree.a1, number="KT-03", day=D(2024, 3, 1))
+    inspect([], [tree.a1_2], body=tree.a1, number="GS-01", day=D(2024, 6, 1), activity="supervision",
+            kind="thematic_supervision", conclusion="none", charter_article="")
+    inspect([make_member(tree.a2)], body=tree.bloc_a, number="KT-02", day=D(2023, 9, 1))
+    client.force_login(personas.committee_staff)
+    url = reverse("inspections:inspection_list")
+
+    assert _numbers(client.get(url)) == ["GS-01", "KT-03", "KT-02"]  # the newest decision first
+    assert _numbers(client.get(url, {"year": 2024, "sort": "decision_number"})) == ["GS-01", "KT-03"]
+    assert _numbers(client.get(url, {"activity": "inspection", "sort": "decision_date"})) == ["KT-02", "KT-03"]
+    assert _numbers(client.get(url, {"q": "kt", "conclusion": "violation", "article": "30",
+                                     "sort": "-decision_number"})) == ["KT-03", "KT-02"]
+    assert _numbers(client.get(url, {"kind": "thematic_supervision"})) == ["GS-01"]
+    empty = client.get(url, {"q": "không có"})
+    assert _numbers(empty) == [] and "Chưa ghi nhận cuộc kiểm tra, giám sát nào." in empty.content.decode()
+    refused = client.get(url, {"year": "1800"})  # out of range: the form says so and selects nothing
+    assert _numbers(refused) == [] and refused.context["filterset"].form.errors["year"]
+
+    page = {"year": 2024, "sort": "-decision_date"}
+    with django_assert_num_queries(10):
+        assert len(records(client.get(url, page))) == 2
+    for n in range(28):
+        inspect([make_member(tree.a1_1), make_member(tree.a1_2)], [tree.a1_1], body=tree.a1, number=f"B{n:02d}")
+    with django_assert_num_queries(10):
+        assert len(records(client.get(url, page))) == 30
+
+
+def test_the_discipline_list_filters_orders_and_costs_the_same_queries_for_3_or_30_rows(
+        tree, personas, client, django_assert_num_queries):
+    from inspections.services import discipline_record
+
+    def discipline(subject, number, *, form="reprimand", year=2024, day=None, **kw):
+        kw["member" if hasattr(subject, "full_name") else "organization"] = subject
+        return discipline_record(form=form, violation_year=year, decision_number=number,
+                                 decision_date=day or D(2024, 9, 1), deciding_body=tree.a1, **kw)
+
+    discipline(make_member(tree.a1_1, full_name="Trần Văn Bảo"), "KL-02", day=D(2024, 10, 1))
+    discipline(make_member(tree.a1_2, full_name="Lê Thị An"), "KL-01", form="warning", year=2023, day=D(2024, 2, 1))
+    discipline(tree.a1_1, "KL-03", day=D(2024, 11, 1), leadership_collective=True)
+    client.force_login(personas.committee_staff)
+    url = reverse("inspections:discipline_list")
+
+    def numbers(params=None):
+        return [d.decision_number for d in records(client.get(url, params or {}))]
+
+    assert numbers() == ["KL-03", "KL-02", "KL-01"]  # the newest decision first
+    assert numbers({"form": "reprimand", "sort": "decision_date"}) == ["KL-02", "KL-03"]
+    assert numbers({"year": 2023}) == ["KL-01"]
+    assert numbers({"sort": "violation_year"}) == ["KL-01", "KL-03", "KL-02"]
+    html = client.get(url).content.decode()
+    assert "Chi bộ A1-1 (tập thể lãnh đạo)" in html
+    empty = client.get(url, {"form": "expulsion"})
+    assert numbers({"form": "expulsion"}) == [] and "Chưa ghi nhận quyết định kỷ luật nào." in empty.content.decode()
+
+    with django_assert_num_queries(8):
+        assert len(records(client.get(url, {"sort": "-decision_date"}))) == 3
+    for n in range(27):
+        discipline(make_member(tree.a1_1 if n % 2 else tree.a2), f"KL-{10 + n}")
+    with django_assert_num_queries(8):
+        assert len(records(client.get(url, {"sort": "-decision_date"}))) == 30

@@ -17,6 +17,7 @@ from meetings.tasks import send_missing_meeting_reminders
 from organizations.choices import OrgKind
 from organizations.services import organization_create
 from tests.factories import make_member
+from tests.lists import records
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -135,7 +136,7 @@ def test_a_secretary_sees_only_their_cell(tree, client_for):
         make_member(cell)
         meeting_create(cell=cell, date=D(2024, 3, 15), start_time=dt.time(8), end_time=dt.time(10))
     response = client_for("cell_secretary").get(reverse("meetings:meeting_list"))
-    assert [m.cell_id for m in response.context["page"]] == [tree.a1_1.pk]
+    assert [m.cell_id for m in records(response)] == [tree.a1_1.pk]
     grid = client_for("cell_secretary").get(f"{OVERVIEW}?year=2024")
     assert [r["cell"].pk for r in grid.context["rows"]] == [tree.a1_1.pk]
 
@@ -242,3 +243,42 @@ def test_rubric_pages(tree, client_for):
     assert response.status_code == 302 and rubric.uses.get().organization == tree.a1
     assert client_for("cell_secretary").post(reverse("meetings:rubric_detail", args=[rubric.pk]),
                                              {"organization": tree.a1.pk, "from_year": 2024}).status_code == 403
+
+
+def test_the_meeting_list_filters_orders_and_costs_the_same_queries_for_3_or_30_rows(
+        tree, client_for, django_assert_num_queries):
+    members = [make_member(tree.a1_1) for _ in range(4)] + [make_member(tree.a2) for _ in range(2)]
+    absent = {members[0].pk: (S.ABSENT_EXCUSED, "Ốm")}
+    meeting_create(cell=tree.a1_1, date=D(2024, 3, 15), start_time=dt.time(8), end_time=dt.time(10), absences=absent)
+    meeting_create(cell=tree.a2, date=D(2024, 5, 10), start_time=dt.time(8), end_time=dt.time(10))
+    meeting_create(cell=tree.a1_1, date=D(2023, 12, 5), start_time=dt.time(8), end_time=dt.time(10))
+    client = client_for("committee_staff")
+    url = reverse("meetings:meeting_list")
+
+    def rows(params=None):
+        return [(m.cell.name, m.date) for m in records(client.get(url, params or {}))]
+
+    assert rows() == [("Chi bộ Sở A2", D(2024, 5, 10)), ("Chi bộ A1-1", D(2024, 3, 15)),
+                      ("Chi bộ A1-1", D(2023, 12, 5))]  # the newest first
+    assert rows({"cell": tree.a1.pk, "sort": "date"}) == [("Chi bộ A1-1", D(2023, 12, 5)),
+                                                         ("Chi bộ A1-1", D(2024, 3, 15))]
+    assert rows({"year": 2024, "sort": "rate"}) == [("Chi bộ A1-1", D(2024, 3, 15)), ("Chi bộ Sở A2", D(2024, 5, 10))]
+    assert rows({"sort": "-rate"})[-1] == ("Chi bộ A1-1", D(2024, 3, 15))  # 75% present, the others 100%
+    filtered = client.get(url, {"cell": tree.a1_1.pk, "year": 2024})
+    html = filtered.content.decode()
+    assert "Sinh hoạt chi bộ · Chi bộ A1-1</h1>" in html
+    assert "3/4 có mặt" in html and "75,0%" in html
+    assert rows({"cell": tree.b1.pk}) == []  # outside the user's scope: refused, nothing shown
+    assert "Chưa có buổi sinh hoạt nào được ghi." in client.get(url, {"year": 2020}).content.decode()
+
+    with django_assert_num_queries(10):
+        assert len(records(client.get(url, {"sort": "-date"}))) == 3
+    for month in range(1, 13):
+        for year in (2021, 2022):
+            meeting_create(cell=tree.a1_2 if month % 2 else tree.a2, date=D(year, month, 20), start_time=dt.time(8),
+                           end_time=dt.time(10))
+    meeting_create(cell=tree.a1_2, date=D(2020, 6, 1), start_time=dt.time(8), end_time=dt.time(10))
+    meeting_create(cell=tree.a1_2, date=D(2020, 7, 1), start_time=dt.time(8), end_time=dt.time(10))
+    meeting_create(cell=tree.a1_2, date=D(2020, 8, 1), start_time=dt.time(8), end_time=dt.time(10))
+    with django_assert_num_queries(10):
+        assert len(records(client.get(url, {"sort": "-date"}))) == 30

@@ -25,6 +25,7 @@ from targets.engine.compute import compute_target
 from targets.engine.metrics import REGISTRY
 from targets.engine.models import Resolution, Target
 from tests.factories import make_member
+from tests.lists import records
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -424,7 +425,7 @@ def test_meeting_pages_show_a_briefing_without_breaking(tree, client_for):
     briefing = log(tree.bloc_a, D(2024, 3, 6), kind=MeetingKind.BRIEFING, conclusions="Giao ban quý I")
     client = client_for("committee_staff")
     listing = client.get(reverse("meetings:meeting_list"))
-    assert listing.status_code == 200 and briefing in list(listing.context["page"])
+    assert listing.status_code == 200 and briefing in records(listing)
     assert client.get(reverse("meetings:meeting_list") + f"?cell={tree.bloc_a.pk}&year=2024").status_code == 200
     detail = client.get(reverse("meetings:meeting_detail", args=[briefing.pk]))
     assert detail.status_code == 200 and "Giao ban quý I" in detail.content.decode()

@@ -9,6 +9,7 @@ from django.utils import translation
 from organizations.choices import EventKind, OrgKind, Role
 from organizations.models import Organization, OrganizationEvent, RoleAssignment
 from tests.factories import make_member
+from tests.lists import records
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def test_tree_shows_the_top_of_the_scope_with_counts(client_for, tree):
     client = client_for("committee_staff")
     response = client.get(reverse("organizations:organization_list"))
     assert response.status_code == 200
-    rows = {o.name: (o.children_count, o.members_count) for o in response.context["organizations"]}
+    rows = {o.name: (o.children_count, o.members_count) for o in records(response)}
     assert rows == {"Đảng ủy Khối A": (2, 2)}
 
 
@@ -51,7 +52,7 @@ def test_detail_lists_children_with_counts_in_constant_queries(client_for, tree,
         make_member(cell)
     with CaptureQueriesContext(connection) as many:
         response = client.get(url)
-    assert len(response.context["children"].object_list) == 10
+    assert len(records(response, "children")) == 10
     assert len(few) == len(many) == DETAIL_QUERIES, (len(few), len(many))
 
 
@@ -200,3 +201,38 @@ def test_administrator_creates_a_user_with_a_role(client_for, tree):
     assert user.get_full_name() == "Lê Thị Hồng"
     assert user.check_password("Sinh-hoat-chi-bo-2026")
     assert RoleAssignment.objects.filter(user=user, role=Role.CELL_SECRETARY, organization=tree.a2).exists()
+
+
+def test_the_organization_list_searches_orders_and_costs_the_same_queries_for_3_or_30_rows(
+        client_for, tree, django_assert_num_queries):
+    from organizations.services import organization_create
+
+    make_member(tree.a1_1)
+    make_member(tree.a1_2)
+    client = client_for("committee_staff")
+    url = reverse("organizations:organization_list")
+
+    def names(params=None):
+        return [o.name for o in records(client.get(url, params or {}))]
+
+    assert names() == ["Đảng ủy Khối A"]  # the top of the scope
+    assert names({"q": "chi bo"}) == ["Chi bộ A1-1", "Chi bộ A1-2", "Chi bộ Sở A2"]  # by name, diacritics or not
+    assert names({"q": "CHI BỘ", "sort": "-members_count"})[0] in {"Chi bộ A1-1", "Chi bộ A1-2"}
+    assert names({"q": "chi bo", "sort": "-name"}) == ["Chi bộ Sở A2", "Chi bộ A1-2", "Chi bộ A1-1"]
+    assert names({"q": "Sở", "sort": "children_count"}) == ["Chi bộ Sở A2", "Đảng bộ Sở A1"]
+    assert names({"q": "Khối B"}) == []  # outside the scope
+    html = client.get(url, {"q": "không có"}).content.decode()
+    assert "Không có tổ chức nào." in html and "0 kết quả" in html
+    assert client_for("no_role").get(url).status_code == 403
+
+    client = client_for("committee_staff")
+    with django_assert_num_queries(8):
+        assert len(records(client.get(url, {"q": "chi bộ", "sort": "name"}))) == 3
+    for i in range(27):
+        organization_create(name=f"Chi bộ thêm {i:02d}", kind=OrgKind.SUB_CELL, parent=tree.a1,
+                            founded_on=dt.date(2021, 1, 1))
+    with django_assert_num_queries(8):
+        assert len(records(client.get(url, {"q": "chi bộ", "sort": "name"}))) == 30
+    # The sub-organizations on an organization's page are the same table, 100 a page, with the same order.
+    detail = client.get(reverse("organizations:organization_detail", args=[tree.a1.pk]), {"sort": "-name"})
+    assert [o.name for o in records(detail, "children")][:2] == ["Chi bộ thêm 26", "Chi bộ thêm 25"]

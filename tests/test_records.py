@@ -23,6 +23,7 @@ from targets.records.models import (
     ReportSubmission,
     RequiredDocument,
 )
+from tests.lists import records
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -288,19 +289,19 @@ def test_lists_show_only_the_users_subtree(tree, personas, client):
         services.registered_model_create(organization=org, year=2024, kind="exemplar", name=f"Gương {org.name}")
     client.force_login(personas.cell_secretary)
     listing = client.get(reverse("records:model_list"))
-    assert [m.organization for m in listing.context["page"]] == [tree.a1_1]
+    assert [m.organization for m in records(listing)] == [tree.a1_1]
     client.force_login(personas.committee_staff)
     listing = client.get(reverse("records:model_list"), {"organization": tree.a1.pk, "year": 2024})
-    assert {m.organization for m in listing.context["page"]} == {tree.a1_1, tree.a1_2}
-    assert listing.context["editable"] == {m.pk for m in listing.context["page"]}
+    assert {m.organization for m in records(listing)} == {tree.a1_1, tree.a1_2}
+    assert listing.context["editable"] == {m.pk for m in records(listing)}
     client.force_login(personas.leadership)
     listing = client.get(reverse("records:model_list"))
-    assert len(listing.context["page"]) == 2 and listing.context["editable"] == set()
+    assert len(records(listing)) == 2 and listing.context["editable"] == set()
     assert not listing.context["may_add"]
 
 
 # Measured baseline (queries of the request, its ATOMIC_REQUESTS savepoint included), whatever the data's size.
-LIST_QUERIES = 12
+LIST_QUERIES = 10  # the submissions list as a Table (core.lists)
 
 
 def test_the_list_costs_the_same_queries_for_many_rows(tree, personas, client):
@@ -317,8 +318,8 @@ def test_the_list_costs_the_same_queries_for_many_rows(tree, personas, client):
     with CaptureQueriesContext(connection) as many:
         response = client.get(url)
     assert len(few) == len(many) == LIST_QUERIES, (len(few), len(many))
-    assert len(response.context["page"]) == 9
-    assert [s.late for s in response.context["page"] if s.year == 2024] == [True, True]  # due 15/11
+    assert len(records(response)) == 9
+    assert [s.late for s in records(response) if s.year == 2024] == [True, True]  # due 15/11
 
 
 def test_cell_secretary_registers_a_model_and_submits_nothing_for_a_tccsd(tree, personas, client):
@@ -392,3 +393,134 @@ def test_document_grid_of_a_committee_lists_its_cells(tree, personas, client):
                       ).status_code == 404  # A2 is outside A1's subtree
     assert client.get(reverse("records:document_edit", kwargs={"organization": tree.a1.pk, "year": 2024})
                       ).status_code == 404  # not a cell
+
+
+# ------------------------------------------------------------------------- the lists: filters, order, queries
+
+def test_the_figure_list_filters_orders_and_costs_the_same_queries_for_3_or_30_rows(
+        tree, personas, client, django_assert_num_queries):
+    create = services.reported_figure_create
+    create(indicator=indicator("members_studied"), organization=tree.a1, year=2024, numerator=40, denominator=42)
+    create(indicator=indicator("villages_without_party"), organization=tree.a2, year=2024, numerator=3)
+    create(indicator=indicator("members_studied"), organization=tree.a2, year=2023, numerator=9, denominator=10)
+    client.force_login(personas.committee_staff)
+    url = reverse("records:figure_list")
+
+    def rows(params=None):
+        return [(f.organization.name, f.indicator.code, f.year) for f in records(client.get(url, params or {}))]
+
+    # The default order: newest year first, then the tree, then the indicator.
+    assert rows() == [("Đảng bộ Sở A1", "members_studied", 2024), ("Chi bộ Sở A2", "villages_without_party", 2024),
+                      ("Chi bộ Sở A2", "members_studied", 2023)]
+    assert rows({"organization": tree.a2.pk, "sort": "year"}) == [
+        ("Chi bộ Sở A2", "members_studied", 2023), ("Chi bộ Sở A2", "villages_without_party", 2024)]
+    assert rows({"indicator": indicator("members_studied").pk, "sort": "-value"}) == [
+        ("Đảng bộ Sở A1", "members_studied", 2024), ("Chi bộ Sở A2", "members_studied", 2023)]
+    assert rows({"year": 2023}) == [("Chi bộ Sở A2", "members_studied", 2023)]
+    assert rows({"organization": tree.b1.pk}) == []  # outside the user's scope: refused, nothing shown
+    assert "Chưa có số liệu nào được báo cáo." in client.get(url, {"year": 2022}).content.decode()
+
+    with django_assert_num_queries(10):
+        assert len(records(client.get(url, {"sort": "organization"}))) == 3
+    for year in range(2020, 2026):
+        for org in (tree.a1, tree.a2):
+            for code in ("union_members_studied", "villages_without_party"):
+                if not ReportedFigure.objects.filter(indicator__code=code, organization=org, year=year).exists():
+                    create(indicator=indicator(code), organization=org, year=year, numerator=1,
+                           denominator=2 if code == "union_members_studied" else None)
+    assert ReportedFigure.objects.count() == 26
+    with django_assert_num_queries(10):
+        assert len(records(client.get(url, {"sort": "organization"}))) == 26
+
+
+def test_the_model_list_filters_orders_and_costs_the_same_queries_for_3_or_30_rows(
+        tree, personas, client, django_assert_num_queries):
+    create = services.registered_model_create
+    create(organization=tree.a1_1, year=2024, kind="exemplar", name="Gương Bình")
+    create(organization=tree.a1_2, year=2024, kind="dan_van_kheo", name="Dân vận An")
+    create(organization=tree.a2, year=2023, kind="exemplar", name="Gương Chi")
+    client.force_login(personas.committee_staff)
+    url = reverse("records:model_list")
+
+    def names(params=None):
+        return [m.name for m in records(client.get(url, params or {}))]
+
+    assert names() == ["Gương Bình", "Dân vận An", "Gương Chi"]  # newest year, then the tree
+    assert names({"sort": "name"}) == ["Dân vận An", "Gương Bình", "Gương Chi"]
+    assert names({"kind": "exemplar", "sort": "-year"}) == ["Gương Bình", "Gương Chi"]
+    assert names({"organization": tree.a1.pk, "year": 2024, "sort": "-name"}) == ["Gương Bình", "Dân vận An"]
+    empty = client.get(url, {"kind": "ho_chi_minh"})
+    assert "Chưa có mô hình, gương điển hình nào được đăng ký." in empty.content.decode()
+
+    with django_assert_num_queries(9):
+        assert len(records(client.get(url, {"sort": "kind"}))) == 3
+    for n in range(27):
+        create(organization=(tree.a1_1, tree.a1_2, tree.a2)[n % 3], year=2022, kind="exemplar", name=f"Gương {n:02d}")
+    with django_assert_num_queries(9):
+        assert len(records(client.get(url, {"sort": "kind"}))) == 30
+
+
+def test_the_submission_list_filters_orders_and_costs_the_same_queries_for_3_or_30_rows(
+        tree, personas, client, django_assert_num_queries):
+    create = services.report_submission_create
+    quarterly, yearly = report("degradation-quarterly"), report("degradation-yearly")
+    create(report=quarterly, organization=tree.a1, year=2024, quarter=4, submitted_on=D(2025, 1, 5))  # late
+    create(report=yearly, organization=tree.a1, year=2024, submitted_on=D(2024, 11, 10))
+    create(report=yearly, organization=tree.a2, year=2023, submitted_on=D(2023, 11, 1))
+    client.force_login(personas.committee_staff)
+    url = reverse("records:submission_list")
+
+    def rows(params=None):
+        return [(s.report.code, s.organization.name, s.year, s.late) for s in records(client.get(url, params or {}))]
+
+    assert rows() == [("degradation-quarterly", "Đảng bộ Sở A1", 2024, True),
+                      ("degradation-yearly", "Đảng bộ Sở A1", 2024, False),
+                      ("degradation-yearly", "Chi bộ Sở A2", 2023, False)]
+    assert rows({"report": yearly.pk, "sort": "submitted_on"}) == [
+        ("degradation-yearly", "Chi bộ Sở A2", 2023, False), ("degradation-yearly", "Đảng bộ Sở A1", 2024, False)]
+    assert rows({"organization": tree.a2.pk}) == [("degradation-yearly", "Chi bộ Sở A2", 2023, False)]
+    assert [r[2] for r in rows({"sort": "period"})] == [2023, 2024, 2024]
+    html = client.get(url).content.decode()
+    assert "Quý 4/2024" in html and "trễ hạn" in html and "đúng hạn" in html
+    assert "Chưa ghi nhận báo cáo nào được gửi." in client.get(url, {"year": 2020}).content.decode()
+
+    with django_assert_num_queries(10):
+        assert len(records(client.get(url, {"sort": "-period"}))) == 3
+    for year in range(2020, 2025):
+        for org in (tree.a1, tree.a2):
+            for quarter in (1, 2, 3):
+                create(report=quarterly, organization=org, year=year, quarter=quarter,
+                       submitted_on=D(year, quarter * 3, 25))
+    with django_assert_num_queries(10):
+        assert len(records(client.get(url, {"sort": "-period"}))) == 33
+
+
+def test_the_document_grid_filters_orders_and_costs_the_same_queries_for_3_or_30_cells(
+        tree, personas, client, django_assert_num_queries):
+    from organizations.choices import OrgKind
+    from organizations.services import organization_create
+
+    yearly = list(RequiredDocument.objects.filter(cadence="year"))
+    services.document_checklist_save(organization=tree.a1_2, year=2024, entries={yearly[0]: (D(2024, 1, 10), "")})
+    client.force_login(personas.committee_staff)
+    url = reverse("records:document_list")
+
+    def cells(params):
+        return [c.name for c in records(client.get(url, params))]
+
+    assert cells({"year": 2024}) == ["Chi bộ A1-1", "Chi bộ A1-2", "Chi bộ Sở A2"]  # tree order
+    assert cells({"year": 2024, "sort": "-name"}) == ["Chi bộ Sở A2", "Chi bộ A1-2", "Chi bộ A1-1"]
+    assert cells({"year": 2024, "organization": tree.a1.pk, "sort": "-name"}) == ["Chi bộ A1-2", "Chi bộ A1-1"]
+    assert cells({"year": 2019}) == []  # the tree was founded in 2020
+    assert cells({"year": "abc"}) == cells({}) == ["Chi bộ A1-1", "Chi bộ A1-2", "Chi bộ Sở A2"]  # this year
+    grid = client.get(url, {"year": 2024})
+    assert [r["cell"].name for r in grid.context["rows"]] == ["Chi bộ A1-1", "Chi bộ A1-2", "Chi bộ Sở A2"]
+    assert "1/5" in grid.content.decode()
+
+    with django_assert_num_queries(11):
+        assert len(records(client.get(url, {"year": 2024, "sort": "name"}))) == 3
+    for n in range(27):
+        organization_create(name=f"Chi bộ thêm {n:02d}", kind=OrgKind.SUB_CELL, parent=tree.a1,
+                            founded_on=D(2021, 1, 1))
+    with django_assert_num_queries(11):
+        assert len(records(client.get(url, {"year": 2024, "sort": "name"}))) == 30

@@ -43,6 +43,7 @@ from targets.engine.models import Resolution
 from targets.records.models import PeriodicReport, ReportSubmission
 from tests.conftest import require_tool
 from tests.factories import make_member
+from tests.lists import records
 from tests.test_admissions_views import admit
 from tests.test_metric_ratings import rate_member, rate_org
 from tests.test_targets_views import attach
@@ -69,9 +70,9 @@ def build_world(tree):
     members = (sponsors + [make_member(tree.a1_1) for _ in range(2)] + [make_member(tree.a1_2) for _ in range(2)]
                + [make_member(tree.a2) for _ in range(2)])
     assert len(members) == 8
-    for member, level in zip(members, ["HTXS", "HTT", "HTT", "HTT", "HTT", "HTT", "HTT", "HT"]):
+    for member, level in zip(members, ["HTXS", "HTT", "HTT", "HTT", "HTT", "HTT", "HTT", "HT"], strict=True):
         rate_member(member, level, YEAR)
-    for member, level in zip(members, ["HTXS", "HTXS", "HTT", "HTT", "HTT", "HTT", "HTT", "HTT"]):
+    for member, level in zip(members, ["HTXS", "HTXS", "HTT", "HTT", "HTT", "HTT", "HTT", "HTT"], strict=True):
         rate_member(member, level, YEAR - 1)
     rate_org(tree.a1, "HTT", committee=tree.bloc_a, year=YEAR)
     rate_org(tree.a2, "HT", committee=tree.bloc_a, year=YEAR)
@@ -354,7 +355,7 @@ def test_the_workbook_has_a_sheet_per_section_with_frozen_headers_widths_and_for
     formats = {c.number_format for row in ratings.iter_rows(min_row=4, max_row=6) for c in row if c.value is not None}
     assert {"0.0%", "#,##0"} <= formats
     per_org = next(ws for ws in workbook.worksheets if any(
-        "Đảng bộ Sở A1" == c.value for row in ws.iter_rows() for c in row))
+        c.value == "Đảng bộ Sở A1" for row in ws.iter_rows() for c in row))
     assert per_org.title == "Xếp loại"
 
 
@@ -461,13 +462,13 @@ def test_a_run_started_from_the_page_generates_and_downloads_within_scope(
     download = client.get(pdf_url)
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
     assert b"".join(download.streaming_content).startswith(b"%PDF")
-    assert run in client.get(reverse("reports:run_list")).context["runs"]
+    assert run in records(client.get(reverse("reports:run_list")))
 
     # Someone who cannot see bloc A does not learn the run exists.
     outsider = client_for("outsider")
     assert outsider.get(reverse("reports:run_detail", args=[run.pk])).status_code == 404
     assert outsider.get(pdf_url).status_code == 404
-    assert list(outsider.get(reverse("reports:run_list")).context["runs"]) == []
+    assert records(outsider.get(reverse("reports:run_list"))) == []
     # Nor can anyone ask for a report on an organization outside their scope.
     response = outsider.post(reverse("reports:run_create"), _post_form(world, tree))
     assert response.status_code == 200 and ReportRun.objects.count() == 1
@@ -559,3 +560,39 @@ def test_building_the_year_end_report_takes_the_same_queries_for_more_organizati
         recompute_target(target, [YEAR - 1, YEAR])
     after = count()
     assert before == after == YEAR_REPORT_QUERIES, (before, after)
+
+
+def test_the_run_list_orders_paginates_by_25_and_costs_the_same_queries_for_3_or_30_rows(
+        tree, personas, client_for, django_assert_num_queries):
+    def run(title, organization, **fields):
+        return ReportRun.objects.create(kind="resolution_year", title=title, organization=organization, **fields)
+
+    first = run("Báo cáo B", tree.a1, status=RunStatus.DONE, pdf_file="reports/b.pdf", document_reference="12-BC/ĐU",
+                requested_by=personas.committee_staff)
+    run("Báo cáo A", tree.a2)
+    run("Báo cáo C", tree.b1)  # outside bloc A
+    client = client_for("committee_staff")
+    url = reverse("reports:run_list")
+
+    def titles(params=None):
+        return [r.title for r in records(client.get(url, params or {}))]
+
+    assert titles() == ["Báo cáo A", "Báo cáo B"]  # the newest first, within the user's scope
+    assert titles({"sort": "title"}) == ["Báo cáo A", "Báo cáo B"]
+    assert titles({"sort": "-organization"}) == ["Báo cáo B", "Báo cáo A"]  # Đảng bộ Sở A1 after Chi bộ Sở A2
+    html = client.get(url).content.decode()
+    assert reverse("reports:run_download", args=[first.pk, "pdf"]) in html and "Số 12-BC/ĐU" in html
+    assert client_for("no_role").get(url).status_code == 403
+    html = client_for("outsider").get(url, {"sort": "title"}).content.decode()  # bloc B: only C
+    assert "Báo cáo C" in html and "Báo cáo A" not in html
+    empty = client_for("cell_secretary").get(url)  # nothing generated for Chi bộ A1-1 yet
+    assert records(empty) == [] and "Chưa có báo cáo nào của các tổ chức đảng bạn phụ trách." in empty.content.decode()
+
+    client = client_for("committee_staff")
+    with django_assert_num_queries(8):
+        assert len(records(client.get(url, {"sort": "-requested_at"}))) == 2
+    for n in range(28):
+        run(f"Báo cáo {n:02d}", (tree.a1, tree.a2, tree.a1_1)[n % 3])
+    with django_assert_num_queries(8):
+        assert len(records(client.get(url, {"sort": "-requested_at"}))) == 25
+    assert len(records(client.get(url, {"page": 2}))) == 5

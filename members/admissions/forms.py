@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import django_filters
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
@@ -13,11 +12,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import date_input, two_columns
-from members.admissions.choices import CandidateStatus, StageCode
+from members.admissions.choices import StageCode
 from members.admissions.models import AdmissionStage, Candidate
 from members.admissions.services import CANDIDATE_FIELDS
-from members.register.choices import ETHNICITY_CHOICES, Gender
-from members.register.filters import OrganizationFilter, visible_organizations
 from members.register.models import Member
 from organizations.forms import CellChoiceField
 from organizations.permissions import Perm
@@ -39,7 +36,7 @@ class CandidateForm(forms.ModelForm):
 
     class Meta:
         model = Candidate
-        fields = ("cell",) + CANDIDATE_FIELDS
+        fields = ("cell", *CANDIDATE_FIELDS)
         widgets = {"birth_date": date_input(), "planned_consideration_date": date_input()}
 
     def __init__(self, *args, user, with_sensitive: bool = True, **kwargs):
@@ -121,26 +118,6 @@ class ProbationDecisionForm(forms.Form):
 
 
 YES_NO = [("true", _("Yes")), ("false", _("No"))]
-
-
-class CandidateFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search by name"), field_name="full_name", lookup_expr="icontains")
-    organization = OrganizationFilter(label=_("Organization"), queryset=visible_organizations,
-                                      method="filter_organization")
-    stage = django_filters.ModelChoiceFilter(label=_("Current stage"), field_name="current_stage",
-                                             queryset=AdmissionStage.objects.all())
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=CandidateStatus.choices)
-    gender = django_filters.ChoiceFilter(label=capfirst(_("gender")), choices=Gender.choices)
-    ethnicity = django_filters.ChoiceFilter(label=capfirst(_("ethnicity")), choices=ETHNICITY_CHOICES)
-    youth_union = django_filters.BooleanFilter(label=capfirst(_("Youth Union member")))
-    trade_union = django_filters.BooleanFilter(label=capfirst(_("trade-union member")))
-    worker = django_filters.BooleanFilter(label=capfirst(_("worker")))
-    business_owner = django_filters.BooleanFilter(label=capfirst(_("business owner")))
-    private_enterprise = django_filters.BooleanFilter(label=capfirst(_("works in a private enterprise")))
-    outstanding = django_filters.BooleanFilter(label=capfirst(_("outstanding (ưu tú)")))
-
-    def filter_organization(self, queryset, name, value):
-        return queryset.filter(cell__path__startswith=value.path)
 
 
 def default_year_range(today: dt.date | None = None) -> list[int]:

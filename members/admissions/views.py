@@ -9,18 +9,17 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.forms import add_service_error
+from core.lists import filtered_table
 from members.admissions.choices import ADMISSION_ATTRIBUTES, CandidateStatus, ProbationOutcome
+from members.admissions.filters import CandidateFilterSet, ProbationFilterSet
 from members.admissions.forms import (
     AdmitForm,
-    CandidateFilterSet,
     CandidateForm,
     ProbationDecisionForm,
     SponsorForm,
@@ -34,13 +33,13 @@ from members.admissions.services import (
     candidate_checks,
     candidate_create,
     candidate_update,
-    overdue_cutoff,
     probation_decide,
     probation_end,
     probation_rows,
     sponsor_add,
     stage_record,
 )
+from members.admissions.tables import CandidateTable, ProbationTable
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, scope_roots, user_can, user_has_anywhere
@@ -57,26 +56,15 @@ def _candidate_to_change(request, pk) -> Candidate:
     return candidate
 
 
-def _page(request, queryset):
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request) -> str:
-    return urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
-
-
 @login_required
 def candidate_list(request):
     require_anywhere(request.user, Perm.VIEW)
-    base = Candidate.objects.visible_to(request.user).select_related("cell", "current_stage", "member")
-    filterset = CandidateFilterSet(request.GET or None, queryset=base, request=request)
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else (
-        base if not filterset.is_bound else base.none())
+    candidates = (Candidate.objects.visible_to(request.user).select_related("cell", "current_stage", "member")
+                  .order_by("full_name", "id"))
+    filterset, table = filtered_table(request, candidates, filterset_class=CandidateFilterSet,
+                                      table_class=CandidateTable, per_page=PER_PAGE)
     return render(request, "members/admissions/candidate_list.html", {
-        "filterset": filterset,
-        "page": _page(request, queryset.order_by("full_name", "id")),
-        "query": _query_without_page(request),
-        "can_run": user_has_anywhere(request.user, Perm.RUN_ADMISSIONS),
+        "filterset": filterset, "table": table, "can_run": user_has_anywhere(request.user, Perm.RUN_ADMISSIONS),
     })
 
 
@@ -199,15 +187,13 @@ def probation_list(request):
     those whose deadline has passed without a decision."""
     require_anywhere(request.user, Perm.VIEW)
     today = dt.date.today()
-    queryset = Candidate.objects.visible_to(request.user).on_probation().select_related("cell", "member")
-    overdue_only = request.GET.get("overdue") == "1"
-    if overdue_only:
-        queryset = queryset.probation_ended_by(overdue_cutoff(today))
-    queryset = queryset.order_by("admitted_on", "id")
-    page = _page(request, queryset)
-    rows = probation_rows(page.object_list, today=today)
+    candidates = (Candidate.objects.visible_to(request.user).on_probation().select_related("cell", "member")
+                  .order_by("admitted_on", "id"))
+    filterset, table = filtered_table(request, candidates, filterset_class=ProbationFilterSet,
+                                      table_class=ProbationTable, per_page=PER_PAGE, today=today)
     return render(request, "members/admissions/probation_list.html", {
-        "page": page, "rows": rows, "overdue_only": overdue_only, "today": today,
+        "filterset": filterset, "table": table, "rows": list(table.probation.values()),
+        "overdue_only": filterset.overdue_only(), "today": today,
     })
 
 

@@ -6,17 +6,11 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from core.lists import ListTable, hidden_below
 from members.register.models import Member
 
 
-def hidden_below(breakpoint: str, nowrap: bool = False) -> dict:
-    """Column attributes that hide a secondary column on narrow screens (a secretary's phone shows
-    name, cell and status; the rest is one tap away on the detail page)."""
-    css = f"d-none d-{breakpoint}-table-cell" + (" text-nowrap" if nowrap else "")
-    return {"th": {"class": css}, "td": {"class": css}}
-
-
-class MemberTable(tables.Table):
+class MemberTable(ListTable):
     full_name = tables.Column(linkify=("members:member_detail", {"pk": tables.A("pk")}))
     gender = tables.Column(attrs=hidden_below("md"))
     birth_date = tables.DateColumn(format="d/m/Y", attrs=hidden_below("sm", nowrap=True))
@@ -25,8 +19,7 @@ class MemberTable(tables.Table):
     professional_level = tables.Column(attrs=hidden_below("lg"))
     political_theory = tables.Column(attrs=hidden_below("lg"))
 
-    class Meta:
+    class Meta(ListTable.Meta):
         model = Member
         fields = ("full_name", "gender", "birth_date", "cell", "status", "professional_level", "political_theory")
-        attrs = {"class": "table table-sm table-hover align-middle"}
         empty_text = _("No member matches this filter.")

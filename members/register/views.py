@@ -16,9 +16,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
-from django_tables2 import RequestConfig
 
 from core.forms import add_service_error
+from core.lists import filter_rows, paginate
 from core.uploads import XLSX, UploadResult, XlsxUpload
 from members.register import excel
 from members.register.choices import MembershipReason
@@ -48,10 +48,7 @@ MAX_ERRORS_SHOWN = 500
 def _filtered_members(request):
     """The filterset and the members it selects, within the user's scope. The list page and the export
     both use this, so an export holds exactly the rows of the list it was started from."""
-    base = Member.objects.visible_to(request.user).select_related("cell")
-    filterset = MemberFilterSet(request.GET, queryset=base, request=request)
-    queryset = filterset.qs if filterset.is_valid() else base.none()
-    return filterset, queryset
+    return filter_rows(request, MemberFilterSet, Member.objects.visible_to(request.user).select_related("cell"))
 
 
 def _member_to_change(request, pk) -> Member:
@@ -66,8 +63,7 @@ def _member_to_change(request, pk) -> Member:
 def member_list(request):
     require_anywhere(request.user, Perm.VIEW)
     filterset, queryset = _filtered_members(request)
-    table = MemberTable(queryset)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    table = paginate(request, MemberTable(queryset), PER_PAGE)
     return render(request, "members/member_list.html", {
         "filterset": filterset,
         "table": table,

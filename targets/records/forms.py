@@ -13,13 +13,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import add_service_error, date_input
-from organizations.choices import OrgKind
 from organizations.forms import OrganizationChoiceField
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import restrict_form_fields
 from targets.records import services
-from targets.records.choices import Cadence, ModelKind
+from targets.records.choices import Cadence
 from targets.records.models import (
     DocumentAdoption,
     PeriodicReport,
@@ -212,58 +211,3 @@ class DocumentChecklistForm(forms.Form):
             add_service_error(self, exc)
             return None
 
-
-# ------------------------------------------------------------------------------------------------ filters
-
-class RecordFilter(forms.Form):
-    # Organizations a list may be narrowed to (their subtree): those the user sees.
-    organization = OrganizationChoiceField(
-        label=_("Organization"), queryset=Organization.objects.exclude(kind=OrgKind.PARTY_GROUP).order_by("path"),
-        required=False, empty_label="—", indented=False)
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=1930, max_value=2100)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        restrict_form_fields(self, user)
-
-    def apply(self, qs):
-        if not self.is_valid():
-            return qs
-        data = self.cleaned_data
-        if data.get("organization"):
-            qs = qs.filter(organization__path__startswith=data["organization"].path)
-        if data.get("year"):
-            qs = qs.filter(year=data["year"])
-        return qs
-
-
-class FigureFilter(RecordFilter):
-    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=ReportIndicator.objects.order_by("code"),
-                                       required=False, empty_label="—")
-
-    def apply(self, qs):
-        qs = super().apply(qs)
-        if self.is_valid() and self.cleaned_data.get("indicator"):
-            qs = qs.filter(indicator=self.cleaned_data["indicator"])
-        return qs
-
-
-class ModelFilter(RecordFilter):
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", "—"), *ModelKind.choices])
-
-    def apply(self, qs):
-        qs = super().apply(qs)
-        if self.is_valid() and self.cleaned_data.get("kind"):
-            qs = qs.filter(kind=self.cleaned_data["kind"])
-        return qs
-
-
-class SubmissionFilter(RecordFilter):
-    report = forms.ModelChoiceField(label=_("Report"), queryset=PeriodicReport.objects.order_by("code"),
-                                    required=False, empty_label="—")
-
-    def apply(self, qs):
-        qs = super().apply(qs)
-        if self.is_valid() and self.cleaned_data.get("report"):
-            qs = qs.filter(report=self.cleaned_data["report"])
-        return qs

@@ -213,3 +213,11 @@ class ReportSubmission(models.Model):
 
     def __str__(self):
         return f"{self.report} {self.organization} {self.year}/{self.quarter}"
+
+    @property
+    def due_on(self) -> dt.date:
+        return self.report.due_date(self.year, self.quarter)
+
+    @property
+    def late(self) -> bool:
+        return self.submitted_on > self.due_on

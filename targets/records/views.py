@@ -5,13 +5,9 @@ through the forms' ``submit``, which calls targets.records.services."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,30 +16,15 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.lists import filter_rows, filtered_table, paginate
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, user_can, user_has_anywhere
 from targets.records import services
-from targets.records.choices import Cadence
-from targets.records.forms import (
-    TERM_YEARS,
-    DocumentChecklistForm,
-    FigureFilter,
-    ModelFilter,
-    RecordFilter,
-    RegisteredModelForm,
-    ReportedFigureForm,
-    ReportSubmissionForm,
-    SubmissionFilter,
-)
-from targets.records.models import (
-    DocumentAdoption,
-    RegisteredModel,
-    ReportedFigure,
-    ReportIndicator,
-    ReportSubmission,
-    RequiredDocument,
-)
+from targets.records.filters import DocumentFilterSet, FigureFilterSet, ModelFilterSet, SubmissionFilterSet
+from targets.records.forms import DocumentChecklistForm, RegisteredModelForm, ReportedFigureForm, ReportSubmissionForm
+from targets.records.models import RegisteredModel, ReportedFigure, ReportIndicator, ReportSubmission, RequiredDocument
+from targets.records.tables import DocumentTable, FigureTable, ModelTable, SubmissionTable
 
 PER_PAGE = 50
 HISTORY_ROWS = 10
@@ -60,21 +41,13 @@ def _list_url(name: str, record) -> str:
     return reverse(name) + "?" + urlencode({"organization": record.organization_id, "year": record.year})
 
 
-def _editable(user, records) -> set[int]:
-    # scope_paths is cached on the user, so this is no query per row.
-    return {r.pk for r in records if user_can(user, Perm.REPORT_FIGURES, r.organization)}
-
-
-def _list(request, *, qs, filters, order, template, decorate=None):
+def _list(request, queryset, *, filterset_class, table_class, template):
+    """A record list: ``queryset`` starts from the model's ``visible_to(request.user)``."""
     require_anywhere(request.user, Perm.VIEW)
-    qs = filters.apply(qs.visible_to(request.user))
-    page = Paginator(qs.order_by(*order), PER_PAGE).get_page(request.GET.get("page"))
-    for record in page.object_list:
-        if decorate is not None:
-            decorate(record)
+    filterset, table = filtered_table(request, queryset, filterset_class=filterset_class, table_class=table_class,
+                                      per_page=PER_PAGE)
     return render(request, template, {
-        "page": page, "filters": filters, "querystring": _querystring(request),
-        "editable": _editable(request.user, page.object_list),
+        "filterset": filterset, "table": table, "editable": table.editable, "querystring": _querystring(request),
         "may_add": user_has_anywhere(request.user, Perm.REPORT_FIGURES)})
 
 
@@ -112,9 +85,10 @@ def _form_page(request, *, form, title, list_name, record=None, delete=None, bac
 
 @login_required
 def figure_list(request):
-    return _list(request, qs=ReportedFigure.objects.select_related("organization", "indicator"),
-                 filters=FigureFilter(request.GET or None, user=request.user),
-                 order=("-year", "organization__path", "indicator__code"), template="targets/records/figure_list.html")
+    figures = (ReportedFigure.objects.visible_to(request.user).select_related("organization", "indicator")
+               .order_by("-year", "organization__path", "indicator__code"))
+    return _list(request, figures, filterset_class=FigureFilterSet, table_class=FigureTable,
+                 template="targets/records/figure_list.html")
 
 
 @login_required
@@ -148,9 +122,10 @@ def _initial(request) -> dict:
 
 @login_required
 def model_list(request):
-    return _list(request, qs=RegisteredModel.objects.select_related("organization"),
-                 filters=ModelFilter(request.GET or None, user=request.user),
-                 order=("-year", "organization__path", "kind", "name"), template="targets/records/model_list.html")
+    models = (RegisteredModel.objects.visible_to(request.user).select_related("organization")
+              .order_by("-year", "organization__path", "kind", "name"))
+    return _list(request, models, filterset_class=ModelFilterSet, table_class=ModelTable,
+                 template="targets/records/model_list.html")
 
 
 @login_required
@@ -174,15 +149,11 @@ def model_edit(request, pk):
 
 @login_required
 def submission_list(request):
-    return _list(request, qs=ReportSubmission.objects.select_related("organization", "report"),
-                 filters=SubmissionFilter(request.GET or None, user=request.user),
-                 order=("-year", "-quarter", "organization__path", "report__code"),
-                 template="targets/records/submission_list.html", decorate=_with_due_date)
-
-
-def _with_due_date(submission):
-    submission.due_on = submission.report.due_date(submission.year, submission.quarter)
-    submission.late = submission.submitted_on > submission.due_on
+    # The due date and lateness are read from the select_related report (no query a row).
+    submissions = (ReportSubmission.objects.visible_to(request.user).select_related("organization", "report")
+                   .order_by("-year", "-quarter", "organization__path", "report__code"))
+    return _list(request, submissions, filterset_class=SubmissionFilterSet, table_class=SubmissionTable,
+                 template="targets/records/submission_list.html")
 
 
 @login_required
@@ -207,54 +178,20 @@ def submission_edit(request, pk):
 
 # ---------------------------------------------------------------------------------- documents adopted
 
-def _year(value) -> int:
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        return timezone.localdate().year
-    return year if 1930 <= year <= 2100 else timezone.localdate().year
-
-
-def _existing_in(year: int):
-    """Organizations that existed during at least part of ``year``."""
-    return Q(founded_on__lte=dt.date(year, 12, 31)) & (Q(dissolved_on__isnull=True)
-                                                     | Q(dissolved_on__gt=dt.date(year, 1, 1)))
-
-
 @login_required
 def document_list(request):
     """The required-document checklist of a year: every cell of the chosen subtree with each document
     adopted or not (one cell chosen: its full checklist with dates and references)."""
     require_anywhere(request.user, Perm.VIEW)
-    year = _year(request.GET.get("year"))
-    data = request.GET.copy()
-    data["year"] = str(year)  # the grid is always of one year: show which
-    filters = RecordFilter(data, user=request.user)
-    chosen = filters.cleaned_data.get("organization") if filters.is_valid() else None
-    cells = Organization.objects.visible_to(request.user).cells().filter(_existing_in(year))
-    if chosen is not None:
-        cells = cells.filter(path__startswith=chosen.path)
-    page = Paginator(cells.order_by("path"), PER_PAGE).get_page(request.GET.get("page"))
     documents = list(RequiredDocument.objects.order_by("cadence", "order", "code"))
-    adoptions = DocumentAdoption.objects.filter(organization__in=list(page.object_list),
-                                                year__range=(year - TERM_YEARS + 1, year)).order_by("year")
-    term_ids = {d.pk for d in documents if d.cadence == Cadence.TERM}
-    found: dict[tuple[int, int], DocumentAdoption] = {}
-    for a in adoptions:
-        # A yearly document counts in its year only; a term document adopted earlier in the term still holds.
-        if a.year == year or a.document_id in term_ids:
-            found[(a.organization_id, a.document_id)] = a
-    rows = []
-    for cell in page.object_list:
-        checks = [(d, found.get((cell.pk, d.pk))) for d in documents]
-        rows.append({"cell": cell, "checks": checks, "may_change": user_can(request.user, Perm.REPORT_FIGURES, cell),
-                     "term_done": sum(1 for d, a in checks if a and d.cadence == Cadence.TERM),
-                     "year_done": sum(1 for d, a in checks if a and d.cadence == Cadence.YEAR)})
+    filterset, cells = filter_rows(request, DocumentFilterSet,
+                                   Organization.objects.visible_to(request.user).cells().order_by("path"))
+    table = paginate(request, DocumentTable(cells, year=filterset.year, documents=documents), PER_PAGE)
+    rows = list(table.rows_by_cell.values())  # the cells of this page with their checklists
+    chosen = filterset.chosen_organization()
     return render(request, "targets/records/document_list.html", {
-        "page": page, "rows": rows, "filters": filters, "year": year, "documents": documents,
-        "term_total": len(term_ids), "year_total": len(documents) - len(term_ids),
-        "single": len(rows) == 1 and chosen is not None and chosen.is_cell,
-        "querystring": _querystring(request)})
+        "filterset": filterset, "table": table, "rows": rows, "year": filterset.year, "documents": documents,
+        "single": len(rows) == 1 and chosen is not None and chosen.is_cell})
 
 
 @login_required
@@ -266,9 +203,7 @@ def document_edit(request, organization, year):
     if not services.MIN_YEAR <= year <= timezone.localdate().year + 1:
         raise Http404
     form = DocumentChecklistForm(request.POST or None, organization=cell, year=year, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        if form.submit() is not None:
-            messages.success(request, _("Saved."))
-            return redirect(reverse("records:document_list") + "?" + urlencode({"organization": cell.pk,
-                                                                                "year": year}))
+    if request.method == "POST" and form.is_valid() and form.submit() is not None:
+        messages.success(request, _("Saved."))
+        return redirect(reverse("records:document_list") + "?" + urlencode({"organization": cell.pk, "year": year}))
     return render(request, "targets/records/document_edit.html", {"form": form, "cell": cell, "year": year})
