@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
+from django.utils import timezone
 
 from core.models import Notification
 
@@ -27,3 +28,10 @@ def notify(users: Iterable, *, key: str, title: str, body: str = "", link: str =
         if messages:
             send_mass_mail(messages, fail_silently=True)
     return len(fresh)
+
+
+def mark_read(note: Notification) -> None:
+    """The user opened it: read from now on (a second open changes nothing)."""
+    if note.read_at is None:
+        note.read_at = timezone.now()
+        note.save(update_fields=["read_at"])

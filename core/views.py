@@ -2,12 +2,12 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core.lists import paginate
 from core.models import Notification
+from core.notifications import mark_read
 from core.tables import NotificationTable
 
 PER_PAGE = 30
@@ -25,8 +25,6 @@ def notification_list(request):
 def notification_read(request, pk):
     """Mark one notification read and follow its link (a POST: reading changes state)."""
     note = get_object_or_404(Notification, pk=pk, user=request.user)
-    if note.read_at is None:
-        note.read_at = timezone.now()
-        note.save(update_fields=["read_at"])
+    mark_read(note)
     safe = note.link and url_has_allowed_host_and_scheme(note.link, {request.get_host()})
     return redirect(note.link if safe else "notification_list")

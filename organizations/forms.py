@@ -181,6 +181,9 @@ class MassOrganizationForm(forms.ModelForm):
         model = MassOrganization
         fields = ["name", "kind", "level", "active"]
 
+    def _post_clean(self):
+        pass  # organizations.services validates and saves (mass_organization_create / _update)
+
 
 class RoleAssignmentForm(forms.Form):
     user = forms.ModelChoiceField(label=_("User"), queryset=get_user_model().objects.filter(is_active=True)

@@ -192,6 +192,8 @@ class OrganizationEvent(models.Model):
 class MassOrganization(models.Model):
     """A mass organization (đoàn thể) attached to a party organization; rated yearly (ratings issue)."""
 
+    scope_field = "organization__path"  # the organization path visible_to scopes on (organizations.scoping)
+
     name = models.CharField(_("name"), max_length=255)
     kind = models.CharField(_("kind"), max_length=16, choices=MassOrgKind.choices)
     level = models.CharField(_("level"), max_length=16, choices=MassOrgLevel.choices, default=MassOrgLevel.GRASSROOTS)
@@ -200,6 +202,8 @@ class MassOrganization(models.Model):
     )
     active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("mass organization")

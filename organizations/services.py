@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from core.events import emit, years_from
 from organizations import hooks
 from organizations.choices import ALLOWED_PARENTS, CELL_KINDS, EventKind, OrgKind
-from organizations.models import HostUnit, Organization, OrganizationEvent, OrganizationPlacement
+from organizations.models import HostUnit, MassOrganization, Organization, OrganizationEvent, OrganizationPlacement
 from organizations.permissions import Perm
 from organizations.scoping import user_can
 
@@ -326,6 +326,38 @@ def organization_split(*, source: Organization, parts: Sequence[dict], member_as
     _event(source, EventKind.SPLIT, date, user, related=created, decision=decision,
            details={"parts": [o.name for o in created]})
     return created
+
+
+# --- Mass organizations -------------------------------------------------------------------------------
+
+MASS_ORGANIZATION_FIELDS = ("name", "kind", "level", "active")
+
+
+@transaction.atomic
+def mass_organization_create(*, organization: Organization, user=None, **fields) -> MassOrganization:
+    """Attach a mass organization (Công đoàn, Đoàn TNCS …) to a party organization the user may change."""
+    _require(user, Perm.CHANGE_TREE, organization)
+    mass = MassOrganization(organization=organization, **_mass_fields(fields))
+    mass.full_clean()
+    mass.save()
+    return mass
+
+
+@transaction.atomic
+def mass_organization_update(*, mass: MassOrganization, user=None, **fields) -> MassOrganization:
+    _require(user, Perm.CHANGE_TREE, mass.organization)
+    for name, value in _mass_fields(fields).items():
+        setattr(mass, name, value)
+    mass.full_clean()
+    mass.save()
+    return mass
+
+
+def _mass_fields(fields: dict) -> dict:
+    unknown = set(fields) - set(MASS_ORGANIZATION_FIELDS)
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
+    return fields
 
 
 # --- Role assignments --------------------------------------------------------------------------------

@@ -219,26 +219,31 @@ def massorg_create(request, pk):
     org = get_organization(request, pk, Perm.CHANGE_TREE)
     form = MassOrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        mass = form.save(commit=False)
-        mass.organization = org
-        mass.save()
-        messages.success(request, _("Added “%(name)s”.") % {"name": mass.name})
-        return redirect("organizations:organization_detail", pk=org.pk)
+        try:
+            mass = services.mass_organization_create(organization=org, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, _("Added “%(name)s”.") % {"name": mass.name})
+            return redirect("organizations:organization_detail", pk=org.pk)
     return render(request, "organizations/organization_form.html",
                   {"form": form, "org": org, "title": _("Add a mass organization")})
 
 
 @login_required
 def massorg_edit(request, pk):
-    mass = get_object_or_404(MassOrganization.objects.filter(
-        organization__in=Organization.objects.visible_to(request.user)), pk=pk)
+    mass = get_object_or_404(MassOrganization.objects.visible_to(request.user).select_related("organization"), pk=pk)
     if not user_can(request.user, Perm.CHANGE_TREE, mass.organization):
         raise PermissionDenied
     form = MassOrganizationForm(request.POST or None, instance=mass)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Saved."))
-        return redirect("organizations:organization_detail", pk=mass.organization_id)
+        try:
+            services.mass_organization_update(mass=mass, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("organizations:organization_detail", pk=mass.organization_id)
     return render(request, "organizations/organization_form.html",
                   {"form": form, "org": mass.organization, "title": mass.name})
 
