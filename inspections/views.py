@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.forms import add_service_error
 from core.lists import filtered_table
+from core.params import int_param
 from inspections.coverage import member_coverage, sub_cell_coverage, tccsd_coverage, term_period, year_period
 from inspections.filters import DisciplineFilterSet, InspectionFilterSet
 from inspections.forms import DisciplineRecordForm, InspectionForm
@@ -29,13 +30,6 @@ from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, scope_roots, user_can, user_has_anywhere
 
 PER_PAGE = 50
-
-
-def _int(value, default):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
 
 
 @login_required
@@ -155,15 +149,15 @@ def coverage(request):
     require_anywhere(request.user, Perm.VIEW)
     visible = Organization.objects.visible_to(request.user)
     if request.GET.get("organization"):
-        organization = get_object_or_404(visible, pk=_int(request.GET["organization"], 0))
+        organization = get_object_or_404(visible, pk=int_param(request.GET["organization"], 0))
     else:
         organization = scope_roots(request.user).first()
         if organization is None:
             raise PermissionDenied
     this_year = dt.date.today().year
-    year = _int(request.GET.get("year"), None)
-    start_year = _int(request.GET.get("start"), None)
-    end_year = _int(request.GET.get("end"), None)
+    year = int_param(request.GET.get("year"), None)
+    start_year = int_param(request.GET.get("start"), None)
+    end_year = int_param(request.GET.get("end"), None)
     if start_year and end_year and 1930 <= start_year <= end_year <= 2100:
         start, end = term_period(start_year, end_year)
         label = f"{start_year}–{end_year}"

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import add_service_error
 from core.lists import filtered_table
+from core.params import int_param
 from meetings.choices import CELL_MEETING_KINDS, COMMITTEE_MEETING_KINDS, AttendanceStatus, MeetingKind
 from meetings.filters import MeetingFilterSet
 from meetings.forms import MeetingForm, RubricChooseForm, RubricForm, changeable_cells
@@ -39,13 +40,6 @@ from organizations.scoping import require_anywhere, scope_roots, user_can, user_
 
 PER_PAGE = 50
 CELLS_PER_PAGE = 100
-
-
-def _int(value, default):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
 
 
 def _criteria(rubric):
@@ -110,7 +104,7 @@ def meeting_create_view(request):
             return render(request, "meetings/meeting_pick_cell.html", {"cells": cells.order_by("path")[:200]})
         cell = first_two[0]
     else:
-        cell = get_object_or_404(Organization.objects.visible_to(request.user).cells(), pk=_int(cell_id, 0))
+        cell = get_object_or_404(Organization.objects.visible_to(request.user).cells(), pk=int_param(cell_id, 0))
         if not user_can(request.user, Perm.CHANGE_MEETINGS, cell):
             raise PermissionDenied
     day = _default_day(request.GET.get("month"))
@@ -237,9 +231,9 @@ def overview(request):
     of cells (the grid is paginated by cells; each page is three set-based reads)."""
     require_anywhere(request.user, Perm.VIEW)
     today = dt.date.today()
-    year = _int(request.GET.get("year"), today.year)
+    year = int_param(request.GET.get("year"), today.year)
     if request.GET.get("org"):
-        org = get_object_or_404(Organization.objects.visible_to(request.user), pk=_int(request.GET["org"], 0))
+        org = get_object_or_404(Organization.objects.visible_to(request.user), pk=int_param(request.GET["org"], 0))
     else:
         org = _default_scope(request.user)
     if org is None:

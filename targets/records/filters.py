@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.lists import ANY, YearFilter
+from core.params import year_param
 from organizations.choices import OrgKind
 from organizations.filters import OrganizationFilter, visible_organizations
 from targets.records.choices import ModelKind
@@ -53,11 +54,7 @@ class SubmissionFilterSet(RecordFilterSet):
 
 def grid_year(value) -> int:
     """The year of the document grid: the one asked for when it is a real year, else this year."""
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        return timezone.localdate().year
-    return year if 1930 <= year <= 2100 else timezone.localdate().year
+    return year_param(value, timezone.localdate().year)
 
 
 def existing_in(year: int) -> Q:
