@@ -25,6 +25,9 @@ import pytest
 
 from tests.factories import UserFactory
 
+# The real-worker fixture, for every module that tests an asynchronous path.
+pytest_plugins = ["tests.workers"]
+
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT_ROOT = ROOT / "test-output"
 FOUNDED = dt.date(2020, 1, 1)

@@ -13,7 +13,6 @@ from core.tasks import record_heartbeat
 from members.admissions.services import candidate_admit
 from members.admissions.tasks import send_probation_reminders
 from tests.test_admissions_rules import ready_candidate
-from tests.test_worker import real_worker  # noqa: F401  (the fixture: a worker on a queue of its own)
 
 D = dt.date
 TODAY = D(2025, 6, 2)

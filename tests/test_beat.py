@@ -12,7 +12,7 @@ import pytest
 from core.models import Notification
 from tests.conftest import ROOT
 from tests.factories import make_member
-from tests.test_worker import child_env, real_worker, stop_worker  # noqa: F401  (a worker on a queue of its own)
+from tests.workers import child_env, stop_worker
 
 
 @pytest.fixture

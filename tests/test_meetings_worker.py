@@ -10,7 +10,6 @@ from core.models import Notification
 from meetings.services import meeting_create
 from meetings.tasks import send_missing_meeting_reminders
 from tests.factories import make_member
-from tests.test_worker import real_worker  # noqa: F401  (the fixture: a worker on a queue of its own)
 
 
 def _wait_for(result, output_dir) -> str:

@@ -15,7 +15,6 @@ from core.choices import RunStatus
 from reports import services
 from reports.models import ReportRun
 from tests.test_reports import YEAR, build_world
-from tests.test_worker import real_worker  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.worker
 

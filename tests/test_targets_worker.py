@@ -16,7 +16,7 @@ from targets.engine.choices import RunKind
 from targets.engine.models import Attainment, RecomputeRun, Resolution, Target
 from targets.engine.recompute import full_plan, run_recompute, start_full_recompute
 from tests.factories import make_member
-from tests.test_worker import spawn_worker, stop_worker
+from tests.workers import spawn_worker, stop_worker
 
 YEAR = 2024
 HTT_PLUS = ["HTXS", "HTT", "DTC_HTXS", "DTC_HTT"]
