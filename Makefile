@@ -10,12 +10,13 @@ PYTEST_ARGS ?=
 TIER ?= bloc
 BENCH_ARGS ?=
 
-.PHONY: install run test test-fast messages check-deploy bench clean help
+.PHONY: install run test test-fast lint messages check-deploy bench clean help
 
 help:
 	@echo "make run    - run the site with demo data, worker and beat on http://127.0.0.1:8000"
 	@echo "make test   - run the whole test suite (unit, real worker, browser)"
 	@echo "make test-fast - unit tests only (no worker, no browser, no full demo build)"
+	@echo "make lint   - the layers contract (import-linter) and ruff; run first by make test"
 	@echo "make messages  - extract and compile the Vietnamese translations"
 	@echo "make bench     - benchmark a scale tier (TIER=bloc|province|capital, default bloc; docs/PERFORMANCE.md)"
 
@@ -30,10 +31,15 @@ install: $(STAMP)
 run: $(STAMP)
 	$(PY) manage.py devrun
 
-test: $(STAMP)
+test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-fast: $(STAMP)
+# Lower layers never import higher ones (pyproject.toml [tool.importlinter]); then ruff's checks.
+lint: $(STAMP)
+	PYTHONPATH=. $(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check .
+
+test-fast: lint
 	$(PY) -m pytest -m "not browser and not worker and not demo" $(PYTEST_ARGS)
 
 messages: $(STAMP)

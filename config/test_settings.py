@@ -1,7 +1,7 @@
 """Settings for the test suite: the real PostgreSQL (embedded or DATABASE_URL), fast hashing,
 tasks run inline. Tests of the real worker switch eager mode off for themselves."""
 
-from config.settings import *  # noqa: F401,F403
+from config.settings import *  # noqa: F403
 
 DJANGO_ENV = "test"
 CELERY_TASK_ALWAYS_EAGER = True

@@ -125,7 +125,7 @@ def line_chart(labels: list[str], series: list[tuple[str, list[float | Decimal |
     for i, lab in enumerate(labels):
         parts.append(_text(x(i), height - bottom + 16, lab, anchor="middle", size=11))
     markers = ["circle", "square", "diamond"]
-    for s, (name, vals) in enumerate(series):
+    for s, (_name, vals) in enumerate(series):
         colour = PALETTE[s % len(PALETTE)]
         points = [(x(i), y(v)) for i, v in enumerate(vals) if v is not None]
         if len(points) > 1:
@@ -148,7 +148,8 @@ def line_chart(labels: list[str], series: list[tuple[str, list[float | Decimal |
     if len(series) > 1:  # legend
         for s, (name, _) in enumerate(series):
             lx = left + s * 160
-            parts.append(f'<rect x="{lx}" y="{height - 14}" width="10" height="10" fill="{PALETTE[s % len(PALETTE)]}"/>')
+            fill = PALETTE[s % len(PALETTE)]
+            parts.append(f'<rect x="{lx}" y="{height - 14}" width="10" height="10" fill="{fill}"/>')
             parts.append(_text(lx + 14, height - 5, _truncate(name, 24), size=10))
     parts.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#555"/>')
     parts.append(tail)

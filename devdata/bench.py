@@ -98,7 +98,7 @@ def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     if not ordered:
         return float("nan")
-    k = max(0, min(len(ordered) - 1, int(round(p / 100 * len(ordered) + 0.5)) - 1))
+    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
     return ordered[k]
 
 
@@ -376,7 +376,7 @@ def bench_recompute(ctx: Context, opts: Options, say: Callable) -> dict:
 
 @contextmanager
 def worker_process(queue: str, log_path: Path):
-    log = open(log_path, "a")
+    log = open(log_path, "a")  # noqa: SIM115  (the child process writes to it until it stops; closed then)
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue, "--without-mingle",
          "--without-gossip", "--loglevel=INFO", f"--hostname={queue}@%h"],
@@ -535,7 +535,7 @@ def time_in_process(ctx: Context, urls, repeat: int) -> dict[str, list[float]]:
 @contextmanager
 def gunicorn_server(log_path: Path):
     port = free_port()
-    log = open(log_path, "a")
+    log = open(log_path, "a")  # noqa: SIM115  (the child process writes to it until it stops; closed then)
     env = child_env(DEBUG="0", DB_CONN_MAX_AGE="60", ALLOWED_HOSTS="127.0.0.1,localhost")
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2",
@@ -742,7 +742,7 @@ def tier_counts(ctx: Context) -> dict:
 
 def run(opts: Options, say: Callable[[str], None] = print) -> dict:
     started_at = timezone.now()
-    stamp = started_at.astimezone(dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
+    stamp = started_at.astimezone(dt.UTC).strftime("%Y%m%d-%H%M%S")
     log_dir = opts.output / f"{opts.tier}-{stamp}"
     log_dir.mkdir(parents=True, exist_ok=True)
     result: dict = {"tier": opts.tier, "started_at": started_at.isoformat(), "quick": opts.quick,

@@ -257,7 +257,7 @@ class ScaleBuilder:
                  log: Callable[[str], None] | None = None):
         self.tier = tier
         self.seed = seed
-        self.years = sorted(set(int(y) for y in years))
+        self.years = sorted({int(y) for y in years})
         if not self.years:
             raise ValueError("at least one year")
         self.first_day = D(self.years[0], 1, 1)
@@ -406,7 +406,7 @@ class ScaleBuilder:
                             "Cán sự", "Kế toán", "Nhân viên", "Trưởng phòng", "Phó Trưởng phòng"],
                            [30, 10, 12, 5, 8, 8, 6, 6, 8, 4, 3], k=n)
         self.profiles = []
-        first_year, last_year = self.years[0], self.years[-1]
+        first_year, _last_year = self.years[0], self.years[-1]
         for i, pm in enumerate(members):
             male = genders[i] == "male"
             name = f"{surnames[i]} {mid_m[i] if male else mid_f[i]} {rng.choice(GIVEN_MALE if male else GIVEN_FEMALE)}"
@@ -585,7 +585,9 @@ class ScaleBuilder:
             decided_at = timezone.make_aware(dt.datetime(year, 12, 28, 9, 0))
             after_move = D(year, 12, 15) >= self.move_day
 
-            def row(kind, org, deciding, weights, mass=None, unit=None, flags=(None, None, None)):
+            # Called only within this iteration, so it reads this year's scheme and levels.
+            def row(kind, org, deciding, weights, mass=None, unit=None, flags=(None, None, None),
+                    scheme=scheme, levels=levels, year=year, decided_at=decided_at):
                 code = rng.choices(["HTXS", "HTT", "HT", "KHT"], weights)[0]
                 score = None
                 if scheme.has_score:

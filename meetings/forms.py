@@ -89,7 +89,8 @@ class MeetingForm(forms.Form):
             name = f"score_{criterion.pk}"
             self.fields[name] = forms.DecimalField(required=False, min_value=Decimal(0),
                                                    max_value=criterion.max_points, decimal_places=1,
-                                                   widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}))
+                                                   widget=forms.NumberInput(attrs={"step": "0.5",
+                                                                                   "inputmode": "decimal"}))
             self.score_rows.append({"criterion": criterion, "field": self[name]})
 
     def absences(self) -> dict[int, tuple[str, str]]:

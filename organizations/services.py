@@ -155,7 +155,8 @@ def organization_create(
     if described is not None:
         described.save()
         org.host_unit = described
-    org = Organization.objects.add_child(parent, instance=org) if parent else Organization.objects.add_root(instance=org)
+    org = Organization.objects.add_child(parent,
+                                         instance=org) if parent else Organization.objects.add_root(instance=org)
     sync_placements(founded_on, [org.pk])
     _event(org, EventKind.FOUNDED, founded_on, user, decision=decision,
            details={"parent": parent.name if parent else None})
@@ -217,7 +218,8 @@ def organization_move(*, organization: Organization, new_parent: Organization, d
     _check_active_on(organization, date)
     _check_active_on(new_parent, date, "new_parent")
     if new_parent.path.startswith(organization.path):
-        raise ValidationError({"new_parent": _("An organization cannot move under itself or its own sub-organization.")})
+        raise ValidationError(
+            {"new_parent": _("An organization cannot move under itself or its own sub-organization.")})
     old_parent = Organization.objects.get_parent(organization)
     if old_parent and old_parent.pk == new_parent.pk:
         raise ValidationError({"new_parent": _("The organization is already under “%(org)s”.") % {"org": new_parent}})
@@ -271,7 +273,8 @@ def organizations_merge(*, sources: Sequence[Organization], into: Organization, 
         _require(user, Perm.CHANGE_TREE, source)
         _check_active_on(source, date, "sources")
         if into.path.startswith(source.path):
-            raise ValidationError({"into": _("Cannot merge “%(org)s” into its own sub-organization.") % {"org": source}})
+            raise ValidationError(
+                {"into": _("Cannot merge “%(org)s” into its own sub-organization.") % {"org": source}})
     for source in sources:
         for child in Organization.objects.children_of(source).active():
             organization_move(organization=child, new_parent=into, date=date, user=user, decision=decision)

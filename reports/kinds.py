@@ -595,7 +595,8 @@ class CompositionReport(ReportKind):
         doc = self._document(organization, params, title=self.describe(params),
                              subject=f"Cơ cấu, thành phần đảng viên tính đến ngày {day:%d/%m/%Y}")
         doc.intro.append(f"Tính đến ngày {day:%d/%m/%Y}, {organization.name} có {summary_sentence(comp)}")
-        doc.facts = [("Tổ chức", organization.name), ("Ngày", f"{day:%d/%m/%Y}"), ("Tổng số đảng viên", str(comp.total))]
+        doc.facts = [("Tổ chức", organization.name), ("Ngày", f"{day:%d/%m/%Y}"), ("Tổng số đảng viên",
+                                                                                   str(comp.total))]
         org_rows = [[1, "Đảng bộ cơ sở", comp.tccsd_by_kind.get(OrgKind.GRASSROOTS_COMMITTEE, 0)],
                     [2, "Chi bộ cơ sở", comp.tccsd_by_kind.get(OrgKind.GRASSROOTS_CELL, 0)],
                     [3, "Chi bộ (cơ sở và trực thuộc)", comp.cells_total]]

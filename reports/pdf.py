@@ -5,8 +5,9 @@ Fonts: the bundled Liberation Serif 2.x TTF files (static/fonts, SIL OFL; Times 
 system has, "Liberation Serif Bundled" (fontconfig would otherwise be free to prefer an installed "Liberation
 Serif", such as the 1.07 version Chromium pulls in, which lacks most Vietnamese letters): the PDF never
 depends on the fonts a machine has, and a missing file is an error rather than a silent fallback. pdffonts
-shows the embedded subsets as "Liberation-Serif-Bundled…". The layout is static/css/report.css. The charts' SVG (core.charts) names its own font
-list; it is rewritten to the same family here, so chart labels use the bundled font too."""
+shows the embedded subsets as "Liberation-Serif-Bundled…". The layout is static/css/report.css. The charts'
+SVG (core.charts) names its own font list; it is rewritten to the same family here, so chart labels use the
+bundled font too."""
 
 from __future__ import annotations
 
@@ -128,15 +129,16 @@ def parts_of(table: Table) -> list[Part]:
         columns = keys + chunk if keys else chunk
         columns.sort(key=lambda ic: ic[0])
 
-        def render(row):
+        def render(row, columns=columns):
             return [cell(c.kind, row[i]) if i < len(row) else Cell() for i, c in columns]
 
         title = table.title if n == 0 else f"{table.title} (tiếp theo)"
         part = Part(title=title, labels=[c.label for _i, c in columns], rows=[render(r) for r in table.rows],
-                    footer=render(table.footer) if table.footer else None, note=table.note if n == len(chunks) - 1 else "",
+                    footer=render(table.footer) if table.footer else None,
+                    note=table.note if n == len(chunks) - 1 else "",
                     widths=[f"{c.pdf_width:.2f}cm" if c.pdf_width else "" for _i, c in columns])
         for row in [*part.rows, *([part.footer] if part.footer else [])]:
-            for (i, c), rendered in zip(columns, row):
+            for (_i, c), rendered in zip(columns, row):
                 if c.wrap:  # names and texts may wrap; figures stay on one line
                     rendered.css = "wrap"
                 elif c.label == "STT":

@@ -54,7 +54,8 @@ def run_create(*, user, kind: str, params: dict, formats: str = "pdf,xlsx", queu
     with translation.override(report_language()):
         title = report_kind.describe(params)
     run = ReportRun.objects.create(kind=kind, title=title[:500], organization=organization, parameters=params,
-                                   formats=",".join(wanted), requested_by=user if user and user.is_authenticated else None)
+                                   formats=",".join(wanted),
+                                   requested_by=user if user and user.is_authenticated else None)
     if queue:
         from reports.tasks import generate_report
 

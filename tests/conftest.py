@@ -36,7 +36,8 @@ PASSWORD = "Mật-khẩu-thử-2026"
 
 def require_tool(path_or_name: str, package: str) -> str:
     """Return the tool's path, or skip naming the Debian package; in CI a missing tool fails."""
-    found = path_or_name if os.path.isabs(path_or_name) and os.access(path_or_name, os.X_OK) else shutil.which(path_or_name)
+    found = path_or_name if os.path.isabs(path_or_name) and os.access(path_or_name,
+                                                                      os.X_OK) else shutil.which(path_or_name)
     if found:
         return found
     message = f"{path_or_name} not found: install the Debian package `{package}` (apt-get install -y {package})"

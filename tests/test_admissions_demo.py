@@ -22,7 +22,7 @@ D = dt.date
 @pytest.fixture
 def register(tree):
     for cell in (tree.a1_1, tree.a2, tree.b1):
-        for i in range(4):
+        for _i in range(4):
             make_member(cell, admission_date=D(2005, 3, 1), full_membership_date=D(2006, 3, 1))
     admitted = [
         make_member(tree.a1_1, start=D(2022, 5, 10), start_reason=MembershipReason.ADMITTED,

@@ -51,7 +51,7 @@ def test_reminders_go_to_the_grassroots_officer_and_the_cell_secretary_once(tree
 
 
 @pytest.mark.worker
-def test_a_real_worker_sends_one_reminder_per_member_however_often_it_runs(real_worker, tree, personas,  # noqa: F811
+def test_a_real_worker_sends_one_reminder_per_member_however_often_it_runs(real_worker, tree, personas,
                                                                           output_dir):
     made = _probationers(tree)
     marker = f"reminders-{uuid.uuid4().hex[:8]}"

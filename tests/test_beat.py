@@ -16,9 +16,9 @@ from tests.workers import child_env, stop_worker
 
 
 @pytest.fixture
-def real_beat(real_worker, output_dir):  # noqa: F811
+def real_beat(real_worker, output_dir):
     env = child_env()
-    log = open(output_dir / "beat.log", "w")
+    log = open(output_dir / "beat.log", "w")  # noqa: SIM115  (the child process writes to it until it stops; closed then)
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO", "--max-interval=1",
          "--scheduler=django_celery_beat.schedulers:DatabaseScheduler"],

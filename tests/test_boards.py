@@ -255,7 +255,7 @@ def _generated_world(parent, *, tccsd: int, cells_per_tccsd: int, members_per_ce
              "political_theory": "intermediate"}
             for k, cell in enumerate(cells) for n in range(members_per_cell)]
     members = members_bulk_create(rows=rows)
-    for k, cell in enumerate(cells[::2]):
+    for _k, cell in enumerate(cells[::2]):
         _meeting(cell, D(2025, 4, 8))
         _meeting(cell, D(2025, 5, 6))
     _inspect(members=members[::3], body=bloc, day=D(2025, 3, 1))

@@ -235,7 +235,8 @@ def test_drill_down_lists_the_subordinate_organizations_sorted_and_marks_those_p
     assert "87,5% = 14/16" in html
     assert "<svg" in html and "2023 81,3%" in html and "2024 87,5%" in html  # the trend, described in words
 
-    by = lambda sort: [r["organization"] for r in drill(client, world.t.rmem, tree.bloc_a, sort=sort).context["rows"]]
+    def by(sort):
+        return [r["organization"] for r in drill(client, world.t.rmem, tree.bloc_a, sort=sort).context["rows"]]
     assert by("-value") == [tree.a1, tree.a2]
     assert by("value") == [tree.a2, tree.a1]
     assert by("name") == sorted([tree.a1, tree.a2], key=lambda o: o.name)
@@ -449,7 +450,7 @@ def test_the_overview_the_api_and_the_excel_file_show_the_same_numbers(world, cl
         rows = api["results"] if isinstance(api, dict) else api
         assert len(rows) == 1
         api_row = rows[0]
-        code, text, bound, numerator, denominator, value, status, computed = excel[t.code]
+        _code, _text, _bound, numerator, denominator, value, status, _computed = excel[t.code]
         assert status == api_row["status_label"]
         assert Decimal(str(numerator)) == Decimal(api_row["numerator"])
         if t.unit == "percent":

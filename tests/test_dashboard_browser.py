@@ -71,7 +71,7 @@ def _lam_dong_bloc():
 
 @pytest.mark.browser
 def test_leadership_reads_a_figure_and_drills_to_the_records(live_server, browser_page, output_dir):  # noqa: F811
-    leader, bloc, justice = _lam_dong_bloc()
+    leader, _bloc, justice = _lam_dong_bloc()
     page = browser_page
     page.set_viewport_size(DESKTOP)
     page.goto(f"{live_server.url}/dashboard/?year=2024")

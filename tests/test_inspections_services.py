@@ -81,7 +81,8 @@ def test_it_rerates_an_organization_whose_leadership_collective_is_disciplined_l
     user = UserFactory()
     for kind in (OrgRatingKind.PARTY_ORG, OrgRatingKind.LEADERSHIP):
         OrganizationRating.objects.create(kind=kind, organization=tree.a1, deciding_committee=tree.bloc_a, year=YEAR,
-                                          scheme=scheme, decided_level=htt, status=RatingStatus.DECIDED, decided_by=user)
+                                          scheme=scheme, decided_level=htt, status=RatingStatus.DECIDED,
+                                          decided_by=user)
     discipline(organization=tree.a1, leadership_collective=True, form="warning", deciding_body=tree.bloc_a,
                decision_date=D(YEAR + 1, 4, 1))
     current = OrganizationRating.objects.current().filter(organization=tree.a1, year=YEAR)

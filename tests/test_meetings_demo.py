@@ -52,8 +52,10 @@ def test_demo_meetings_keep_the_invariants_and_are_deterministic(tree, register)
     sample = Attendance.objects.filter(meeting__in=Meeting.objects.all()[:40]).count()
     assert sample == expected
     mover = register["a1_1"][0]
-    assert not Attendance.objects.filter(member=mover, meeting__cell=tree.a1_1, meeting__date__gte=D(2023, 7, 1)).exists()
-    assert not Attendance.objects.filter(member=mover, meeting__cell=tree.a1_2, meeting__date__lt=D(2023, 7, 1)).exists()
+    assert not Attendance.objects.filter(member=mover, meeting__cell=tree.a1_1, meeting__date__gte=D(2023, 7,
+                                                                                                     1)).exists()
+    assert not Attendance.objects.filter(member=mover, meeting__cell=tree.a1_2, meeting__date__lt=D(2023, 7,
+                                                                                                    1)).exists()
     exempted = register["a2"][0]
     assert set(Attendance.objects.filter(member=exempted, meeting__date__gte=D(2022, 1, 1)).values_list(
         "status", flat=True)) == {"excluded"}
@@ -63,7 +65,9 @@ def test_demo_meetings_keep_the_invariants_and_are_deterministic(tree, register)
     # Scores only for the regular meetings of the scored bloc, never above the criterion maximum or 100 in all.
     scored = Meeting.objects.filter(scores__isnull=False).distinct()
     assert scored.exists() and not scored.exclude(cell__path__startswith=tree.bloc_a.path).exists()
-    assert not MeetingScore.objects.filter(points__gt=__import__("django").db.models.F("criterion__max_points")).exists()
+    from django.db.models import F
+
+    assert not MeetingScore.objects.filter(points__gt=F("criterion__max_points")).exists()
     totals = Meeting.objects.with_score().filter(score_total__isnull=False).values_list("score_total", flat=True)
     assert max(totals) <= 100
     # Upper-level attendees hold a position above the cell.

@@ -239,7 +239,7 @@ def test_meeting_levels_and_the_yearly_grade_follow_the_rubric(tree):
     assert yearly_grades([tree.a1_1.pk, tree.a1_2.pk], 2024) == {tree.a1_1.pk: "Tốt"}
     # An unscored regular meeting counts as below Khá.
     meeting = Meeting.objects.get(cell=tree.a1_1, date=D(2024, 12, 5))
-    meeting_update(meeting=meeting, scores={c: None for c in scores_for("1", rubric)})
+    meeting_update(meeting=meeting, scores=dict.fromkeys(scores_for("1", rubric)))
     assert yearly_grades([tree.a1_1.pk], 2024) == {}
 
 

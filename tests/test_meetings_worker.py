@@ -25,7 +25,7 @@ def _wait_for(result, output_dir) -> str:
 
 
 @pytest.mark.worker
-def test_a_real_worker_sends_one_reminder_per_cell_even_when_run_twice(real_worker, tree, personas,  # noqa: F811
+def test_a_real_worker_sends_one_reminder_per_cell_even_when_run_twice(real_worker, tree, personas,
                                                                        output_dir):
     make_member(tree.a1_1)
     make_member(tree.a1_2)

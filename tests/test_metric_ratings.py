@@ -41,7 +41,8 @@ def rate_org(org, code, *, kind="party_org", committee=None, year=YEAR, **extra)
     lv = level("organization", code, year)
     return OrganizationRating.objects.create(kind=kind, organization=org, year=year, scheme=lv.scheme,
                                              status="decided", decided_level=lv,
-                                             deciding_committee=committee or Organization.objects.get_parent(org), **extra)
+                                             deciding_committee=committee or Organization.objects.get_parent(org),
+                                             **extra)
 
 
 def make_target(scope, family, params, comparator="gte", lower=None, upper=None, unit="percent", code="X-1",
@@ -93,7 +94,8 @@ def test_judge_counts_zero_and_missing():
     shown = Target(comparator="none", unit="percent")
     assert judge(shown, Figure(numerator=1, denominator=4)) == ("not_judged", Decimal("25.00"))
     gte = Target(comparator="gte", lower=85, unit="percent")
-    assert judge(gte, Figure(numerator=9, denominator=10, missing=[("unrated_members", 1)])) == ("no_data", Decimal("90.00"))
+    assert judge(gte, Figure(numerator=9, denominator=10, missing=[("unrated_members", 1)])) == ("no_data",
+                                                                                                 Decimal("90.00"))
     assert judge(gte, Figure(numerator=0, denominator=0)) == ("no_data", None)
 
 
@@ -192,7 +194,8 @@ def test_organization_share_excludes_dissolved_and_new_organizations(tree):
                            code="X-3")
     assert row(compute_target(none_kht, [YEAR]), tree.bloc_a).status == "met"
     rate_org(extra[0], "KHT", year=YEAR - 1)
-    assert row(compute_target(none_kht, [YEAR - 1]), tree.bloc_a, YEAR - 1).status == "no_data"  # others unrated that year
+    assert row(compute_target(none_kht, [YEAR - 1]), tree.bloc_a,
+               YEAR - 1).status == "no_data"  # others unrated that year
 
 
 @pytest.mark.django_db

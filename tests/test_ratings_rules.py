@@ -161,7 +161,7 @@ def test_a_stale_grid_is_refused_and_the_first_save_stays(tree):
     a, b = make_member(tree.a2), make_member(tree.a2)
     stale = member_grid(organization=tree.a2, year=YEAR).version
     member_ratings_save(organization=tree.a2, year=YEAR, rows=decide([a, b], "HTT"), user=None, grid_version=stale)
-    with pytest.raises(ValidationError, match="Someone else|Người khác|người khác"):
+    with pytest.raises(ValidationError, match=r"Someone else|Người khác|người khác"):
         member_ratings_save(organization=tree.a2, year=YEAR, rows=decide([a, b], "HT"), user=None,
                             grid_version=stale)
     assert set(MemberRating.objects.values_list("decided_level__code", flat=True)) == {"HTT"}

@@ -67,7 +67,8 @@ def test_password_change_applies_the_validators(authenticated):
     authenticated.user.refresh_from_db()
     assert authenticated.user.check_password(PASSWORD)
 
-    strong = {"old_password": PASSWORD, "new_password1": "Chi-bo-sinh-hoat-2026", "new_password2": "Chi-bo-sinh-hoat-2026"}
+    strong = {"old_password": PASSWORD, "new_password1": "Chi-bo-sinh-hoat-2026",
+              "new_password2": "Chi-bo-sinh-hoat-2026"}
     response = authenticated.post(url, strong)
     assert response.status_code == 302
     authenticated.user.refresh_from_db()
@@ -130,7 +131,8 @@ def test_healthz_answers_503_when_the_broker_is_down(anonymous):
 
 
 def test_dates_and_numbers_use_vietnamese_conventions():
-    template = Template("{% load humanize %}{{ d|date:'SHORT_DATE_FORMAT' }} {{ n|floatformat:'1g' }} {{ big|intcomma }} {{ pk }}")
+    template = Template("{% load humanize %}{{ d|date:'SHORT_DATE_FORMAT' }} {{ n|floatformat:'1g' }} "
+                        "{{ big|intcomma }} {{ pk }}")
     with translation.override("vi"):
         rendered = template.render(Context({"d": dt.date(2025, 3, 7), "n": 1234.5, "big": 2712, "pk": 5461}))
     assert rendered == "07/03/2025 1.234,5 2.712 5461"  # ids stay plain, counts are grouped

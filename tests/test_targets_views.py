@@ -397,7 +397,7 @@ def test_the_target_rules_hold_for_any_caller_not_only_the_edit_page(tree, perso
     assert (target.comparator, target.lower, target.upper) == before
     with pytest.raises(PermissionDenied):
         target_update(target=target, user=personas.outsider, lower=Decimal("50"))
-    saved, run = target_update(target=target, user=personas.committee_staff, lower=Decimal("50"))
+    _saved, run = target_update(target=target, user=personas.committee_staff, lower=Decimal("50"))
     assert Target.objects.get(pk=target.pk).lower == Decimal("50") and run.resolution_id == resolution.pk
     # A resolution moved to an organization the user may not change targets of is refused, the scope kept.
     with pytest.raises(ValidationError) as moved:

@@ -23,7 +23,7 @@ def child_env() -> dict:
 def spawn_worker(queue: str, output_dir, *, extra_env: dict | None = None, log_name: str = "worker.log"):
     """A worker process on ``queue`` against the test database (see child_env)."""
     env = {**child_env(), **(extra_env or {})}
-    log = open(output_dir / log_name, "w")
+    log = open(output_dir / log_name, "w")  # noqa: SIM115  (the child process writes to it until it stops; closed then)
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue,
          "--without-mingle", "--without-gossip", "--loglevel=INFO", f"--hostname={queue}-{uuid.uuid4().hex[:4]}@%h"],

@@ -100,7 +100,8 @@ def seed_inspections(*, seed: int, log: Callable[[str], None] | None = None) -> 
             parent = by_path.get(path[:-step])
             if parent is None:
                 continue
-            add(_record(rng, year=year, body=orgs[parent], kind=rng.choice([InspectionKind.TASKS, InspectionKind.FINANCE]),
+            add(_record(rng, year=year, body=orgs[parent], kind=rng.choice([InspectionKind.TASKS,
+                                                                            InspectionKind.FINANCE]),
                         article="30", number=f"{i + 1:02d}-QĐ/ĐU"), organizations=[org_id])
     # TCCSĐ over the 2020–2025 term: by the committee above, under Điều 30, spread over the years.
     start, end = term_period(2020, 2025)
@@ -111,7 +112,8 @@ def seed_inspections(*, seed: int, log: Callable[[str], None] | None = None) -> 
         placement = OrganizationPlacement.objects.on(dt.date(year, 6, 30)).filter(organization_id=org_id).first()
         if placement is None:
             continue
-        parent = OrganizationPlacement.objects.on(dt.date(year, 6, 30)).filter(path=placement.path[:-Organization.steplen]).first()
+        parent = (OrganizationPlacement.objects.on(dt.date(year, 6, 30))
+                  .filter(path=placement.path[:-Organization.steplen]).first())
         if parent is None:
             continue
         supervision = rng.random() < 0.4
@@ -170,7 +172,8 @@ def _disciplines(rng) -> int:
     def pick(year, level, **member_filter):
         ids = list(MemberRating.objects.decided().filter(year=year, decided_level__code=level,
                                                          member__left_on__isnull=True, **member_filter)
-                   .exclude(member__disciplines__isnull=False).order_by("member_id").values_list("member_id", flat=True))
+                   .exclude(member__disciplines__isnull=False).order_by("member_id").values_list("member_id",
+                                                                                                 flat=True))
         return Member.objects.select_related("cell").get(pk=rng.choice(ids)) if ids else None
 
     cases = [

@@ -142,18 +142,11 @@ MIDDLE_FEMALE = _w(
 )
 SECOND_MIDDLE_FEMALE = ["Thu", "Ngọc", "Thanh", "Kim", "Hồng", "Mỹ", "Bích", "Minh", "Hải", "Thúy", "Lệ", "Phương"]
 GIVEN_MALE = sorted(set(
-    "An Anh Bảo Bình Cường Chiến Công Dũng Duy Dương Đạt Định Đông Đức Giang Hải Hào Hậu Hiếu Hiển Hiệp Hòa Hoàng "
-    "Huân Hùng Huy Hưng Khải Khang Khánh Khoa Kiên Lâm Lộc Long Luân Lực Mạnh Minh Nam Nghĩa Nhân Nhật Phát Phong "
-    "Phú Phúc Phước Quân Quang Quốc Quý Sang Sơn Tài Tâm Tân Thái Thắng Thành Thanh Thiện Thịnh Thông Thuận Tiến "
-    "Toàn Trí Trọng Trung Trường Tú Tuấn Tùng Tường Vinh Việt Vũ Vương Hảo Hiền Hợp Kha Lân Lợi Ngân Nguyên Thạch "
-    "Thuyết Tín Tuyên Văn Xuân Chính Cảnh Diệu Điền Hà Hạnh Hoan Khiêm Lãm Lĩnh Ninh Sáng Sỹ Tạo Thục Trà".split()
+    ["An", "Anh", "Bảo", "Bình", "Cường", "Chiến", "Công", "Dũng", "Duy", "Dương", "Đạt", "Định", "Đông", "Đức", "Giang", "Hải", "Hào", "Hậu", "Hiếu", "Hiển", "Hiệp", "Hòa", "Hoàng", "Huân", "Hùng", "Huy", "Hưng", "Khải", "Khang", "Khánh", "Khoa", "Kiên", "Lâm", "Lộc", "Long", "Luân", "Lực", "Mạnh", "Minh", "Nam", "Nghĩa", "Nhân", "Nhật", "Phát", "Phong", "Phú", "Phúc", "Phước", "Quân", "Quang", "Quốc", "Quý", "Sang", "Sơn", "Tài", "Tâm", "Tân", "Thái", "Thắng", "Thành", "Thanh", "Thiện", "Thịnh", "Thông", "Thuận", "Tiến", "Toàn", "Trí", "Trọng", "Trung", "Trường", "Tú", "Tuấn", "Tùng", "Tường", "Vinh", "Việt", "Vũ", "Vương", "Hảo", "Hiền", "Hợp", "Kha", "Lân", "Lợi", "Ngân", "Nguyên", "Thạch", "Thuyết", "Tín", "Tuyên", "Văn", "Xuân", "Chính", "Cảnh", "Diệu", "Điền", "Hà", "Hạnh", "Hoan", "Khiêm", "Lãm", "Lĩnh", "Ninh", "Sáng", "Sỹ", "Tạo", "Thục", "Trà"]
     + list(VietnamesePersonProvider.first_names_male)
 ))
 GIVEN_FEMALE = sorted(set(
-    "An Anh Ánh Bích Châu Chi Diệp Diệu Dung Duyên Giang Hà Hạnh Hằng Hân Hiền Hoa Hòa Hồng Huệ Hương Hường Huyền "
-    "Khánh Lan Liên Linh Loan Ly Mai My Nga Ngân Ngọc Nguyệt Nhung Nhàn Oanh Phương Phượng Quyên Quỳnh Tâm Thảo "
-    "Thắm Thanh Thơ Thủy Thúy Thư Thương Trang Trâm Trinh Tuyết Uyên Vân Vy Xuân Yến Hậu Hoài Lệ Lụa Mơ Nhi Nhàn "
-    "Phúc Sương Thoa Thùy Tươi Vui Đào Điệp Gấm Hải Hiên Lài Mận Ngà Nhạn Quế Sen Thêu Trúc".split()
+    ["An", "Anh", "Ánh", "Bích", "Châu", "Chi", "Diệp", "Diệu", "Dung", "Duyên", "Giang", "Hà", "Hạnh", "Hằng", "Hân", "Hiền", "Hoa", "Hòa", "Hồng", "Huệ", "Hương", "Hường", "Huyền", "Khánh", "Lan", "Liên", "Linh", "Loan", "Ly", "Mai", "My", "Nga", "Ngân", "Ngọc", "Nguyệt", "Nhung", "Nhàn", "Oanh", "Phương", "Phượng", "Quyên", "Quỳnh", "Tâm", "Thảo", "Thắm", "Thanh", "Thơ", "Thủy", "Thúy", "Thư", "Thương", "Trang", "Trâm", "Trinh", "Tuyết", "Uyên", "Vân", "Vy", "Xuân", "Yến", "Hậu", "Hoài", "Lệ", "Lụa", "Mơ", "Nhi", "Nhàn", "Phúc", "Sương", "Thoa", "Thùy", "Tươi", "Vui", "Đào", "Điệp", "Gấm", "Hải", "Hiên", "Lài", "Mận", "Ngà", "Nhạn", "Quế", "Sen", "Thêu", "Trúc"]
     + list(VietnamesePersonProvider.first_names_female)
 ))
 KHMER_SURNAMES = _w("Thạch:30 Sơn:20 Kim:15 Kiên:8 Lâm:8 Trà:5 Châu:5 Dương:4 Huỳnh:3 Danh:3 Tăng:2 Ngô:2")
@@ -787,7 +780,7 @@ class DemoBuilder:
         # Member counts on REF: first per TCCSĐ (RULES §3: a chi bộ cơ sở < 30, an đảng bộ cơ sở >= 30), then
         # per cell; every cell keeps at least 5 so that 3 full members and a secretary and deputy remain.
         lows, highs, weights = [], [], []
-        for org, unit, cells in plans:
+        for _org, unit, cells in plans:
             if unit.size:
                 lo, hi = unit.size
             elif unit.kind == GL:
@@ -889,7 +882,7 @@ class DemoBuilder:
                 cells.append((org, unit.work, self._kt_ethnic(0.25, ["Xơ Đăng", "Ba Na"])))
             plans.append((org, unit, cells))
         lows, highs, weights = [], [], []
-        for org, unit, cells in plans:
+        for _org, unit, cells in plans:
             if unit.size:
                 lo, hi = unit.size
             elif unit.kind == GL:
@@ -1333,7 +1326,7 @@ class DemoBuilder:
     def _job(self, pm: PlannedMember, head: bool | None = None) -> None:
         """Job titles of position holders: a sub-cell's secretary is often a middle manager (head=None); the
         secretary of a TCCSĐ the head of the unit or a deputy head, its deputy a deputy head."""
-        staff, middle, leaders = JOBS[pm.ref_cell.work]
+        _staff, middle, leaders = JOBS[pm.ref_cell.work]
         if head is None:
             pm.profile["job_title"] = self.rng.choice(middle)
         elif pm.ref_cell.bloc == "kt" and pm.ref_cell.tccsd.host_unit.sector == Sector.COMMUNE:
@@ -1456,7 +1449,7 @@ class DemoBuilder:
                                       organization=org)]
         bulk_create_with_history(rows, MassOrganization)
         # The new committees' leaders: secretaries of TCCSĐ that moved under them.
-        secretaries = dict((org.pk, pm) for org, pm in self._tccsd_secretaries())
+        secretaries = {org.pk: pm for org, pm in self._tccsd_secretaries()}
         for new, orgs in ((party, moved[party.pk]), (gov, moved[gov.pk])):
             heads = [secretaries[o.pk] for o in orgs if o.pk in secretaries]
             self.rng.shuffle(heads)

@@ -218,7 +218,8 @@ def _titles(rng) -> int:
             rows.append(RecognitionAward(organization_id=org_id, year=year,
                                          title="tsvm_typical" if rng.random() < 0.35 else "tsvm", decision="demo"))
         if year >= 2023 and rng.random() < 0.4:
-            four_good = "four_good_cell" if kind in CELL_KINDS or kind == OrgKind.GRASSROOTS_CELL else "four_good_committee"
+            cell = kind in CELL_KINDS or kind == OrgKind.GRASSROOTS_CELL
+            four_good = "four_good_cell" if cell else "four_good_committee"
             rows.append(RecognitionAward(organization_id=org_id, year=year, title=four_good, decision="demo"))
     bulk_create_with_history(rows, RecognitionAward, batch_size=2000)
     return len(rows)

@@ -18,7 +18,7 @@ from members.register.choices import ETHNICITY_CHOICES, Gender, Religion
 from organizations.models import Organization
 from organizations.scoping import ScopedQuerySet
 
-__all__ = ["PublicHoliday", "AdmissionStage", "Candidate", "CandidateStage", "Sponsor"]
+__all__ = ["AdmissionStage", "Candidate", "CandidateStage", "PublicHoliday", "Sponsor"]
 
 
 class PublicHoliday(models.Model):

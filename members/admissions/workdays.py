@@ -26,7 +26,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def months_between(start: dt.date, end: dt.date) -> int:
     """Whole months from ``start`` to ``end`` (age in months: 18 years 0 months is 216)."""
     months = (end.year - start.year) * 12 + end.month - start.month
-    if end.day < start.day and not (end.day == calendar.monthrange(end.year, end.month)[1]):
+    if end.day < start.day and end.day != calendar.monthrange(end.year, end.month)[1]:
         months -= 1
     return months
 

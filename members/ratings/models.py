@@ -17,7 +17,7 @@ from members.ratings.choices import OrgRatingKind, RatingStatus, RatingSubject, 
 from organizations.models import HostUnit, MassOrganization, Organization
 from organizations.scoping import ScopedQuerySet
 
-__all__ = ["RatingScheme", "RatingLevel", "MemberRating", "OrganizationRating", "RecognitionAward"]
+__all__ = ["MemberRating", "OrganizationRating", "RatingLevel", "RatingScheme", "RecognitionAward"]
 
 
 class RatingSchemeQuerySet(models.QuerySet):

@@ -64,21 +64,21 @@ def member_facts(member_ids: list[int], year: int) -> dict[int, MemberFacts]:
     day = rating_date(year)
     with connection.cursor() as cur:
         cur.execute(
-            """
+            f"""
             SELECT m.id,
                    EXISTS (SELECT 1 FROM members_statusperiod s WHERE s.member_id = m.id AND s.kind = %(exempted)s
                             AND s.valid @> %(day)s::date),
                    EXISTS (SELECT 1 FROM members_statusperiod s WHERE s.member_id = m.id AND s.kind = %(suspended)s
                             AND s.valid @> %(day)s::date),
                    m.admission_date IS NOT NULL AND m.admission_date > %(six_months_before)s,
-                   {disciplined},
+                   {_discipline.member},
                    COALESCE((SELECT sum(upper(r) - lower(r)) FROM (
                         SELECT s.valid * daterange(%(jan1)s, %(next_jan1)s, '[)') AS r
                           FROM members_statusperiod s WHERE s.member_id = m.id AND s.kind = %(sick)s
                            AND s.valid && daterange(%(jan1)s, %(next_jan1)s, '[)')) x
                         WHERE NOT isempty(r)), 0)
               FROM members_member m WHERE m.id = ANY(%(ids)s)
-            """.format(disciplined=_discipline.member),
+            """,
             {"ids": list(member_ids), "day": day, "year": year, "six_months_before": day - relativedelta(months=6),
              "exempted": StatusPeriodKind.EXEMPTED, "suspended": StatusPeriodKind.SUSPENDED,
              "sick": StatusPeriodKind.SICK_LEAVE, "jan1": dt.date(year, 1, 1), "next_jan1": dt.date(year + 1, 1, 1)},
@@ -114,19 +114,19 @@ def organization_facts(organization_ids: list[int], year: int) -> dict[int, Orga
     day = rating_date(year)
     with connection.cursor() as cur:
         cur.execute(
-            """
+            f"""
             SELECT o.id,
                    o.founded_on > %(six_months_before)s,
-                   {leadership},
+                   {_discipline.leadership},
                    (SELECT count(*) FROM organizations_organizationplacement c
                      WHERE c.valid @> %(day)s::date AND c.depth = p.depth + 1 AND c.path LIKE p.path || '%%'),
                    (SELECT count(*) FROM organizations_organizationplacement c
                      WHERE c.valid @> %(day)s::date AND c.depth = p.depth + 1 AND c.path LIKE p.path || '%%'
-                       AND {organization})
+                       AND {_discipline.organization})
               FROM organizations_organization o
               LEFT JOIN organizations_organizationplacement p ON p.organization_id = o.id AND p.valid @> %(day)s::date
              WHERE o.id = ANY(%(ids)s)
-            """.format(leadership=_discipline.leadership, organization=_discipline.organization),
+            """,
             {"ids": list(organization_ids), "day": day, "year": year,
              "six_months_before": day - relativedelta(months=6)},
         )

@@ -182,7 +182,7 @@ def write_members_xlsx(members: Iterable[Member], fileobj, *, sensitive: bool) -
 def export_members(queryset, *, user, sensitive: bool, filters: dict):
     """The export as an open temporary file (deleted when closed) and its row count. An export with
     sensitive columns is logged (Decree 13/2023/NĐ-CP)."""
-    tmp = tempfile.TemporaryFile(suffix=".xlsx")
+    tmp = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115  (returned open: the response streams it, then closes it)
     rows = write_members_xlsx(queryset.iterator(chunk_size=2000), tmp, sensitive=sensitive)
     tmp.seek(0)
     if sensitive:
@@ -229,7 +229,7 @@ def build_template(fileobj, *, user) -> None:
             "")
 
         values = wb.create_sheet(_("Allowed values")[:31])
-        for index, (name, choices) in enumerate(CHOICES.items(), start=1):
+        for index, (name, _choices) in enumerate(CHOICES.items(), start=1):
             values.column_dimensions[get_column_letter(index)].width = 30
             header = values.cell(row=1, column=index, value=Column(name).header())
             header.font = HEADER_FONT

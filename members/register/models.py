@@ -59,7 +59,8 @@ class Member(models.Model):
     professional_level = models.CharField(
         _("professional level"), max_length=16, choices=ProfessionalLevel.choices, blank=True
     )
-    political_theory = models.CharField(_("political theory"), max_length=16, choices=PoliticalTheory.choices, blank=True)
+    political_theory = models.CharField(_("political theory"), max_length=16, choices=PoliticalTheory.choices,
+                                        blank=True)
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     cell = models.ForeignKey(

@@ -153,8 +153,9 @@ def members_transfer_bulk(*, members: QuerySet | Iterable[Member], to_cell: Orga
     too_early = [p for p in by_member.values() if p.valid.lower >= date]
     if too_early:
         p = too_early[0]
-        raise ValidationError({"date": _("%(name)s joined the current cell on %(start)s; the transfer date must be later.")
-                               % {"name": p.member.full_name, "start": _d(p.valid.lower)}})
+        raise ValidationError({"date": _(
+            "%(name)s joined the current cell on %(start)s; the transfer date must be later.")
+            % {"name": p.member.full_name, "start": _d(p.valid.lower)}})
     already = [p for p in by_member.values() if p.cell_id == to_cell.pk]
     if already:
         raise ValidationError({"to_cell": _("%(name)s is already in “%(cell)s”.")

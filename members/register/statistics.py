@@ -105,7 +105,8 @@ def composition(organization, day: dt.date) -> Composition:
                                                              total), total))
     ethnic = _count_by(members, "ethnicity")
     present = [name for name in ETHNICITIES if ethnic.get(name)]
-    breakdowns.append(Breakdown("ethnicity", str(_("Ethnicity")), _rows(ethnic, [(n, n) for n in present], total), total))
+    breakdowns.append(Breakdown("ethnicity", str(_("Ethnicity")), _rows(ethnic, [(n, n) for n in present], total),
+                                total))
     breakdowns.append(Breakdown("religion", str(_("Religion")),
                                 _rows(_count_by(members, "religion"), Religion.choices, total), total))
     status = {r["status"]: r["n"] for r in members.order_by().annotate(

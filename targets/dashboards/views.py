@@ -2,7 +2,8 @@
 drill-down from a target to the subordinate organizations' figures and to the records behind a figure, the
 trends over the years, and the overview as an Excel workbook.
 
-Pages read only stored ``Attainment`` rows (and, for the records, the set-based lists of ``targets.dashboards.drilldown``),
+Pages read only stored ``Attainment`` rows (and, for the records,
+                                            the set-based lists of ``targets.dashboards.drilldown``),
 each in a constant number of queries whatever the number of targets, organizations, members or years. Every
 read starts from ``visible_to(request.user)``: an organization outside the user's scope is a 404.
 

@@ -136,7 +136,8 @@ def compute_target(target: Target, years: Iterable[int], *, now=None) -> list[At
     if problems:
         raise ValueError(f"target {target.code}: " + "; ".join(problems))
     figures = metric.compute(target, slots)
-    changed = inputs_changed_at(target, {s.year for s in slots} | set(range(target.first_year, max(s.year for s in slots) + 1)))
+    changed = inputs_changed_at(target, {s.year for s in slots} | set(range(target.first_year,
+                                                                            max(s.year for s in slots) + 1)))
     rows = []
     scope_id = target.resolution.scope_id
     for slot in slots:

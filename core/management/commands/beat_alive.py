@@ -16,7 +16,8 @@ class Command(BaseCommand):
     def handle(self, *args, max_age: int, **options):
         from django_celery_beat.models import PeriodicTask
 
-        last = PeriodicTask.objects.filter(task="core.tasks.record_heartbeat").values_list("last_run_at", flat=True).first()
+        last = PeriodicTask.objects.filter(task="core.tasks.record_heartbeat").values_list("last_run_at",
+                                                                                           flat=True).first()
         if last and timezone.now() - last <= timedelta(seconds=max_age):
             self.stdout.write(f"beat alive, last dispatch {last:%Y-%m-%d %H:%M:%S}")
             return

@@ -75,7 +75,8 @@ class Command(BaseCommand):
             path.chmod(0o600)
         User = get_user_model()
         user, _ = User.objects.get_or_create(
-            username=DEMO_ADMIN, defaults={"first_name": "Quản trị", "last_name": "viên", "email": "admin@example.invalid"}
+            username=DEMO_ADMIN, defaults={"first_name": "Quản trị", "last_name": "viên",
+                                           "email": "admin@example.invalid"}
         )
         user.is_staff = True
         user.is_superuser = True

@@ -6,10 +6,10 @@ with ``@register``; import the module below. Families over records kept above th
 report: MODEL, DOC, REP, DUE) live with those records (``targets.records.metrics``) and register from
 that app's ``ready``. See docs/ARCHITECTURE.md."""
 
-from targets.engine.metrics import (  # noqa: F401,E402  (registers INSP, ADM)
+from targets.engine.metrics import (  # noqa: F401  (registers INSP, ADM)
     admissions,
     inspections,
-    meetings,  # noqa: F401,E402  (registers MEET)
-    ratings,  # noqa: F401,E402  (registers R-org, R-mem, T-org, MASS, UNIT)
+    meetings,
+    ratings,
 )
 from targets.engine.metrics.base import REGISTRY, Figure, Metric, Slot, register  # noqa: F401

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from members.ratings.rules import rating_date
 from organizations.slots import SLOTS_CTE, SLOTS_PERIOD_CTE, Slot, by_slot, fetch, slot_params  # noqa: F401
 
-REGISTRY: dict[str, "Metric"] = {}
+REGISTRY: dict[str, Metric] = {}
 
 
 def target_slot(scope_id: int, year: int, start: dt.date, end: dt.date) -> Slot:

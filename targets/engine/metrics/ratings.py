@@ -148,7 +148,8 @@ class OrganizationTitles(Metric):
                        SELECT 1 FROM members_recognitionaward a WHERE a.organization_id = pop.organization_id
                           AND a.year = pop.year AND a.title = ANY(%(titles)s))
                        OR EXISTS (
-                       SELECT 1 FROM members_organizationrating r JOIN members_ratinglevel l ON l.id = r.decided_level_id
+                       SELECT 1 FROM members_organizationrating r
+                         JOIN members_ratinglevel l ON l.id = r.decided_level_id
                         WHERE r.organization_id = pop.organization_id AND r.year = pop.year AND r.kind = 'party_org'
                           AND r.status = 'decided' AND l.code = ANY(%(levels)s))) AS hits
               FROM pop GROUP BY 1, 2"""
