@@ -294,6 +294,6 @@ def organization_composition(request, pk):
     form = CompositionForm(request.GET or None)
     day = form.day()
     comp = composition(org, day)
-    return render(request, "organizations/composition.html", {
+    return render(request, "members/organization_composition.html", {
         "org": org, "form": form, "comp": comp, "day": day, "sentence": summary_sentence(comp),
     })
