@@ -64,6 +64,16 @@ class UploadResult:
     committed: bool = False
 
 
+MAX_PROBLEMS_SHOWN = 500  # a page of 10,000 errors helps nobody: the first ones and how many more
+
+
+def preview_context(outcome: UploadResult, *, committing: bool) -> dict:
+    """What the preview page (core/templates/uploads/preview.html) shows of an outcome, for every import."""
+    return {"problems": outcome.problems[:MAX_PROBLEMS_SHOWN], "problems_total": len(outcome.problems),
+            "problems_hidden": max(len(outcome.problems) - MAX_PROBLEMS_SHOWN, 0), "count": outcome.count,
+            "pending": outcome.pending, "committing": committing, "outcome": outcome}
+
+
 def imports_dir() -> Path:
     folder = Path(settings.MEDIA_ROOT) / "imports"
     folder.mkdir(parents=True, exist_ok=True)

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.uploads import XLSX, XlsxUpload
+from core.uploads import XLSX, XlsxUpload, preview_context
 from members.ratings import excel as rating_excel
 from members.ratings.choices import OrgRatingKind, RatingStatus
 from members.ratings.forms import GridForm, GridUploadForm, Rights, grid_lines, rows_from_data
@@ -311,9 +311,8 @@ def _upload_flow(request, grid: Grid, rights: Rights) -> XlsxUpload:
 
 def _render_upload_preview(request, grid, outcome, *, committing):
     return render(request, "members/ratings/upload_preview.html", {
-        "organization": grid.organization, "grid": grid, "year": grid.year, "problems": outcome.problems,
-        "pending": outcome.pending, "committing": committing, "count": outcome.count,
-    })
+        "organization": grid.organization, "grid": grid, "year": grid.year,
+        **preview_context(outcome, committing=committing)})
 
 
 @login_required

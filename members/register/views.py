@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.forms import add_service_error
 from core.lists import filter_rows, paginate
-from core.uploads import XLSX, UploadResult, XlsxUpload
+from core.uploads import XLSX, UploadResult, XlsxUpload, preview_context
 from members.register import excel
 from members.register.choices import MembershipReason
 from members.register.filters import MemberFilterSet
@@ -42,7 +42,6 @@ from organizations.scoping import require_anywhere, user_can, user_has_anywhere
 
 PER_PAGE = 50
 IMPORT_SESSION_KEY = "members_import"
-MAX_ERRORS_SHOWN = 500
 
 
 def _filtered_members(request):
@@ -251,14 +250,7 @@ def _import_flow(request) -> XlsxUpload:
 
 
 def _render_preview(request, outcome: UploadResult, *, committing: bool):
-    problems = outcome.problems
-    return render(request, "members/member_import_preview.html", {
-        "outcome": outcome,
-        "problems": problems[:MAX_ERRORS_SHOWN],
-        "problems_hidden": max(len(problems) - MAX_ERRORS_SHOWN, 0),
-        "pending": outcome.pending,
-        "committing": committing,
-    })
+    return render(request, "members/member_import_preview.html", preview_context(outcome, committing=committing))
 
 
 @login_required
