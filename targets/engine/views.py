@@ -109,6 +109,16 @@ def resolution_detail(request, pk):
         "may_recompute": changeable and resolution.scope_id is not None})
 
 
+def _after_save(request, run, resolution_pk: int):
+    """Where a saved edit leads: the recompute it started (its figures depend on what changed), or the
+    resolution's page."""
+    if run is not None:
+        messages.success(request, _("Saved. The figures are being recomputed."))
+        return redirect("targets:run_detail", pk=run.pk)
+    messages.success(request, _("Saved."))
+    return redirect("targets:resolution_detail", pk=resolution_pk)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def resolution_edit(request, pk):
@@ -123,12 +133,7 @@ def resolution_edit(request, pk):
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
-            # The figures depend on the organization measured and the years: the service recomputes on a change.
-            if run is not None:
-                messages.success(request, _("Saved. The figures are being recomputed."))
-                return redirect("targets:run_detail", pk=run.pk)
-            messages.success(request, _("Saved."))
-            return redirect("targets:resolution_detail", pk=resolution.pk)
+            return _after_save(request, run, resolution.pk)
     return render(request, "targets/resolution_form.html", {"form": form, "resolution": resolution})
 
 
@@ -145,11 +150,7 @@ def target_edit(request, pk):
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
-            if run is not None:
-                messages.success(request, _("Saved. The figures are being recomputed."))
-                return redirect("targets:run_detail", pk=run.pk)
-            messages.success(request, _("Saved."))
-            return redirect("targets:resolution_detail", pk=target.resolution_id)
+            return _after_save(request, run, target.resolution_id)
     metric = REGISTRY.get(target.family)
     return render(request, "targets/target_form.html", {
         "form": form, "target": target, "resolution": target.resolution,
