@@ -11,6 +11,8 @@ from django import forms
 from django.utils.html import format_html
 from django_tables2 import RequestConfig
 
+from core.params import YEARS
+
 # The first choice of a select filter: "no condition".
 ANY = "—"
 
@@ -21,8 +23,8 @@ class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1930)
-        kwargs.setdefault("max_value", 2100)
+        kwargs.setdefault("min_value", YEARS.start)
+        kwargs.setdefault("max_value", YEARS.stop - 1)
         super().__init__(*args, **kwargs)
 
 

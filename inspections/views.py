@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.forms import add_service_error
 from core.lists import filtered_table
-from core.params import int_param
+from core.params import YEARS, int_param
 from inspections.coverage import member_coverage, sub_cell_coverage, tccsd_coverage, term_period, year_period
 from inspections.filters import DisciplineFilterSet, InspectionFilterSet
 from inspections.forms import DisciplineRecordForm, InspectionForm
@@ -158,11 +158,11 @@ def coverage(request):
     year = int_param(request.GET.get("year"), None)
     start_year = int_param(request.GET.get("start"), None)
     end_year = int_param(request.GET.get("end"), None)
-    if start_year and end_year and 1930 <= start_year <= end_year <= 2100:
+    if start_year in YEARS and end_year in YEARS and start_year <= end_year:
         start, end = term_period(start_year, end_year)
         label = f"{start_year}–{end_year}"
     else:
-        year = year if year and 1930 <= year <= 2100 else this_year
+        year = year if year in YEARS else this_year
         start, end = year_period(year)
         label = str(year)
     article = (request.GET.get("article") or "30").strip()[:10]

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from core import charts
 from core.formatting import number
-from core.params import int_param
+from core.params import YEARS, int_param
 from inspections.coverage import member_coverage, sub_cell_coverage
 from meetings.choices import MeetingKind
 from meetings.models import Meeting
@@ -87,7 +87,8 @@ def _picker(user, current: Organization) -> list[tuple[int, str]]:
 class CompositionParams(forms.Form):
     date = forms.DateField(label=gettext_lazy("On the date"), required=False,
                            input_formats=["%d/%m/%Y", "%Y-%m-%d"])
-    year = forms.IntegerField(label=gettext_lazy("Year"), required=False, min_value=1930, max_value=2100)
+    year = forms.IntegerField(label=gettext_lazy("Year"), required=False, min_value=YEARS.start,
+                              max_value=YEARS.stop - 1)
 
     def day(self, now: dt.date) -> dt.date:
         """The date asked for; a year means its 31 December (today for the current year: the composition

@@ -8,11 +8,11 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from core.forms import date_input
+from core.params import YEARS
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import restrict_form_fields
 from targets.engine.models import Resolution, Target
-from targets.engine.services import YEARS
 
 
 class ResolutionForm(forms.ModelForm):
@@ -34,7 +34,7 @@ class ResolutionForm(forms.ModelForm):
         # Once attached, a resolution stays attached: detaching would hide it and its figures from viewers.
         self.fields["scope"].required = current.scope_id is not None
         for name in ("start_year", "end_year"):
-            self.fields[name].widget.attrs.update({"min": YEARS[0], "max": YEARS[1]})
+            self.fields[name].widget.attrs.update({"min": YEARS.start, "max": YEARS.stop - 1})
 
     def _post_clean(self):
         pass  # the service validates the whole resolution (targets.engine.services.resolution_update)

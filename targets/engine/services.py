@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.params import YEARS
 from organizations.permissions import Perm
 from organizations.scoping import user_can, user_has_anywhere
 from targets.engine.choices import Comparator, Periodicity, Unit
@@ -18,7 +19,6 @@ from targets.engine.metrics import REGISTRY
 from targets.engine.models import RecomputeRun, Resolution, Target
 from targets.engine.recompute import start_full_recompute
 
-YEARS = (1930, 2100)
 NEEDS_LOWER = {Comparator.GTE, Comparator.GT, Comparator.RANGE}
 NEEDS_UPPER = {Comparator.LTE, Comparator.LT, Comparator.RANGE}
 RESOLUTION_FIELDS = {"number", "kind", "title", "issuer_name", "issuing_body", "issued_on", "start_year", "end_year",
@@ -48,8 +48,9 @@ class _Errors:
 
 def _check_years(errors: _Errors, start, end) -> None:
     for name, value in (("start_year", start), ("end_year", end)):
-        if value is not None and not YEARS[0] <= value <= YEARS[1]:
-            errors.add(name, _("Enter a year between %(low)s and %(high)s.") % {"low": YEARS[0], "high": YEARS[1]})
+        if value is not None and value not in YEARS:
+            errors.add(name, _("Enter a year between %(low)s and %(high)s.") % {"low": YEARS.start,
+                                                                               "high": YEARS.stop - 1})
     if start and end and start > end:
         errors.add("end_year", _("The last year must not be before the first year."))
 
