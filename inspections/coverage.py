@@ -17,7 +17,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from members.register.population import members_of_cell_during
 from organizations.choices import TCCSD_KINDS, OrgKind
+from organizations.population import during, under_during
 from organizations.slots import SLOTS_PERIOD_CTE, Slot, fetch, slot_params
 
 
@@ -52,21 +54,22 @@ def _inspection_filter(article, activity) -> tuple[str, dict]:
 #
 # Members: ``cells`` keeps the part of the period each placement under the scope spent there, so a
 # membership counts only when it overlaps the days its cell was under the scope.
+_PERIOD = "daterange(slot.start_d, slot.end_d, '[]')"
+
 _MEMBER_POPULATION = """
 , cells AS MATERIALIZED (
-    SELECT sxp.scope_id, sxp.year, sxp.start_d, sxp.end_d, pc.organization_id, pc.valid * sxp.span AS valid
-      FROM sxp JOIN organizations_organizationplacement pc
-        ON pc.path LIKE sxp.path || '%%' AND pc.valid && sxp.span
+    SELECT slot.scope_id, slot.year, slot.start_d, slot.end_d, pc.organization_id,
+           """ + during("pc", _PERIOD) + """ AS valid
+      FROM slot JOIN """ + under_during("pc", "slot.scope_id", _PERIOD) + """
 ), pop AS MATERIALIZED (
     SELECT DISTINCT c.scope_id, c.year, c.start_d, c.end_d, p.member_id AS subject_id
-      FROM cells c JOIN members_membershipperiod p ON p.cell_id = c.organization_id AND p.valid && c.valid
+      FROM cells c JOIN """ + members_of_cell_during("p", "c.organization_id", "c.valid") + """
 )"""
 
 _ORGANIZATION_POPULATION = """
 , pop AS MATERIALIZED (
-    SELECT DISTINCT sxp.scope_id, sxp.year, sxp.start_d, sxp.end_d, pc.organization_id AS subject_id
-      FROM sxp JOIN organizations_organizationplacement pc
-        ON pc.path LIKE sxp.path || '%%' AND pc.valid && sxp.span
+    SELECT DISTINCT slot.scope_id, slot.year, slot.start_d, slot.end_d, pc.organization_id AS subject_id
+      FROM slot JOIN """ + under_during("pc", "slot.scope_id", _PERIOD) + """
      WHERE pc.kind = ANY(%(kinds)s)
 )"""
 

@@ -8,12 +8,14 @@ from collections import defaultdict
 
 from django.db import connection
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings.choices import MeetingKind
 from meetings.models import DEFAULT_REMINDER_DAY, Meeting
 from organizations.choices import CELL_KINDS, TCCSD_KINDS, Role
 from organizations.models import Organization
+from organizations.population import above_on, is_under_on
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
@@ -41,13 +43,15 @@ def cells_without_regular_meeting(month: str, *, under: Organization | None = No
     return qs
 
 
+# The most specific schedule of each cell: the one of its nearest organization above it today (the tree as
+# it stands on the reminder day), else the bloc-wide one.
 _CELLS_DUE = """
 SELECT c.id FROM organizations_organization c
 JOIN LATERAL (
   SELECT s.day_of_month FROM meetings_reminderschedule s
-  LEFT JOIN organizations_organization o ON o.id = s.organization_id
-  WHERE s.organization_id IS NULL OR c.path LIKE o.path || '%%'
-  ORDER BY length(o.path) DESC NULLS LAST LIMIT 1
+  LEFT JOIN """ + above_on("a", "c.id", "%s") + """ AND a.ancestor_id = s.organization_id
+  WHERE s.organization_id IS NULL OR a.ancestor_id IS NOT NULL
+  ORDER BY a.ancestor_depth DESC NULLS LAST LIMIT 1
 ) sched ON TRUE
 WHERE c.kind = ANY(%s) AND c.dissolved_on IS NULL AND sched.day_of_month = %s
 """
@@ -61,7 +65,7 @@ def cells_due_on(day: dt.date) -> list[int] | None:
     if not ReminderSchedule.objects.exists():
         return None if day.day == DEFAULT_REMINDER_DAY else []
     with connection.cursor() as cur:
-        cur.execute(_CELLS_DUE, [list(CELL_KINDS), day.day])
+        cur.execute(_CELLS_DUE, [day, list(CELL_KINDS), day.day])
         return [row[0] for row in cur.fetchall()]
 
 
@@ -79,11 +83,11 @@ def recipients_by_cell(cell_ids) -> dict[int, list]:
     JOIN organizations_organization o ON o.id = ra.organization_id
     WHERE c.id = ANY(%s) AND o.dissolved_on IS NULL AND (
       (ra.role = %s AND o.id = c.id)
-      OR (ra.role = %s AND o.kind = ANY(%s) AND c.path LIKE o.path || '%%'))
+      OR (ra.role = %s AND o.kind = ANY(%s) AND """ + is_under_on("c.id", "o.id", "%s") + """))
     """
     with connection.cursor() as cur:
         cur.execute(sql, [cell_ids, Role.CELL_SECRETARY, Role.GRASSROOTS_OFFICER,
-                          list(TCCSD_KINDS)])
+                          list(TCCSD_KINDS), timezone.localdate()])
         pairs = cur.fetchall()
     users = get_user_model().objects.in_bulk({u for _c, u in pairs})
     found: dict[int, list] = defaultdict(list)

@@ -166,6 +166,37 @@ class OrganizationPlacement(models.Model):
         return f"{self.name} [{self.valid.lower}, {self.valid.upper})"
 
 
+class OrganizationAncestry(models.Model):
+    """The dated tree as data: one row per (organization, ancestor) for a span of dates during which the
+    organization stood under the ancestor (the organization itself included, at distance 0), taken from the
+    placements of both. "Organizations under X on day D" is then an equality join on ``ancestor`` with
+    ``valid @> D`` — an index lookup — instead of a prefix test between two paths that no index serves.
+
+    Written only by the database: statement triggers on OrganizationPlacement rebuild the rows of every
+    organization whose placements (or whose ancestors' placements) a statement changed, in the same
+    transaction, so bulk loads, the tree services and raw SQL all keep it true (migration 0002). Read it
+    through ``organizations.population``, never directly."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.DO_NOTHING, related_name="+",
+                                     db_constraint=False)
+    ancestor = models.ForeignKey(Organization, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
+    kind = models.CharField(max_length=32, choices=OrgKind.choices)  # the organization's kind in that placement
+    depth = models.PositiveIntegerField()  # the organization's depth then
+    ancestor_depth = models.PositiveIntegerField()
+    valid = DateRangeField()
+
+    class Meta:
+        verbose_name = _("organization ancestry")
+        verbose_name_plural = _("organization ancestries")
+        indexes = [
+            GistIndex(fields=["ancestor", "valid"], name="ancestry_ancestor_valid"),
+            GistIndex(fields=["organization", "valid"], name="ancestry_org_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization_id} < {self.ancestor_id} {self.valid}"
+
+
 class OrganizationEvent(models.Model):
     """A dated operation on the tree: founding, rename, move, merge, split, dissolution. ``related``
     holds the other side (the organizations merged into this one, or those a split created)."""

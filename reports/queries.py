@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 from organizations.choices import TCCSD_KINDS
+from organizations.population import above_on, during, under_during, under_on
 
 
 @dataclass(frozen=True)
@@ -24,13 +25,14 @@ class Placed:
     kind: str
 
 
+_SPAN = "daterange(%(start)s, %(end)s, '[]')"
+
 _PLACED_SQL = """
 SELECT DISTINCT ON (p.organization_id) p.organization_id, p.name, p.path, p.kind
-  FROM organizations_organizationplacement x
+  FROM (SELECT 1) AS one
+  JOIN """ + under_during("a", "%(org)s", _SPAN) + """
   JOIN organizations_organizationplacement p
-    ON p.path LIKE x.path || '%%' AND p.valid && x.valid
-   AND p.valid && daterange(%(start)s, %(end)s, '[]')
- WHERE x.organization_id = %(org)s AND x.valid && daterange(%(start)s, %(end)s, '[]')
+    ON p.organization_id = a.organization_id AND p.valid && """ + during("a", _SPAN) + """
  ORDER BY p.organization_id, lower(p.valid) DESC
 """
 
@@ -58,9 +60,8 @@ def rating_day(organization_id: int, year: int) -> dt.date:
 # deciding grassroots organization, organizations (party organizations' own ratings) by the TCCSĐ whose
 # subtree held them that day (``own`` when the rated organization is the TCCSĐ itself).
 _TCCSD_CTE = """
-WITH x AS (SELECT path FROM organizations_organizationplacement WHERE organization_id = %(org)s AND valid @> %(day)s),
-t AS (SELECT p.organization_id, p.path FROM organizations_organizationplacement p, x
-       WHERE p.valid @> %(day)s AND p.path LIKE x.path || '%%' AND p.kind = ANY(%(tccsd)s))
+WITH t AS (SELECT p.organization_id FROM (SELECT 1) AS one JOIN """ + under_on("p", "%(org)s", "%(day)s") + """
+            WHERE p.kind = ANY(%(tccsd)s))
 """
 _MEMBER_RATINGS_SQL = _TCCSD_CTE + """
 SELECT t.organization_id, l.code, count(*)
@@ -71,11 +72,11 @@ SELECT t.organization_id, l.code, count(*)
  GROUP BY 1, 2
 """
 _ORG_RATINGS_SQL = _TCCSD_CTE + """
-SELECT t.organization_id, (pr.organization_id = t.organization_id) AS own, l.code, count(*)
+SELECT t.organization_id, (r.organization_id = t.organization_id) AS own, l.code, count(*)
   FROM members_organizationrating r
   JOIN members_ratinglevel l ON l.id = r.decided_level_id
-  JOIN organizations_organizationplacement pr ON pr.organization_id = r.organization_id AND pr.valid @> %(day)s
-  JOIN t ON pr.path LIKE t.path || '%%'
+  JOIN """ + above_on("pr", "r.organization_id", "%(day)s") + """
+  JOIN t ON t.organization_id = pr.ancestor_id
  WHERE r.year = %(year)s AND r.status = 'decided' AND r.kind = 'party_org'
  GROUP BY 1, 2, 3
 """
@@ -115,9 +116,8 @@ def organization_ratings_by_tccsd(organization_id: int, year: int, day: dt.date
 _MEETINGS_SQL = """
 SELECT m.kind, count(*)
   FROM meetings_meeting m
-  JOIN organizations_organizationplacement pc ON pc.organization_id = m.cell_id AND pc.valid @> m.date
-  JOIN organizations_organizationplacement x ON x.organization_id = %(org)s AND x.valid @> m.date
- WHERE m.date BETWEEN %(start)s AND %(end)s AND pc.path LIKE x.path || '%%'
+  JOIN """ + above_on("pc", "m.cell_id", "m.date") + """ AND pc.ancestor_id = %(org)s
+ WHERE m.date BETWEEN %(start)s AND %(end)s
  GROUP BY 1
 """
 
@@ -128,9 +128,8 @@ SELECT i.activity, count(DISTINCT i.id),
        (SELECT count(*) FROM inspections_inspection_members im WHERE im.inspection_id = ANY(array_agg(i.id))),
        (SELECT count(*) FROM inspections_inspection_organizations io WHERE io.inspection_id = ANY(array_agg(i.id)))
   FROM inspections_inspection i
-  JOIN organizations_organizationplacement pb ON pb.organization_id = i.conducting_body_id AND pb.valid @> i.start_date
-  JOIN organizations_organizationplacement x ON x.organization_id = %(org)s AND x.valid @> i.start_date
- WHERE i.start_date BETWEEN %(start)s AND %(end)s AND pb.path LIKE x.path || '%%'
+  JOIN """ + above_on("pb", "i.conducting_body_id", "i.start_date") + """ AND pb.ancestor_id = %(org)s
+ WHERE i.start_date BETWEEN %(start)s AND %(end)s
  GROUP BY 1
 """
 
@@ -138,9 +137,8 @@ SELECT i.activity, count(DISTINCT i.id),
 _DISCIPLINE_SQL = """
 SELECT d.form, (d.member_id IS NOT NULL) AS of_member, count(*)
   FROM inspections_discipline d
-  JOIN organizations_organizationplacement pb ON pb.organization_id = d.deciding_body_id AND pb.valid @> d.decision_date
-  JOIN organizations_organizationplacement x ON x.organization_id = %(org)s AND x.valid @> d.decision_date
- WHERE d.decision_date BETWEEN %(start)s AND %(end)s AND pb.path LIKE x.path || '%%' AND NOT d.annulled
+  JOIN """ + above_on("pb", "d.deciding_body_id", "d.decision_date") + """ AND pb.ancestor_id = %(org)s
+ WHERE d.decision_date BETWEEN %(start)s AND %(end)s AND NOT d.annulled
  GROUP BY 1, 2
 """
 

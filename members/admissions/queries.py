@@ -16,6 +16,7 @@ from django.db.models import Count, Max
 from members.admissions.choices import ATTRIBUTE_KEYS, CandidateStatus
 from members.admissions.models import AdmissionStage, Candidate
 from organizations.choices import EventKind, Sector
+from organizations.population import under_during
 
 # The attributes admissions are counted by, as SQL conditions on the candidate ``c``; keys are
 # ADMISSION_ATTRIBUTES' (order matters: the board's rows and the SELECT list). The one definition the board
@@ -48,30 +49,28 @@ def any_attribute_sql(keys: Iterable[str]) -> str:
     return " OR ".join(f"({ATTRIBUTE_SQL[k]})" for k in keys)
 
 
-# Periods as a relation: per(org_id, year, start_d, end_d), passed as parallel arrays, and ``px``: each
-# joined to the organization's placements clipped to the period (several rows when it moved during the
-# period, none when it did not exist at any day of it). ``span`` is bounded, so lower()/upper() are dates.
+# Periods as a relation: per(org_id, year, start_d, end_d), passed as parallel arrays, keeping only the
+# periods whose organization existed (was placed in the tree) at some day of them.
+_SPAN = "daterange(per.start_d, per.end_d, '[]')"
 _PERIODS_CTE = """per AS MATERIALIZED (
-    SELECT * FROM unnest(%(orgs)s::int[], %(years)s::int[], %(starts)s::date[], %(ends)s::date[])
+    SELECT s.* FROM unnest(%(orgs)s::int[], %(years)s::int[], %(starts)s::date[], %(ends)s::date[])
         AS s(org_id, year, start_d, end_d)
-), px AS MATERIALIZED (
-    SELECT per.*, x.path, x.valid * daterange(per.start_d, per.end_d, '[]') AS span
-      FROM per JOIN organizations_organizationplacement x
-        ON x.organization_id = per.org_id AND x.valid && daterange(per.start_d, per.end_d, '[]')
+     WHERE EXISTS (SELECT 1 FROM organizations_organizationplacement x
+                    WHERE x.organization_id = s.org_id AND x.valid && daterange(s.start_d, s.end_d, '[]'))
 )"""
 
 # Every admitted candidate counts in the period of the ceremony (including those later struck off) under
-# the organizations whose subtree held the cell that day: the scope's placement valid that day (its span
-# holds the ceremony) and the cell's placement that day below its path. The outer join keeps a row (zeros)
-# for every period whose organization existed.
+# the organizations whose subtree held the cell that day (``under_during`` rows valid on the ceremony day).
+# The outer join keeps a row (zeros) for every period whose organization existed.
 _ADMISSIONS_SQL = "WITH " + _PERIODS_CTE + """
-SELECT px.org_id, px.year, {columns}
-  FROM px
-  LEFT JOIN (members_candidate c
-             JOIN organizations_organizationplacement pc
-               ON pc.organization_id = c.cell_id AND pc.valid @> c.admitted_on)
-    ON c.status = %(admitted)s AND c.admitted_on >= lower(px.span) AND c.admitted_on < upper(px.span)
-   AND pc.path LIKE px.path || '%%'
+SELECT per.org_id, per.year, {columns}
+  FROM per
+  LEFT JOIN LATERAL (
+      SELECT c.* FROM (SELECT 1) AS one
+        JOIN """ + under_during("a", "per.org_id", _SPAN) + """
+        JOIN members_candidate c ON c.cell_id = a.organization_id AND a.valid @> c.admitted_on
+       WHERE c.status = %(admitted)s AND c.admitted_on BETWEEN per.start_d AND per.end_d
+  ) AS c ON TRUE
  GROUP BY 1, 2
 """
 
@@ -119,15 +118,16 @@ def admissions_by_year(organization_ids: Iterable[int], years: Iterable[int]) ->
 # KH-6: party organizations founded in a period (their "founded" event) in host units of a sector, counted
 # under the organizations whose subtree held them on the founding day (the scope itself excluded).
 _FOUNDED_SQL = "WITH " + _PERIODS_CTE + """
-SELECT px.org_id, px.year, COUNT(DISTINCT pc.organization_id)
-  FROM px
-  LEFT JOIN (organizations_organizationevent e
-             JOIN organizations_organization o ON o.id = e.organization_id
-             JOIN organizations_hostunit h ON h.id = o.host_unit_id AND h.sector = %(sector)s
-             JOIN organizations_organizationplacement pc
-               ON pc.organization_id = e.organization_id AND pc.valid @> e.date)
-    ON e.kind = %(founded)s AND e.date >= lower(px.span) AND e.date < upper(px.span)
-   AND pc.path LIKE px.path || '%%' AND pc.organization_id <> px.org_id
+SELECT per.org_id, per.year, COUNT(DISTINCT f.organization_id)
+  FROM per
+  LEFT JOIN LATERAL (
+      SELECT a.organization_id FROM (SELECT 1) AS one
+        JOIN """ + under_during("a", "per.org_id", _SPAN) + """
+        JOIN organizations_organizationevent e ON e.organization_id = a.organization_id AND a.valid @> e.date
+        JOIN organizations_organization o ON o.id = e.organization_id
+        JOIN organizations_hostunit h ON h.id = o.host_unit_id AND h.sector = %(sector)s
+       WHERE e.kind = %(founded)s AND e.date BETWEEN per.start_d AND per.end_d AND a.organization_id <> per.org_id
+  ) AS f ON TRUE
  GROUP BY 1, 2
 """
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from dateutil.relativedelta import relativedelta
 from django.db import connection
 
 from members.ratings.choices import NotRatedReason
+from members.ratings.population import new_member_sql, new_organization_sql
 from members.register.choices import StatusPeriodKind
+from organizations.population import under_on
 
 SICK_LEAVE_DAYS = 90  # "3 months or more in the year"
 
@@ -70,7 +71,7 @@ def member_facts(member_ids: list[int], year: int) -> dict[int, MemberFacts]:
                             AND s.valid @> %(day)s::date),
                    EXISTS (SELECT 1 FROM members_statusperiod s WHERE s.member_id = m.id AND s.kind = %(suspended)s
                             AND s.valid @> %(day)s::date),
-                   m.admission_date IS NOT NULL AND m.admission_date > %(six_months_before)s,
+                   {new_member_sql("m", "%(day)s")},
                    {_discipline.member},
                    COALESCE((SELECT sum(upper(r) - lower(r)) FROM (
                         SELECT s.valid * daterange(%(jan1)s, %(next_jan1)s, '[)') AS r
@@ -79,7 +80,7 @@ def member_facts(member_ids: list[int], year: int) -> dict[int, MemberFacts]:
                         WHERE NOT isempty(r)), 0)
               FROM members_member m WHERE m.id = ANY(%(ids)s)
             """,
-            {"ids": list(member_ids), "day": day, "year": year, "six_months_before": day - relativedelta(months=6),
+            {"ids": list(member_ids), "day": day, "year": year,
              "exempted": StatusPeriodKind.EXEMPTED, "suspended": StatusPeriodKind.SUSPENDED,
              "sick": StatusPeriodKind.SICK_LEAVE, "jan1": dt.date(year, 1, 1), "next_jan1": dt.date(year + 1, 1, 1)},
         )
@@ -112,23 +113,20 @@ def organization_facts(organization_ids: list[int], year: int) -> dict[int, Orga
     if not organization_ids:
         return {}
     day = rating_date(year)
+    # The direct children placed under the organization on the rating day (rows ``c`` of the ancestry).
+    children = f"(SELECT 1) AS one JOIN {under_on('c', 'o.id', '%(day)s')} WHERE c.depth = c.ancestor_depth + 1"
     with connection.cursor() as cur:
         cur.execute(
             f"""
             SELECT o.id,
-                   o.founded_on > %(six_months_before)s,
+                   {new_organization_sql("o", "%(day)s")},
                    {_discipline.leadership},
-                   (SELECT count(*) FROM organizations_organizationplacement c
-                     WHERE c.valid @> %(day)s::date AND c.depth = p.depth + 1 AND c.path LIKE p.path || '%%'),
-                   (SELECT count(*) FROM organizations_organizationplacement c
-                     WHERE c.valid @> %(day)s::date AND c.depth = p.depth + 1 AND c.path LIKE p.path || '%%'
-                       AND {_discipline.organization})
+                   (SELECT count(*) FROM {children}),
+                   (SELECT count(*) FROM {children} AND {_discipline.organization})
               FROM organizations_organization o
-              LEFT JOIN organizations_organizationplacement p ON p.organization_id = o.id AND p.valid @> %(day)s::date
              WHERE o.id = ANY(%(ids)s)
             """,
-            {"ids": list(organization_ids), "day": day, "year": year,
-             "six_months_before": day - relativedelta(months=6)},
+            {"ids": list(organization_ids), "day": day, "year": year},
         )
         rows = cur.fetchall()
     return {

@@ -9,38 +9,22 @@ from django.db import models
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 
+from members.register.population import member_ids_under_during_sql
 from organizations.models import DateRangeQuerySet
 from organizations.scoping import ScopedQuerySet
 
 # Member ids that belonged, on some day of [start, end], to a cell that on that same day lay under the
-# organization (both placed by their history, not today's tree). Ranges are intersected in SQL: the
-# organization's placements clipped to [start, end], the cells placed under them on those days, then the
-# membership periods that overlap those spans.
-_MEMBER_IDS_UNDER = """
-WITH x AS MATERIALIZED (
-    SELECT path, valid * daterange(%s, %s, '[]') AS valid
-      FROM organizations_organizationplacement
-     WHERE organization_id = %s AND valid && daterange(%s, %s, '[]')
-), cells AS MATERIALIZED (
-    SELECT pc.organization_id, pc.valid * x.valid AS valid
-      FROM organizations_organizationplacement pc
-      JOIN x ON pc.path LIKE x.path || '%%' AND pc.valid && x.valid
-)
-SELECT unnest(ARRAY(
-    SELECT p.member_id
-      FROM members_membershipperiod p
-      JOIN cells c ON c.organization_id = p.cell_id
-     WHERE p.valid && c.valid AND NOT isempty(p.valid * c.valid)
-)) AS member_id
-"""
+# organization (both placed by their history, not today's tree): the register's vocabulary
+# (members.register.population). ARRAY(...) is computed once (an InitPlan), so even with stale statistics
+# (rows inserted earlier in the same transaction) the planner cannot turn the membership test into a scan of
+# all periods per member. Params: organization id, then (start, end) three times.
+_MEMBER_IDS_UNDER = ("SELECT unnest(ARRAY("
+                     + member_ids_under_during_sql("%s", "daterange(%s, %s, '[]')")
+                     + ")) AS member_id")
 
 
 def member_ids_under_sql(organization_id: int, start: dt.date, end: dt.date) -> RawSQL:
-    # The organization's own placements first (one or two rows), then the cells under them, then the
-    # periods of those cells: each step narrows the next. ARRAY(...) is computed once (an InitPlan), so
-    # even with stale statistics (rows inserted earlier in the same transaction) the planner cannot turn
-    # the membership test into a scan of all periods per member.
-    return RawSQL(_MEMBER_IDS_UNDER, [start, end, organization_id, start, end])
+    return RawSQL(_MEMBER_IDS_UNDER, [organization_id, start, end, start, end, start, end])
 
 
 class MemberQuerySet(ScopedQuerySet):

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from core.formatting import number
 from organizations.choices import CELL_KINDS, TCCSD_KINDS
 from organizations.models import Organization
+from organizations.population import above_on, under_during, under_on
 from targets.engine.choices import Family
 
 # --------------------------------------------------------------------------------------------- the contract
@@ -112,25 +113,21 @@ def record_list(target, organization, year: int, user) -> RecordList | None:
 # Organizations of some kinds placed under an organization on a day (both by the dated tree), the population
 # rule of the rating and organization-supplied families. Params: day, organization id, day, kinds.
 _UNDER_ON_DAY = """
-SELECT p.organization_id
-  FROM organizations_organizationplacement x
-  JOIN organizations_organizationplacement p ON p.path LIKE x.path || '%%' AND p.valid @> %s::date
- WHERE x.organization_id = %s AND x.valid @> %s::date AND p.kind = ANY(%s)
+SELECT p.organization_id FROM (SELECT 1) AS one JOIN """ + under_on("p", "%s", "%s") + """
+ WHERE p.kind = ANY(%s)
 """
 
 # Organizations of some kinds placed under an organization at some day of a period, that same day (the
-# INSP organization population). Params: start, end, organization id, start, end, kinds.
+# INSP organization population). Params: organization id, start, end, kinds.
 _UNDER_DURING = """
-SELECT DISTINCT p.organization_id
-  FROM organizations_organizationplacement x
-  JOIN organizations_organizationplacement p
-    ON p.path LIKE x.path || '%%' AND p.valid && (x.valid * daterange(%s, %s, '[]'))
- WHERE x.organization_id = %s AND x.valid && daterange(%s, %s, '[]') AND p.kind = ANY(%s)
+SELECT DISTINCT p.organization_id FROM (SELECT 1) AS one
+  JOIN """ + under_during("p", "%s", "daterange(%s, %s, '[]')") + """
+ WHERE p.kind = ANY(%s)
 """
 
 # The cells the MEET cell measures judge: of some kinds, under the organization on the reference day (its
 # last day in the period, or today if earlier). Params: start, end, organization id, start, end, start, end,
-# today, kinds.
+# organization id, today, kinds.
 _CELLS_ON_REFERENCE_DAY = """
 WITH x AS (
     SELECT path, valid * daterange(%s, %s, '[]') AS span
@@ -139,8 +136,7 @@ WITH x AS (
      ORDER BY upper(valid * daterange(%s, %s, '[]')) DESC LIMIT 1
 )
 SELECT pc.organization_id
-  FROM x JOIN organizations_organizationplacement pc
-    ON pc.path LIKE x.path || '%%' AND pc.valid @> least(upper(x.span) - 1, %s::date)
+  FROM x JOIN """ + under_on("pc", "%s", "least(upper(x.span) - 1, %s::date)") + """
  WHERE pc.kind = ANY(%s)
 """
 
@@ -150,13 +146,13 @@ def _kinds(kinds) -> list[str]:
 
 
 def _under_on(organization, day: dt.date, kinds) -> RawSQL:
-    return RawSQL(_UNDER_ON_DAY, [day, organization.pk, day, _kinds(kinds)])
+    return RawSQL(_UNDER_ON_DAY, [organization.pk, day, _kinds(kinds)])
 
 
 def _six_months_before(day: dt.date) -> dt.date:
-    from members.admissions.workdays import add_months
+    from members.ratings.population import six_months_before
 
-    return add_months(day, -6)
+    return six_months_before(day)
 
 
 def _date(day) -> str:
@@ -316,7 +312,7 @@ def organizations_not_inspected(scope: Scope) -> RecordList:
 
     start, end = scope.period
     kinds = ORGANIZATION_SUBJECTS.get(scope.params.get("subject"), [])
-    population = RawSQL(_UNDER_DURING, [start, end, scope.organization.pk, start, end, _kinds(kinds)])
+    population = RawSQL(_UNDER_DURING, [scope.organization.pk, start, end, _kinds(kinds)])
     named = Inspection.organizations.through.objects.filter(
         Q(organization_id=OuterRef("pk")) & _inspection_filter(scope, "inspection__"))
     qs = _organizations(scope).filter(pk__in=population).filter(~Exists(named)).order_by("path")
@@ -357,8 +353,8 @@ def _cells_missing_units(scope: Scope, measure: str) -> models.QuerySet:
     start, end = scope.period
     now = today()
     kinds = CELL_SUBJECTS.get(scope.params.get("subject", "cells"), CELL_SUBJECTS["cells"])
-    cells = RawSQL(_CELLS_ON_REFERENCE_DAY, [start, end, scope.organization.pk, start, end, start, end, now,
-                                             _kinds(kinds)])
+    cells = RawSQL(_CELLS_ON_REFERENCE_DAY, [start, end, scope.organization.pk, start, end, start, end,
+                                             scope.organization.pk, now, _kinds(kinds)])
     missing = RawSQL(_MISSING_UNITS.format(condition=condition), [unit, start, end, unit, now, step, step, step],
                      output_field=ArrayField(models.DateField()))
     return (_organizations(scope).filter(pk__in=cells).annotate(missing_units=missing)
@@ -403,9 +399,7 @@ def cells_without_upper_attendance(scope: Scope) -> RecordList:
 _ADMITTED = """
 SELECT c.id
   FROM members_candidate c
-  JOIN organizations_organizationplacement pc ON pc.organization_id = c.cell_id AND pc.valid @> c.admitted_on
-  JOIN organizations_organizationplacement x
-    ON x.organization_id = %s AND x.valid @> c.admitted_on AND pc.path LIKE x.path || '%%'
+  JOIN """ + above_on("pc", "c.cell_id", "c.admitted_on") + """ AND pc.ancestor_id = %s
  WHERE c.status = 'admitted' AND c.admitted_on BETWEEN %s AND %s AND ({condition})
 """
 
@@ -441,9 +435,7 @@ SELECT e.organization_id
   FROM organizations_organizationevent e
   JOIN organizations_organization o ON o.id = e.organization_id
   JOIN organizations_hostunit h ON h.id = o.host_unit_id
-  JOIN organizations_organizationplacement pc ON pc.organization_id = e.organization_id AND pc.valid @> e.date
-  JOIN organizations_organizationplacement x
-    ON x.organization_id = %s AND x.valid @> e.date AND pc.path LIKE x.path || '%%'
+  JOIN """ + above_on("pc", "e.organization_id", "e.date") + """ AND pc.ancestor_id = %s
  WHERE e.kind = 'founded' AND e.date BETWEEN %s AND %s AND h.sector = %s AND e.organization_id <> %s
 """
 
@@ -519,11 +511,10 @@ def _reported_row(o) -> list[str]:
 # year end, year, kind, kind.
 _MODELS_OF_TCCSD = """(
     SELECT count(DISTINCT m.id)
-      FROM organizations_organizationplacement t
-      JOIN organizations_organizationplacement q
-        ON q.path LIKE t.path || '%%' AND (q.valid * t.valid) && daterange(%s, %s, '[]')
+      FROM (SELECT 1) AS one
+      JOIN """ + under_during("q", '"organizations_organization"."id"', "daterange(%s, %s, '[]')") + """
       JOIN targets_registeredmodel m ON m.organization_id = q.organization_id
-     WHERE t.organization_id = "organizations_organization"."id" AND m.year = %s AND (%s = '' OR m.kind = %s))"""
+     WHERE m.year = %s AND (%s = '' OR m.kind = %s))"""
 
 
 @provides(Family.MODEL)

@@ -35,6 +35,7 @@ from core.formatting import number
 from core.params import YEARS, int_param, year_param
 from organizations.models import Organization
 from organizations.permissions import Perm
+from organizations.population import under_during
 from organizations.scoping import require_anywhere, scope_roots, user_can
 from targets.dashboards import drilldown
 from targets.engine.choices import Comparator, Family, Status, Unit
@@ -288,13 +289,10 @@ def overview_xlsx(request):
 # --------------------------------------------------------------------------------------------- drill-down
 
 # Organizations placed under an organization at some day of a year, at the same time (the dated tree the
-# engine used: ``engine._SCOPES_SQL``). Params: start, end, organization id, start, end.
+# engine used: ``engine._SCOPES_SQL``). Params: organization id, start, end.
 _PLACED_UNDER_DURING = """
-SELECT DISTINCT p.organization_id
-  FROM organizations_organizationplacement x
-  JOIN organizations_organizationplacement p
-    ON p.path LIKE x.path || '%%' AND p.valid && (x.valid * daterange(%s, %s, '[]'))
- WHERE x.organization_id = %s AND x.valid && daterange(%s, %s, '[]')
+SELECT DISTINCT p.organization_id FROM (SELECT 1) AS one
+  JOIN """ + under_during("p", "%s", "daterange(%s, %s, '[]')") + """
 """
 
 _STATUS_ORDER = Case(When(status=Status.NOT_MET, then=Value(0)), When(status=Status.NO_DATA, then=Value(1)),
@@ -347,7 +345,7 @@ def target_detail(request, pk, org, year):
     if sort not in orders:
         sort = "status"
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    under = RawSQL(_PLACED_UNDER_DURING, [start, end, organization.pk, start, end])
+    under = RawSQL(_PLACED_UNDER_DURING, [organization.pk, start, end])
     subordinates = (_attainments(user).filter(target=target, year=year, organization_id__in=under)
                     .exclude(organization=organization).select_related("organization").order_by(*orders[sort]))
     page = Paginator(subordinates, PER_PAGE).get_page(request.GET.get("page"))

@@ -22,6 +22,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from organizations.choices import TCCSD_KINDS, OrgKind
+from organizations.population import under_during
 from targets.engine.choices import Comparator, Status, Unit
 from targets.engine.metrics import REGISTRY, Figure, Slot
 from targets.engine.metrics.base import target_slot
@@ -36,27 +37,30 @@ DRILL_KINDS = [OrgKind.DIRECT, *sorted(TCCSD_KINDS)]
 _SCOPES_SQL = """
 SELECT DISTINCT y.year, p.organization_id
   FROM unnest(%(years)s::int[]) AS y(year)
-  JOIN organizations_organizationplacement x
-    ON x.organization_id = %(scope)s AND x.valid && daterange(make_date(y.year, 1, 1), make_date(y.year, 12, 31), '[]')
-  JOIN organizations_organizationplacement p
-    ON p.path LIKE x.path || '%%' AND p.valid && x.valid
-   AND p.valid && daterange(make_date(y.year, 1, 1), make_date(y.year, 12, 31), '[]')
- WHERE p.organization_id = %(scope)s OR p.kind = ANY(%(kinds)s)
+  JOIN """ + under_during("p", "%(scope)s", "daterange(make_date(y.year, 1, 1), make_date(y.year, 12, 31), '[]')") + """
+ WHERE (p.organization_id = %(scope)s OR p.kind = ANY(%(kinds)s))
 """
 
 
-def scope_slots(target: Target, years: Iterable[int]) -> list[Slot]:
+def scope_slots(target: Target, years: Iterable[int], organizations: Iterable[int] | None = None) -> list[Slot]:
     """The (organization, year) slots of a target: its resolution's scope, plus the organizations of
     DRILL_KINDS placed under it at some day of each year — one query whatever the tree's size. The scope
-    itself always has a slot for every year asked (a year it did not exist shows as missing)."""
+    itself always has a slot for every year asked (a year it did not exist shows as missing).
+    ``organizations`` keeps only the slots of those organizations (a change touches the ones above it)."""
     years = sorted(set(years) & set(target.years))
     if not years:
         return []
     scope_id = target.resolution.scope_id
+    only = None if organizations is None else set(organizations)
+    sql, params = _SCOPES_SQL, {"years": years, "scope": scope_id, "kinds": [str(k) for k in DRILL_KINDS]}
+    if only is not None:
+        sql += " AND p.organization_id = ANY(%(only)s)"
+        params["only"] = sorted(only)
     with connection.cursor() as cur:
-        cur.execute(_SCOPES_SQL, {"years": years, "scope": scope_id, "kinds": [str(k) for k in DRILL_KINDS]})
+        cur.execute(sql, params)
         pairs = set(cur.fetchall())
-    pairs |= {(year, scope_id) for year in years}
+    if only is None or scope_id in only:
+        pairs |= {(year, scope_id) for year in years}
     slots = []
     for year, org_id in sorted(pairs):
         start, end = target.period(year)
@@ -123,11 +127,13 @@ def inputs_changed_at(target: Target, years: Iterable[int]):
     return ChangeMark.objects.filter(kind__in=kinds, year__in=list(years)).aggregate(m=Max("changed_at"))["m"]
 
 
-def compute_target(target: Target, years: Iterable[int], *, now=None) -> list[Attainment]:
-    """Unsaved attainment rows of ``target`` for ``years`` (those within its years)."""
+def compute_target(target: Target, years: Iterable[int], *, now=None,
+                   organizations: Iterable[int] | None = None) -> list[Attainment]:
+    """Unsaved attainment rows of ``target`` for ``years`` (those within its years), of every slot or only
+    those of ``organizations``."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    slots = scope_slots(target, years)
+    slots = scope_slots(target, years, organizations)
     if not slots:
         return []
     metric = REGISTRY[target.family]
@@ -158,18 +164,28 @@ def compute_target(target: Target, years: Iterable[int], *, now=None) -> list[At
     return rows
 
 
-def recompute_target(target: Target, years: Iterable[int] | None = None) -> int:
-    """Recompute and replace the rows of one target for ``years`` (default: all of its years), atomically.
-    Returns the number of rows written."""
+def recompute_target(target: Target, years: Iterable[int] | None = None,
+                     organizations: Iterable[int] | None = None) -> int:
+    """Recompute and replace the rows of one target for ``years`` (default: all of its years), of every slot
+    or only those of ``organizations`` (the slots a change touches), atomically. Returns the number of rows
+    written. A failure (bad parameters) raises with nothing written; the previous rows stay."""
     years = sorted(set(years) & set(target.years)) if years is not None else list(target.years)
     if not years or target.resolution.scope_id is None:
         return 0
-    with transaction.atomic():
+    organizations = None if organizations is None else sorted(set(organizations))
+    with transaction.atomic(), connection.cursor() as cur:
+        # Recompute statements aggregate over whole subtrees: JIT compilation costs more than it saves on
+        # them, and a larger work_mem keeps their hash aggregates in memory (docs/PERFORMANCE.md).
+        cur.execute("SET LOCAL jit = off")
+        cur.execute("SET LOCAL work_mem = %s", [getattr(settings, "TARGETS_WORK_MEM", "64MB")])
         # The lock serializes concurrent runs for the same target; the computation happens inside it so
         # the rows written are the ones computed from what this transaction sees.
         Target.objects.select_for_update().filter(pk=target.pk).first()
-        rows = compute_target(target, years)
-        Attainment.objects.filter(target=target, year__in=years).delete()
+        rows = compute_target(target, years, organizations=organizations)
+        stale = Attainment.objects.filter(target=target, year__in=years)
+        if organizations is not None:
+            stale = stale.filter(organization_id__in=organizations)
+        stale.delete()
         Attainment.objects.bulk_create(rows)
     pause = getattr(settings, "TARGETS_RECOMPUTE_PAUSE", 0)
     if pause:

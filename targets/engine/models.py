@@ -97,7 +97,11 @@ class Target(models.Model):
     end_year = models.PositiveSmallIntegerField(_("to year"), null=True, blank=True,
                                                 help_text=_("For a dated target: the year it must be reached by"))
     active = models.BooleanField(_("active"), default=True)
-    history = HistoricalRecords()
+    # The last recompute of this target failed (bad parameters forced into the database, a missing indicator):
+    # shown on its page and in the run; the other targets of the run completed. Cleared by the next success.
+    compute_error = models.TextField(_("computation error"), blank=True)
+    compute_error_at = models.DateTimeField(_("computation failed at"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["compute_error", "compute_error_at"])
 
     objects = TargetQuerySet.as_manager()
 
@@ -237,3 +241,5 @@ class DebounceClaim(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     due_at = models.DateTimeField()
+    # A trailing task is queued for ``due_at`` (for the changes that arrive after the leading one started).
+    trailing_queued = models.BooleanField(default=False)

@@ -152,3 +152,9 @@ def params_problem_text(problem: str, metric) -> str:
         return _("Unknown parameter “%(name)s”. This metric family accepts: %(allowed)s.") % {
             "name": match["name"], "allowed": allowed}
     return _("Invalid parameters: %(problem)s") % {"problem": problem}
+
+
+def computation_error_text(exc: Exception) -> str:
+    """Why a target could not be computed, for its page and the run (the metric's own words after a
+    translated lead-in; they name the parameter at fault)."""
+    return _("Could not compute this target: %(error)s") % {"error": str(exc) or exc.__class__.__name__}

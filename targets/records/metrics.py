@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from organizations.choices import CELL_KINDS, TCCSD_KINDS
+from organizations.population import under_during, under_on
 from targets.engine.choices import Family
 from targets.engine.metrics.base import SLOTS_CTE, Figure, Metric, by_slot, fetch, register, slot_params
 from targets.records.choices import Reporters
@@ -22,9 +23,9 @@ _CELLS = sorted(str(k) for k in CELL_KINDS)
 # Organizations of the given kinds placed under each slot's scope on the rating day.
 _POPULATION = """
 , pop AS MATERIALIZED (
-    SELECT sx.scope_id, sx.year, sx.start_d, sx.rating_d, p.organization_id, p.path
+    SELECT sx.scope_id, sx.year, sx.start_d, sx.rating_d, p.organization_id
       FROM sx
-      JOIN organizations_organizationplacement p ON p.path LIKE sx.path || '%%' AND p.valid @> sx.rating_d
+      JOIN """ + under_on("p", "sx.scope_id", "sx.rating_d") + """
      WHERE p.kind = ANY(%(pop_kinds)s)
 )"""
 
@@ -61,12 +62,10 @@ class RegisteredModels(Metric):
             # matched on the placements of both at the same dates, so a TCCSĐ moved during the year keeps
             # the models of its cells from before the move.
             models = """(SELECT count(DISTINCT m.id)
-                           FROM organizations_organizationplacement t
-                           JOIN organizations_organizationplacement q
-                             ON q.path LIKE t.path || '%%' AND (q.valid * t.valid) && pop.year_span
+                           FROM (SELECT 1) AS one
+                           JOIN """ + under_during("q", "pop.organization_id", "pop.year_span") + """
                            JOIN targets_registeredmodel m ON m.organization_id = q.organization_id
-                          WHERE t.organization_id = pop.organization_id AND m.year = pop.year
-                            AND (%(kind)s = '' OR m.kind = %(kind)s))"""
+                          WHERE m.year = pop.year AND (%(kind)s = '' OR m.kind = %(kind)s))"""
         else:
             models = """(SELECT count(*) FROM targets_registeredmodel m
                           WHERE m.organization_id = pop.organization_id AND m.year = pop.year

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from meetings.choices import AgendaItem, MeetingKind
 from organizations.choices import OrgKind
+from organizations.population import above_on, under_during, under_on
 from targets.engine.choices import Family
 from targets.engine.metrics.base import SLOTS_PERIOD_CTE, Figure, Metric, by_slot, fetch, register, slot_params
 
@@ -50,34 +51,54 @@ _REF = """
      ORDER BY scope_id, year, upper(span) DESC
 )"""
 
-# The cells of the subject under the scope on the reference day, one row per required unit (month or
-# quarter): units of the period that have ended (unit_next <= today) from the unit the cell was founded in.
-# A cell without a required unit has no row, so it is not judged.
+# The cells of the subject under the scope on the reference day — each cell once per distinct (period,
+# reference day), however many slots lie above it — one row per required unit (month or quarter): units of
+# the period that have ended (unit_next <= today) from the unit the cell was founded in. A cell without a
+# required unit has no row, so it is not judged. ``_CELL_ROLLUP`` then counts each judged cell under every
+# slot above it that day.
 _CELL_UNITS = _REF + """
-, req AS MATERIALIZED (
-    SELECT ref.scope_id, ref.year, ref.start_d, ref.end_d, pc.organization_id AS cell_id,
-           u::date AS unit_start, (u + %(step)s::interval)::date AS unit_next
-      FROM ref
-      JOIN organizations_organizationplacement pc
-        ON pc.path LIKE ref.path || '%%' AND pc.valid @> ref.ref_d AND pc.kind = ANY(%(cell_kinds)s)
-      JOIN organizations_organization o ON o.id = pc.organization_id
+, cells AS MATERIALIZED (
+    SELECT DISTINCT ref.year, ref.start_d, ref.end_d, ref.ref_d, pc.organization_id AS cell_id
+      FROM ref JOIN """ + under_on("pc", "ref.scope_id", "ref.ref_d") + """
+     WHERE pc.kind = ANY(%(cell_kinds)s)
+), req AS MATERIALIZED (
+    SELECT cells.*, u::date AS unit_start, (u + %(step)s::interval)::date AS unit_next
+      FROM cells
+      JOIN organizations_organization o ON o.id = cells.cell_id
      CROSS JOIN LATERAL generate_series(
-           date_trunc(%(unit)s, greatest(ref.start_d, o.founded_on)::timestamp),
-           least(ref.end_d + 1, date_trunc(%(unit)s, %(today)s::timestamp)::date) - %(step)s::interval,
+           date_trunc(%(unit)s, greatest(cells.start_d, o.founded_on)::timestamp),
+           least(cells.end_d + 1, date_trunc(%(unit)s, %(today)s::timestamp)::date) - %(step)s::interval,
            %(step)s::interval) AS u
 )"""
 
+_CELL_ROLLUP = """
+SELECT ref.scope_id, ref.year, count(*), count(*) FILTER (WHERE j.ok)
+  FROM judged j
+  JOIN """ + above_on("a", "j.cell_id", "j.ref_d") + """
+  JOIN ref ON ref.scope_id = a.ancestor_id AND ref.year = j.year AND ref.ref_d = j.ref_d
+   AND ref.start_d = j.start_d AND ref.end_d = j.end_d
+ GROUP BY 1, 2"""
+
 # Meetings of the period (up to today) of the given kinds, held by an organization placed under the scope
-# on the meeting date; the scope's placement is the one of that date (``sxp.span`` contains it). Placements
-# of one organization never overlap, so a meeting appears at most once per slot.
-_MEETINGS = """
-, mt AS MATERIALIZED (
-    SELECT sxp.scope_id, sxp.year, m.id, m.date, m.agenda
-      FROM sxp
-      JOIN organizations_organizationplacement pc ON pc.path LIKE sxp.path || '%%' AND pc.valid && sxp.span
-      JOIN meetings_meeting m
-        ON m.cell_id = pc.organization_id AND pc.valid @> m.date AND sxp.span @> m.date
+# on the meeting date: first the meetings of the organizations under any slot's scope during its period
+# (``m0``, each meeting once), then each under every slot above its organization on its date (``mt``).
+# Placements of one organization never overlap, so a meeting appears at most once per slot.
+_MEETINGS_HELD = """
+, held_by AS MATERIALIZED (
+    SELECT DISTINCT c.organization_id
+      FROM slot JOIN """ + under_during("c", "slot.scope_id", "daterange(slot.start_d, slot.end_d, '[]')") + """
+), m0 AS MATERIALIZED (
+    SELECT m.id, m.cell_id, m.date, m.agenda
+      FROM held_by JOIN meetings_meeting m ON m.cell_id = held_by.organization_id
      WHERE m.kind = ANY(%(meeting_kinds)s) AND m.date <= %(today)s
+       AND m.date BETWEEN (SELECT min(start_d) FROM slot) AND (SELECT max(end_d) FROM slot)
+)"""
+_MEETINGS = _MEETINGS_HELD + """
+, mt AS MATERIALIZED (
+    SELECT slot.scope_id, slot.year, m0.id, m0.date, m0.agenda
+      FROM m0
+      JOIN """ + above_on("a", "m0.cell_id", "m0.date") + """
+      JOIN slot ON slot.scope_id = a.ancestor_id AND m0.date BETWEEN slot.start_d AND slot.end_d
 )"""
 
 _REGULAR = [str(MeetingKind.REGULAR)]
@@ -146,10 +167,9 @@ class Meetings(Metric):
         units in ``req``) holds."""
         sql = "WITH " + SLOTS_PERIOD_CTE + _CELL_UNITS + f"""
             , judged AS (
-                SELECT req.scope_id, req.year, req.cell_id, {sql_ok} AS ok
-                  FROM req GROUP BY req.scope_id, req.year, req.cell_id, req.start_d, req.end_d
-            )
-            SELECT scope_id, year, count(*), count(*) FILTER (WHERE ok) FROM judged GROUP BY 1, 2"""
+                SELECT req.year, req.start_d, req.end_d, req.ref_d, req.cell_id, {sql_ok} AS ok
+                  FROM req GROUP BY 1, 2, 3, 4, 5
+            )""" + _CELL_ROLLUP
         rows = by_slot(fetch(sql, params))
         figures = {}
         for slot in slots:
@@ -186,10 +206,18 @@ class Meetings(Metric):
 
     def _attendance_rate(self, target, slots, params):
         """QT-4b: present ÷ expected (attendance rows not excluded) over the regular meetings."""
-        sql = "WITH " + SLOTS_PERIOD_CTE + _MEETINGS + """
-            SELECT mt.scope_id, mt.year, count(*) FILTER (WHERE a.status <> 'excluded'),
-                   count(*) FILTER (WHERE a.status = 'present'), count(DISTINCT mt.id)
-              FROM mt JOIN meetings_attendance a ON a.meeting_id = mt.id
+        # Attendance counted once per meeting, then rolled up to the slots above the meeting's cell that day.
+        sql = "WITH " + SLOTS_PERIOD_CTE + _MEETINGS_HELD + """
+            , per_meeting AS MATERIALIZED (
+                SELECT m0.id, m0.cell_id, m0.date, count(*) FILTER (WHERE at.status <> 'excluded') AS expected,
+                       count(*) FILTER (WHERE at.status = 'present') AS present
+                  FROM m0 JOIN meetings_attendance at ON at.meeting_id = m0.id
+                 GROUP BY 1, 2, 3
+            )
+            SELECT slot.scope_id, slot.year, sum(pm.expected)::int, sum(pm.present)::int, count(*)::int
+              FROM per_meeting pm
+              JOIN """ + above_on("a", "pm.cell_id", "pm.date") + """
+              JOIN slot ON slot.scope_id = a.ancestor_id AND pm.date BETWEEN slot.start_d AND slot.end_d
              GROUP BY 1, 2"""
         rows = by_slot(fetch(sql, {**params, "meeting_kinds": _REGULAR}))
         figures = {}
@@ -211,8 +239,8 @@ class Meetings(Metric):
                   FROM mt GROUP BY 1, 2
             ), cells AS (
                 SELECT ref.scope_id, ref.year, count(*) AS cells
-                  FROM ref JOIN organizations_organizationplacement pc
-                    ON pc.path LIKE ref.path || '%%' AND pc.valid @> ref.ref_d AND pc.kind = ANY(%(cell_kinds)s)
+                  FROM ref JOIN """ + under_on("pc", "ref.scope_id", "ref.ref_d") + """
+                 WHERE pc.kind = ANY(%(cell_kinds)s)
                  GROUP BY 1, 2
             )
             SELECT ref.scope_id, ref.year, coalesce(counted.meetings, 0), coalesce(counted.unexcused, 0),

@@ -11,7 +11,10 @@ ratings are in."""
 
 from __future__ import annotations
 
+from members.ratings.population import rated_member_sql, rated_organization_sql
+from members.register.population import members_of_cell_on
 from organizations.choices import OrgKind
+from organizations.population import above_on, under_on
 from targets.engine.choices import Family
 from targets.engine.metrics.base import SLOTS_CTE, Figure, Metric, by_slot, fetch, register, slot_params
 
@@ -43,9 +46,9 @@ _ORG_POPULATION = """
 , pop AS MATERIALIZED (
     SELECT sx.scope_id, sx.year, p.organization_id, o.host_unit_id
       FROM sx
-      JOIN organizations_organizationplacement p ON p.path LIKE sx.path || '%%' AND p.valid @> sx.rating_d
+      JOIN """ + under_on("p", "sx.scope_id", "sx.rating_d") + """
       JOIN organizations_organization o ON o.id = p.organization_id
-     WHERE {subject} AND o.founded_on <= (sx.rating_d - interval '6 months')::date
+     WHERE {subject} AND """ + rated_organization_sql("o", "sx.rating_d") + """
 )"""
 
 
@@ -97,25 +100,28 @@ class MemberRatings(Metric):
     reads = frozenset({"member_rating", "membership", "organization"})
     params_help = {"levels": "rating level codes that count, e.g. [\"HTXS\", \"HTT\"]"}
 
+    # Counted once per cell on the rating day (a member is in one cell on a day), then rolled up to every
+    # slot above the cell: one row per cell and level rather than one per member and level.
     SQL = "WITH " + SLOTS_CTE + """
-        , pop AS MATERIALIZED (
-            SELECT DISTINCT sx.scope_id, sx.year, sx.rating_d, mp.member_id
-              FROM sx
-              JOIN organizations_organizationplacement pc
-                ON pc.path LIKE sx.path || '%%' AND pc.valid @> sx.rating_d AND pc.kind = ANY(%(cell_kinds)s)
-              JOIN members_membershipperiod mp ON mp.cell_id = pc.organization_id AND mp.valid @> sx.rating_d
-        ), subj AS MATERIALIZED (
-            SELECT pop.* FROM pop JOIN members_member m ON m.id = pop.member_id
-             WHERE (m.admission_date IS NULL OR m.admission_date <= (pop.rating_d - interval '6 months')::date)
-               AND NOT EXISTS (SELECT 1 FROM members_statusperiod s WHERE s.member_id = pop.member_id
-                                  AND s.kind IN ('exempted', 'suspended') AND s.valid @> pop.rating_d)
+        , cells AS MATERIALIZED (
+            SELECT DISTINCT sx.year, sx.rating_d, c.organization_id AS cell_id
+              FROM sx JOIN """ + under_on("c", "sx.scope_id", "sx.rating_d") + """
+             WHERE c.kind = ANY(%(cell_kinds)s)
+        ), per_cell AS MATERIALIZED (
+            SELECT cells.year, cells.rating_d, cells.cell_id, count(*) AS population, count(r.id) AS rated,
+                   count(r.id) FILTER (WHERE l.code = ANY(%(levels)s)) AS hits
+              FROM cells
+              JOIN """ + members_of_cell_on("mp", "cells.cell_id", "cells.rating_d") + """
+              JOIN members_member m ON m.id = mp.member_id
+              LEFT JOIN members_memberrating r ON r.member_id = m.id AND r.year = cells.year AND r.status = 'decided'
+              LEFT JOIN members_ratinglevel l ON l.id = r.decided_level_id
+             WHERE """ + rated_member_sql("m", "cells.rating_d") + """
+             GROUP BY 1, 2, 3
         )
-        SELECT subj.scope_id, subj.year, count(*) AS population, count(r.id) AS rated,
-               count(r.id) FILTER (WHERE l.code = ANY(%(levels)s)) AS hits
-          FROM subj
-          LEFT JOIN members_memberrating r ON r.member_id = subj.member_id AND r.year = subj.year
-           AND r.status = 'decided'
-          LEFT JOIN members_ratinglevel l ON l.id = r.decided_level_id
+        SELECT sx.scope_id, sx.year, sum(pc.population)::int, sum(pc.rated)::int, sum(pc.hits)::int
+          FROM per_cell pc
+          JOIN """ + above_on("a", "pc.cell_id", "pc.rating_d") + """
+          JOIN sx ON sx.scope_id = a.ancestor_id AND sx.year = pc.year AND sx.rating_d = pc.rating_d
          GROUP BY 1, 2"""
 
     def compute(self, target, slots):
@@ -172,7 +178,7 @@ class MassOrganizationRatings(Metric):
         , pop AS MATERIALIZED (
             SELECT sx.scope_id, sx.year, mo.id AS mass_id
               FROM sx
-              JOIN organizations_organizationplacement p ON p.path LIKE sx.path || '%%' AND p.valid @> sx.rating_d
+              JOIN """ + under_on("p", "sx.scope_id", "sx.rating_d") + """
               JOIN organizations_massorganization mo ON mo.organization_id = p.organization_id
              WHERE (%(level)s = '' OR mo.level = %(level)s)
                -- A mass organization has no dated history, only today's "active": one wound up since still

@@ -1,0 +1,282 @@
+"""REFERENCE COPY (issue 16): the metric SQL as it was before the ancestry table, kept only so
+tests/test_reference_figures.py can compare every figure; delete with that test once the issue has landed."""
+# ruff: noqa
+"""The MEET family, read from the meeting logs (``meetings``): regularity, attendance, unexcused absences,
+forums, upper-level attendance, scoring, agenda items and the committees' briefing conferences (TARGETS.md
+QT-4a/b/c, QT-5, QT-6, QT-7, KT-5, KH-3, KH-4). One registered class; ``params["measure"]`` chooses the
+sub-measure, and each sub-measure answers every slot with one SQL statement.
+
+Two kinds of population, both over the dated tree (``OrganizationPlacement``):
+
+* **Cell measures** (``monthly_regular``, ``forums``, ``upper_quarterly``) judge cells. The cells are those
+  placed under the scope on the reference day: the period's last day, or the scope's last day in the
+  period if it ceased to exist, or today if earlier. A cell dissolved during the year is therefore not
+  judged, and a cell moved between subtrees is judged (on its whole year) where it stood at the end. A
+  cell must hold its meetings in every *required* unit: the months (quarters) of the period that have
+  ended, from the month (quarter) the cell was founded. A cell with no required unit yet (founded this
+  month, or a current year in January) is not judged; a cell that logged no meeting at all fails.
+* **Meeting measures** (``attendance_rate``, ``unexcused_absences``, ``upper_attendance_share``,
+  ``scored_share``, ``agenda_share``, ``briefings_quarterly``) count meetings of the period held by an
+  organization placed under the scope *on the meeting date*, with the scope's own placement on that date:
+  a cell moved mid-year counts its meetings under the subtree it was in on each date.
+
+For the current year only what has ended counts: months and quarters that have ended, meetings up to
+today (``timezone.localdate()``)."""
+
+
+from django.utils import timezone
+
+from meetings.choices import AgendaItem, MeetingKind
+from organizations.choices import OrgKind
+from targets.engine.choices import Family
+from tests.reference.base import SLOTS_PERIOD_CTE, Figure, Metric, by_slot, fetch, register, slot_params
+
+# Which cells a cell measure judges, by the ``subject`` parameter.
+CELL_SUBJECTS = {
+    "cells": [OrgKind.GRASSROOTS_CELL, OrgKind.SUB_CELL],
+    # chi bộ trực thuộc (QT-6: đảng ủy cơ sở members attend the meetings of the cells under it)
+    "sub_cells": [OrgKind.SUB_CELL],
+    "grassroots_cells": [OrgKind.GRASSROOTS_CELL],
+}
+
+MEASURES = ("monthly_regular", "attendance_rate", "unexcused_absences", "forums", "upper_quarterly",
+            "upper_attendance_share", "scored_share", "agenda_share", "briefings_quarterly")
+
+# One row per slot: the scope's last placement in the period and the reference day of cell measures.
+# ``span`` is a canonical [) range, so upper(span) - 1 is the scope's last day in the period.
+_REF = """
+, ref AS MATERIALIZED (
+    SELECT DISTINCT ON (scope_id, year) scope_id, year, start_d, end_d, path,
+           least(upper(span) - 1, %(today)s::date) AS ref_d
+      FROM sxp
+     ORDER BY scope_id, year, upper(span) DESC
+)"""
+
+# The cells of the subject under the scope on the reference day, one row per required unit (month or
+# quarter): units of the period that have ended (unit_next <= today) from the unit the cell was founded in.
+# A cell without a required unit has no row, so it is not judged.
+_CELL_UNITS = _REF + """
+, req AS MATERIALIZED (
+    SELECT ref.scope_id, ref.year, ref.start_d, ref.end_d, pc.organization_id AS cell_id,
+           u::date AS unit_start, (u + %(step)s::interval)::date AS unit_next
+      FROM ref
+      JOIN organizations_organizationplacement pc
+        ON pc.path LIKE ref.path || '%%' AND pc.valid @> ref.ref_d AND pc.kind = ANY(%(cell_kinds)s)
+      JOIN organizations_organization o ON o.id = pc.organization_id
+     CROSS JOIN LATERAL generate_series(
+           date_trunc(%(unit)s, greatest(ref.start_d, o.founded_on)::timestamp),
+           least(ref.end_d + 1, date_trunc(%(unit)s, %(today)s::timestamp)::date) - %(step)s::interval,
+           %(step)s::interval) AS u
+)"""
+
+# Meetings of the period (up to today) of the given kinds, held by an organization placed under the scope
+# on the meeting date; the scope's placement is the one of that date (``sxp.span`` contains it). Placements
+# of one organization never overlap, so a meeting appears at most once per slot.
+_MEETINGS = """
+, mt AS MATERIALIZED (
+    SELECT sxp.scope_id, sxp.year, m.id, m.date, m.agenda
+      FROM sxp
+      JOIN organizations_organizationplacement pc ON pc.path LIKE sxp.path || '%%' AND pc.valid && sxp.span
+      JOIN meetings_meeting m
+        ON m.cell_id = pc.organization_id AND pc.valid @> m.date AND sxp.span @> m.date
+     WHERE m.kind = ANY(%(meeting_kinds)s) AND m.date <= %(today)s
+)"""
+
+_REGULAR = [str(MeetingKind.REGULAR)]
+
+
+def _share(row) -> Figure:
+    if row is None:
+        return Figure(numerator=0, denominator=0)
+    total, hits = row[0], row[1]
+    return Figure(numerator=hits, denominator=total)
+
+
+def today():
+    """Today in the project's time zone; a function so tests can pin it."""
+    return timezone.localdate()
+
+
+@register
+class Meetings(Metric):
+    family = Family.MEET
+    reads = frozenset({"meeting", "membership", "organization"})
+    params_help = {
+        "measure": ("monthly_regular (share of cells with a regular meeting in every ended month) | "
+                    "attendance_rate (present ÷ expected at regular meetings) | unexcused_absences (count) | "
+                    "forums (share of cells with at least min_count forums) | upper_quarterly (share of cells "
+                    "with an upper-level attendee in every ended quarter) | upper_attendance_share | "
+                    "scored_share | agenda_share (share of regular meetings) | briefings_quarterly (share of "
+                    "ended quarters with a cell secretaries' briefing conference)"),
+        "min_count": "forums: how many forums a cell needs in the year (default 1)",
+        "subject": "cell measures: cells (default) | sub_cells (chi bộ trực thuộc) | grassroots_cells",
+        "item": "agenda_share: the agenda item, e.g. commitments",
+    }
+
+    def validate_params(self, params: dict) -> list[str]:
+        problems = super().validate_params(params)
+        measure = params.get("measure")
+        if measure not in MEASURES:
+            problems.append(f"unknown measure {measure!r}")
+        if "subject" in params and params["subject"] not in CELL_SUBJECTS:
+            problems.append(f"unknown subject {params['subject']!r}")
+        if measure == "agenda_share" and params.get("item") not in AgendaItem.values:
+            problems.append(f"unknown agenda item {params.get('item')!r}")
+        if "min_count" in params and not (isinstance(params["min_count"], int) and params["min_count"] >= 1):
+            problems.append("min_count must be a whole number of at least 1")
+        return problems
+
+    def compute(self, target, slots):
+        measure = target.params.get("measure")
+        if measure not in MEASURES:
+            raise ValueError(f"unknown MEET measure {measure!r}")
+        params = slot_params(slots, today=today())
+        return getattr(self, f"_{measure}")(target, slots, params)
+
+    # ------------------------------------------------------------------------------ cell measures
+
+    @staticmethod
+    def _cell_params(target, params, unit: str) -> dict:
+        subject = target.params.get("subject", "cells")
+        if subject not in CELL_SUBJECTS:
+            raise ValueError(f"unknown subject {subject!r}")
+        step = "1 month" if unit == "month" else "3 months"
+        return {**params, "unit": unit, "step": step, "cell_kinds": [str(k) for k in CELL_SUBJECTS[subject]]}
+
+    def _cells_share(self, slots, sql_ok: str, params: dict):
+        """Share of the judged cells for which ``sql_ok`` (a boolean aggregate over the cell's required
+        units in ``req``) holds."""
+        sql = "WITH " + SLOTS_PERIOD_CTE + _CELL_UNITS + f"""
+            , judged AS (
+                SELECT req.scope_id, req.year, req.cell_id, {sql_ok} AS ok
+                  FROM req GROUP BY req.scope_id, req.year, req.cell_id, req.start_d, req.end_d
+            )
+            SELECT scope_id, year, count(*), count(*) FILTER (WHERE ok) FROM judged GROUP BY 1, 2"""
+        rows = by_slot(fetch(sql, params))
+        figures = {}
+        for slot in slots:
+            figure = _share(rows.get(slot.key))
+            figure.details = {"cells": figure.denominator}
+            figures[slot.key] = figure
+        return figures
+
+    def _monthly_regular(self, target, slots, params):
+        """QT-4a: cells with a regular meeting in every required month."""
+        ok = """bool_and(EXISTS (
+                    SELECT 1 FROM meetings_meeting m
+                     WHERE m.cell_id = req.cell_id AND m.kind = 'regular'
+                       AND m.date >= req.unit_start AND m.date < req.unit_next))"""
+        return self._cells_share(slots, ok, self._cell_params(target, params, "month"))
+
+    def _forums(self, target, slots, params):
+        """QT-5: cells that held at least ``min_count`` forums in the period (up to today)."""
+        min_count = int(target.params.get("min_count", 1))
+        ok = """(SELECT count(*) FROM meetings_meeting m
+                  WHERE m.cell_id = req.cell_id AND m.kind = 'forum'
+                    AND m.date BETWEEN req.start_d AND least(req.end_d, %(today)s::date)) >= %(min_count)s"""
+        return self._cells_share(slots, ok, {**self._cell_params(target, params, "month"), "min_count": min_count})
+
+    def _upper_quarterly(self, target, slots, params):
+        """QT-6: cells where, in every required quarter, at least one meeting had an upper-level attendee."""
+        ok = """bool_and(EXISTS (
+                    SELECT 1 FROM meetings_meeting m
+                     WHERE m.cell_id = req.cell_id AND m.date >= req.unit_start AND m.date < req.unit_next
+                       AND EXISTS (SELECT 1 FROM meetings_upperattendance u WHERE u.meeting_id = m.id)))"""
+        return self._cells_share(slots, ok, self._cell_params(target, params, "quarter"))
+
+    # --------------------------------------------------------------------------- meeting measures
+
+    def _attendance_rate(self, target, slots, params):
+        """QT-4b: present ÷ expected (attendance rows not excluded) over the regular meetings."""
+        sql = "WITH " + SLOTS_PERIOD_CTE + _MEETINGS + """
+            SELECT mt.scope_id, mt.year, count(*) FILTER (WHERE a.status <> 'excluded'),
+                   count(*) FILTER (WHERE a.status = 'present'), count(DISTINCT mt.id)
+              FROM mt JOIN meetings_attendance a ON a.meeting_id = mt.id
+             GROUP BY 1, 2"""
+        rows = by_slot(fetch(sql, {**params, "meeting_kinds": _REGULAR}))
+        figures = {}
+        for slot in slots:
+            row = rows.get(slot.key)
+            figure = _share(row)
+            figure.details = {"meetings": row[2] if row else 0}
+            figures[slot.key] = figure
+        return figures
+
+    def _unexcused_absences(self, target, slots, params):
+        """QT-4c: attendance rows absent without reason, at the meetings of any kind. When the scope logged
+        no meeting at all in the period, "none" would be vacuous: the count is shown as missing data."""
+        sql = "WITH " + SLOTS_PERIOD_CTE + _MEETINGS + _REF + """
+            , counted AS (
+                SELECT mt.scope_id, mt.year, count(*) AS meetings,
+                       sum((SELECT count(*) FROM meetings_attendance a
+                             WHERE a.meeting_id = mt.id AND a.status = 'absent_unexcused')) AS unexcused
+                  FROM mt GROUP BY 1, 2
+            ), cells AS (
+                SELECT ref.scope_id, ref.year, count(*) AS cells
+                  FROM ref JOIN organizations_organizationplacement pc
+                    ON pc.path LIKE ref.path || '%%' AND pc.valid @> ref.ref_d AND pc.kind = ANY(%(cell_kinds)s)
+                 GROUP BY 1, 2
+            )
+            SELECT ref.scope_id, ref.year, coalesce(counted.meetings, 0), coalesce(counted.unexcused, 0),
+                   coalesce(cells.cells, 0)
+              FROM ref
+              LEFT JOIN counted ON counted.scope_id = ref.scope_id AND counted.year = ref.year
+              LEFT JOIN cells ON cells.scope_id = ref.scope_id AND cells.year = ref.year"""
+        kinds = [str(k) for k in MeetingKind if k != MeetingKind.BRIEFING]
+        rows = by_slot(fetch(sql, {**params, "meeting_kinds": kinds,
+                                   "cell_kinds": [str(k) for k in CELL_SUBJECTS["cells"]]}))
+        figures = {}
+        for slot in slots:
+            meetings, unexcused, cells = rows.get(slot.key, (0, 0, 0))
+            missing = []
+            if not meetings:
+                missing = [("no_meetings", int(cells))] if cells else [("no_subjects", 0)]
+            figures[slot.key] = Figure(numerator=int(unexcused), denominator=None, missing=missing,
+                                       details={"meetings": int(meetings)})
+        return figures
+
+    def _regular_share(self, slots, params, condition: str, extra: dict | None = None):
+        sql = "WITH " + SLOTS_PERIOD_CTE + _MEETINGS + f"""
+            SELECT mt.scope_id, mt.year, count(*), count(*) FILTER (WHERE {condition})
+              FROM mt GROUP BY 1, 2"""
+        rows = by_slot(fetch(sql, {**params, "meeting_kinds": _REGULAR, **(extra or {})}))
+        return {slot.key: _share(rows.get(slot.key)) for slot in slots}
+
+    def _upper_attendance_share(self, target, slots, params):
+        """KT-5: regular meetings with at least one upper-level attendee."""
+        return self._regular_share(slots, params, "EXISTS (SELECT 1 FROM meetings_upperattendance u "
+                                                  "WHERE u.meeting_id = mt.id)")
+
+    def _scored_share(self, target, slots, params):
+        """QT-7: regular meetings scored against a rubric (at least one score row)."""
+        return self._regular_share(slots, params, "EXISTS (SELECT 1 FROM meetings_meetingscore s "
+                                                  "WHERE s.meeting_id = mt.id)")
+
+    def _agenda_share(self, target, slots, params):
+        """KH-3: regular meetings whose agenda checklist includes ``item``."""
+        item = target.params.get("item")
+        if item not in AgendaItem.values:
+            raise ValueError(f"unknown agenda item {item!r}")
+        return self._regular_share(slots, params, "%(item)s = ANY(mt.agenda)", {"item": item})
+
+    def _briefings_quarterly(self, target, slots, params):
+        """KH-4: the ended quarters of the period during which the scope existed, and those in which an
+        organization placed in its subtree (itself included) held a cell secretaries' briefing conference."""
+        sql = "WITH " + SLOTS_PERIOD_CTE + _MEETINGS + """
+            , q AS MATERIALIZED (
+                SELECT slot.scope_id, slot.year, u::date AS q_start, (u + interval '3 months')::date AS q_next
+                  FROM slot
+                 CROSS JOIN LATERAL generate_series(
+                       date_trunc('quarter', slot.start_d::timestamp),
+                       least(slot.end_d + 1, date_trunc('quarter', %(today)s::timestamp)::date) - interval '3 months',
+                       interval '3 months') AS u
+                 WHERE EXISTS (SELECT 1 FROM sxp WHERE sxp.scope_id = slot.scope_id AND sxp.year = slot.year
+                                  AND sxp.span && daterange(u::date, (u + interval '3 months')::date))
+            )
+            SELECT q.scope_id, q.year, count(*),
+                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM mt WHERE mt.scope_id = q.scope_id
+                                                     AND mt.year = q.year AND mt.date >= q.q_start
+                                                     AND mt.date < q.q_next))
+              FROM q GROUP BY 1, 2"""
+        rows = by_slot(fetch(sql, {**params, "meeting_kinds": [str(MeetingKind.BRIEFING)]}))
+        return {slot.key: _share(rows.get(slot.key)) for slot in slots}

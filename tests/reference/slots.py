@@ -1,0 +1,71 @@
+"""REFERENCE COPY (issue 16): the metric SQL as it was before the ancestry table, kept only so
+tests/test_reference_figures.py can compare every figure; delete with that test once the issue has landed."""
+# ruff: noqa
+"""(organization, period) slots as a SQL relation, so one statement computes a figure for any number of
+organizations and periods over the dated tree (``OrganizationPlacement``). The targets engine asks its
+metrics for many slots at once; a page that wants one figure (e.g. inspection coverage) asks for one slot
+of the same statement, so both read the same rule."""
+
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connection
+
+
+@dataclass(frozen=True)
+class Slot:
+    scope_id: int
+    year: int
+    start: dt.date  # first day of the period (1 January, or the term's first day)
+    end: dt.date  # last day of the period (31 December of ``year``)
+    day: dt.date  # the reference day populations "on a day" are taken on (the rating day, for targets)
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.scope_id, self.year)
+
+
+# The slots as a relation: slot(scope_id, year, start_d, end_d, rating_d), and ``sx``: the same joined to
+# the scope organization's placement on the rating day (its path then). A slot whose scope did not exist
+# on that day has no ``sx`` row and so no figure: the engine reports it as missing. Pass
+# ``slot_params(slots)``.
+SLOTS_CTE = """slot AS MATERIALIZED (
+    SELECT * FROM unnest(%(scope_ids)s::int[], %(years)s::int[], %(starts)s::date[], %(ends)s::date[],
+                         %(rating_days)s::date[])
+        AS s(scope_id, year, start_d, end_d, rating_d)
+), sx AS MATERIALIZED (
+    SELECT slot.*, x.path
+      FROM slot JOIN organizations_organizationplacement x
+        ON x.organization_id = slot.scope_id AND x.valid @> slot.rating_d
+)"""
+
+# The period-wide variant: the scope's placements clipped to the period (one or more rows when it moved
+# during the period), for measures over a whole year or term: sxp(scope_id, year, start_d, end_d, path,
+# span) where ``span`` is the part of the period the scope spent at ``path``.
+SLOTS_PERIOD_CTE = """slot AS MATERIALIZED (
+    SELECT * FROM unnest(%(scope_ids)s::int[], %(years)s::int[], %(starts)s::date[], %(ends)s::date[],
+                         %(rating_days)s::date[])
+        AS s(scope_id, year, start_d, end_d, rating_d)
+), sxp AS MATERIALIZED (
+    SELECT slot.*, x.path, x.valid * daterange(slot.start_d, slot.end_d, '[]') AS span
+      FROM slot JOIN organizations_organizationplacement x
+        ON x.organization_id = slot.scope_id AND x.valid && daterange(slot.start_d, slot.end_d, '[]')
+)"""
+
+
+def slot_params(slots: list[Slot], **extra) -> dict:
+    return {"scope_ids": [s.scope_id for s in slots], "years": [s.year for s in slots],
+            "starts": [s.start for s in slots], "ends": [s.end for s in slots],
+            "rating_days": [s.day for s in slots], **extra}
+
+
+def by_slot(rows) -> dict[tuple[int, int], tuple]:
+    """Rows starting with (scope_id, year, ...) keyed by the slot key."""
+    return {(row[0], row[1]): row[2:] for row in rows}
+
+
+def fetch(sql: str, params: dict) -> list[tuple]:
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
