@@ -99,7 +99,8 @@ class Target(models.Model):
     active = models.BooleanField(_("active"), default=True)
     # The last recompute of this target failed (bad parameters forced into the database, a missing indicator):
     # shown on its page and in the run; the other targets of the run completed. Cleared by the next success.
-    compute_error = models.TextField(_("computation error"), blank=True)
+    # db_default: the catalogue data migration (0002) inserts targets with its older model state.
+    compute_error = models.TextField(_("computation error"), blank=True, db_default="")
     compute_error_at = models.DateTimeField(_("computation failed at"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["compute_error", "compute_error_at"])
 
@@ -242,4 +243,4 @@ class DebounceClaim(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     due_at = models.DateTimeField()
     # A trailing task is queued for ``due_at`` (for the changes that arrive after the leading one started).
-    trailing_queued = models.BooleanField(default=False)
+    trailing_queued = models.BooleanField(default=False, db_default=False)

@@ -14,7 +14,17 @@ from django.utils import timezone
 from organizations.choices import CELL_KINDS, TCCSD_KINDS
 from organizations.population import under_during, under_on
 from targets.engine.choices import Family
-from targets.engine.metrics.base import SLOTS_CTE, Figure, Metric, by_slot, fetch, register, slot_params
+from targets.engine.metrics.base import (
+    SLOTS_CTE,
+    Figure,
+    Metric,
+    by_slot,
+    check_choice,
+    check_positive_int,
+    fetch,
+    register,
+    slot_params,
+)
 from targets.records.choices import Reporters
 
 _TCCSD = sorted(str(k) for k in TCCSD_KINDS)
@@ -51,6 +61,12 @@ class RegisteredModels(Metric):
         "kind": "ho_chi_minh | dan_van_kheo | exemplar (empty: any kind)",
         "min_count": "how many models an organization needs (default 1)",
     }
+
+    def validate_params(self, params: dict) -> list[str]:
+        from targets.records.choices import ModelKind
+
+        return (super().validate_params(params) + check_choice(params, "subject", ["cells", "tccsd"])
+                + check_choice(params, "kind", ["", *ModelKind.values]) + check_positive_int(params, "min_count"))
 
     def compute(self, target, slots):
         subject = target.params.get("subject", "cells")
@@ -95,6 +111,9 @@ class AdoptedDocuments(Metric):
     reads = frozenset({"document_adoption", "organization"})
     params_help = {"cadence": "term (start-of-term documents) | year (yearly documents)"}
 
+    def validate_params(self, params: dict) -> list[str]:
+        return super().validate_params(params) + check_choice(params, "cadence", ["term", "year"])
+
     def compute(self, target, slots):
         cadence = target.params.get("cadence", "year")
         if cadence not in ("term", "year"):
@@ -125,6 +144,15 @@ class ReportedFigures(Metric):
     family = Family.REP
     reads = frozenset({"reported_figure", "organization"})
     params_help = {"indicator": "code of a reported indicator (ReportIndicator), e.g. members_studied"}
+
+    def validate_params(self, params: dict) -> list[str]:
+        from targets.records.models import ReportIndicator
+
+        code = params.get("indicator", "")
+        problems = super().validate_params(params)
+        if not ReportIndicator.objects.filter(code=code).exists():
+            problems.append(f"unknown reported indicator {code!r}")
+        return problems
 
     def compute(self, target, slots):
         from targets.records.models import ReportIndicator
@@ -179,6 +207,15 @@ class ReportsOnTime(Metric):
     family = Family.DUE
     reads = frozenset({"report_submission", "organization"})
     params_help = {"report": "code of a periodic report, e.g. degradation-quarterly"}
+
+    def validate_params(self, params: dict) -> list[str]:
+        from targets.records.models import PeriodicReport
+
+        code = params.get("report", "")
+        problems = super().validate_params(params)
+        if not PeriodicReport.objects.filter(code=code).exists():
+            problems.append(f"unknown periodic report {code!r}")
+        return problems
 
     def compute(self, target, slots):
         from targets.records.models import PeriodicReport

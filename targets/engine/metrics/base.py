@@ -63,3 +63,44 @@ class Metric:
         # English, machine-shaped: targets.engine.services.params_problem_text turns them into the interface language.
         unknown = sorted(set(params) - set(self.params_help))
         return [f"unknown parameter {key!r}" for key in unknown]
+
+
+# Parameter checks the families share (English, machine-shaped, like ``validate_params``'s).
+
+
+def check_choice(params: dict, key: str, allowed, *, required: bool = False) -> list[str]:
+    """``params[key]`` is one of ``allowed`` (absent is fine unless ``required``)."""
+    if key not in params:
+        return [f"{key} is required (one of {sorted(allowed)})"] if required else []
+    if params[key] not in allowed:
+        return [f"{key} must be one of {sorted(allowed)}, not {params[key]!r}"]
+    return []
+
+
+def check_codes(params: dict, key: str, known, *, required: bool = False) -> list[str]:
+    """``params[key]`` is a list of strings, each one of ``known`` (a set, or a callable returning the
+    known subset of the given codes — e.g. a database lookup)."""
+    value = params.get(key)
+    if value is None:
+        return [f"{key} is required: a list of codes"] if required else []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return [f"{key} must be a list of codes, not {value!r}"]
+    if required and not value:
+        return [f"{key} must name at least one code"]
+    found = set(known(value)) if callable(known) else set(known)
+    unknown = [v for v in value if v not in found]
+    return [f"unknown {key} {unknown}"] if unknown else []
+
+
+def check_positive_int(params: dict, key: str) -> list[str]:
+    value = params.get(key, 1)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        return [f"{key} must be a whole number of at least 1, not {value!r}"]
+    return []
+
+
+def rating_level_codes(codes) -> set[str]:
+    """The codes among ``codes`` that are levels of some rating scheme."""
+    from members.ratings.models import RatingLevel
+
+    return set(RatingLevel.objects.filter(code__in=list(codes)).values_list("code", flat=True))

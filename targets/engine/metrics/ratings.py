@@ -16,7 +16,18 @@ from members.register.population import members_of_cell_on
 from organizations.choices import OrgKind
 from organizations.population import above_on, under_on
 from targets.engine.choices import Family
-from targets.engine.metrics.base import SLOTS_CTE, Figure, Metric, by_slot, fetch, register, slot_params
+from targets.engine.metrics.base import (
+    SLOTS_CTE,
+    Figure,
+    Metric,
+    by_slot,
+    check_choice,
+    check_codes,
+    fetch,
+    rating_level_codes,
+    register,
+    slot_params,
+)
 
 # Which organizations a rating measure counts, by the ``subject`` parameter.
 SUBJECT_KINDS = {
@@ -61,6 +72,10 @@ class OrganizationRatingShare(Metric):
         "levels": "rating level codes that count, e.g. [\"HTXS\", \"HTT\", \"TSVM\"]",
     }
 
+    def validate_params(self, params: dict) -> list[str]:
+        return (super().validate_params(params) + check_choice(params, "subject", [*SUBJECT_KINDS, "self"])
+                + check_codes(params, "levels", rating_level_codes, required=True))
+
     def compute(self, target, slots):
         subject_sql, extra = subject_filter(target.params.get("subject", "tccsd"))
         sql = "WITH " + SLOTS_CTE + _ORG_POPULATION.format(subject=subject_sql) + """
@@ -99,6 +114,9 @@ class MemberRatings(Metric):
     family = Family.R_MEM
     reads = frozenset({"member_rating", "membership", "organization"})
     params_help = {"levels": "rating level codes that count, e.g. [\"HTXS\", \"HTT\"]"}
+
+    def validate_params(self, params: dict) -> list[str]:
+        return super().validate_params(params) + check_codes(params, "levels", rating_level_codes, required=True)
 
     # Counted once per cell on the rating day (a member is in one cell on a day), then rolled up to every
     # slot above the cell: one row per cell and level rather than one per member and level.
@@ -143,6 +161,13 @@ class OrganizationTitles(Metric):
                    "titles": "recognition codes, e.g. [\"tsvm\", \"tsvm_typical\"]",
                    "levels": "rating levels that were the title before 2018 (\"TSVM\" was a level of the 2014 scheme)"}
 
+    def validate_params(self, params: dict) -> list[str]:
+        from members.ratings.choices import Recognition
+
+        return (super().validate_params(params) + check_choice(params, "subject", [*SUBJECT_KINDS, "self"])
+                + check_codes(params, "titles", Recognition.values, required=True)
+                + check_codes(params, "levels", rating_level_codes))
+
     def compute(self, target, slots):
         subject_sql, extra = subject_filter(target.params.get("subject", "tccsd"))
         sql = "WITH " + SLOTS_CTE + _ORG_POPULATION.format(subject=subject_sql) + """
@@ -173,6 +198,10 @@ class MassOrganizationRatings(Metric):
     reads = frozenset({"mass_organization_rating", "organization"})
     params_help = {"level": "grassroots | upper (of the mass organization); empty for both",
                    "levels": "rating level codes that count"}
+
+    def validate_params(self, params: dict) -> list[str]:
+        return (super().validate_params(params) + check_choice(params, "level", ["", "grassroots", "upper"])
+                + check_codes(params, "levels", rating_level_codes, required=True))
 
     SQL = "WITH " + SLOTS_CTE + """
         , pop AS MATERIALIZED (
@@ -211,6 +240,11 @@ class UnitAssessments(Metric):
     params_help = {"levels": "rating level codes that count (or use flags)",
                    "flags": "standards that must all be met: fulfilled_plan, security_safe, cultural_standard"}
     FLAGS = ("fulfilled_plan", "security_safe", "cultural_standard")
+
+    def validate_params(self, params: dict) -> list[str]:
+        problems = super().validate_params(params) + check_codes(params, "flags", self.FLAGS)
+        problems += check_codes(params, "levels", rating_level_codes, required=not params.get("flags"))
+        return problems
 
     def compute(self, target, slots):
         flags = list(target.params.get("flags", []))
