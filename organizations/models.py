@@ -127,8 +127,12 @@ class DateRangeQuerySet(models.QuerySet):
 
 
 class PlacementQuerySet(DateRangeQuerySet):
-    def under(self, path: str):
-        return self.filter(path__startswith=path)
+    def under_on(self, organization_id: int, day: dt.date):
+        """The placements on ``day`` of the organizations under ``organization_id`` then (itself included):
+        the population vocabulary's ``ids_under_on``."""
+        from organizations.population import ids_under_on
+
+        return self.on(day).filter(organization_id__in=ids_under_on(organization_id, day))
 
 
 class OrganizationPlacement(models.Model):

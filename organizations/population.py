@@ -15,6 +15,8 @@ and ``valid`` (the dates it stood under the ancestor)."""
 
 from __future__ import annotations
 
+from django.db.models.expressions import RawSQL
+
 ANCESTRY = "organizations_organizationancestry"
 
 
@@ -60,3 +62,10 @@ def is_under_on(organization: str, ancestor: str, day: str) -> str:
     """Condition: ``organization`` stood under ``ancestor`` (or is it) on ``day``."""
     return (f"EXISTS (SELECT 1 FROM {ANCESTRY} u WHERE u.organization_id = {organization} "
             f"AND u.ancestor_id = {ancestor} AND u.valid @> ({day})::date)")
+
+
+def ids_under_on(organization_id: int, day) -> RawSQL:
+    """For the ORM: the ids of the organizations under ``organization_id`` on ``day`` (itself included), as
+    a subquery: ``.filter(organization_id__in=ids_under_on(x, day))``."""
+    return RawSQL(f"SELECT a.organization_id FROM (SELECT 1) AS one JOIN {under_on('a', '%s', '%s')}",
+                  [organization_id, day])

@@ -531,7 +531,7 @@ def test_retention_purges_old_files_and_keeps_the_run(tree, world, settings):
 
 
 # Measured baseline of building the year-end report's document, whatever the number of organizations.
-YEAR_REPORT_QUERIES = 30
+YEAR_REPORT_QUERIES = 29
 
 
 def test_building_the_year_end_report_takes_the_same_queries_for_more_organizations(tree, world):

@@ -43,10 +43,7 @@ DEMO_YEARS = range(2016, 2026)  # reported figures back to 2016 for KT's dated t
 def _on(scope: Organization, year: int, kinds, day: dt.date | None = None) -> list[int]:
     """Organizations of ``kinds`` placed under ``scope`` on ``day`` (default 15 December of ``year``)."""
     day = day or dt.date(year, 12, 15)
-    anchor = OrganizationPlacement.objects.on(day).filter(organization=scope).first()
-    if anchor is None:
-        return []
-    return list(OrganizationPlacement.objects.on(day).under(anchor.path).filter(kind__in=[str(k) for k in kinds])
+    return list(OrganizationPlacement.objects.under_on(scope.pk, day).filter(kind__in=[str(k) for k in kinds])
                 .order_by("path").values_list("organization_id", flat=True))
 
 

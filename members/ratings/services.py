@@ -395,7 +395,7 @@ def _children_on(committee: Organization, day) -> list[Organization]:
     placement = OrganizationPlacement.objects.on(day).filter(organization=committee).first()
     if placement is None:
         raise ValidationError(_("“%(org)s” did not exist on %(day)s.") % {"org": committee, "day": day})
-    ids = (OrganizationPlacement.objects.on(day).under(placement.path).filter(depth=placement.depth + 1)
+    ids = (OrganizationPlacement.objects.under_on(committee.pk, day).filter(depth=placement.depth + 1)
            .values_list("organization_id", flat=True))
     return list(Organization.objects.filter(pk__in=ids).select_related("host_unit").order_by("name"))
 

@@ -115,13 +115,11 @@ def composition(organization, day: dt.date) -> Composition:
     breakdowns.append(Breakdown("status", str(_("Status")), _rows(
         status, [("full", _("Full members")), ("probationary", _("Probationary members"))], total), total))
 
-    placement = OrganizationPlacement.objects.on(day).filter(organization=organization).first()
     by_kind: dict[str, int] = {}
     cells = 0
-    if placement is not None:
-        under = OrganizationPlacement.objects.on(day).under(placement.path)
-        by_kind = {r["kind"]: r["n"] for r in under.order_by().values("kind").annotate(n=Count("id"))}
-        cells = by_kind.get(OrgKind.GRASSROOTS_CELL, 0) + by_kind.get(OrgKind.SUB_CELL, 0)
+    under = OrganizationPlacement.objects.under_on(organization.pk, day)
+    by_kind = {r["kind"]: r["n"] for r in under.order_by().values("kind").annotate(n=Count("id"))}
+    cells = by_kind.get(OrgKind.GRASSROOTS_CELL, 0) + by_kind.get(OrgKind.SUB_CELL, 0)
     tccsd = {k: by_kind.get(k, 0) for k in (OrgKind.GRASSROOTS_COMMITTEE, OrgKind.GRASSROOTS_CELL)}
     return Composition(organization, day, total, sum(tccsd.values()), tccsd, cells, breakdowns)
 
