@@ -368,6 +368,10 @@ class ScaleBuilder:
 
         n = copy_rows(OrganizationPlacement, ["organization_id", "path", "depth", "name", "kind", "valid"],
                       placements())
+        # The dated ancestry (organizations.population) is kept by triggers on the placements, which do not fire
+        # when foreign-key checks are skipped (``session_replication_role = replica``): build it here, once.
+        with connection.cursor() as cur:
+            cur.execute("SELECT organizations_ancestry_rebuild(%s)", [[o.id for o in self.orgs]])
         # Mass organizations: a trade union and a youth union in every TCCSĐ, a trade union of every committee.
         mass = []
         for org in self.tccsd:
@@ -835,7 +839,8 @@ class ScaleBuilder:
 # and hint bits, and gives the planner statistics of the new data.
 BIG_TABLES = ["meetings_attendance", "meetings_meeting", "members_membershipperiod", "members_member",
               "members_memberrating", "inspections_inspection_members", "organizations_organizationplacement",
-              "organizations_organization", "members_organizationrating", "members_statusperiod", "members_candidate",
+              "organizations_organization", "organizations_organizationancestry", "members_organizationrating",
+              "members_statusperiod", "members_candidate",
               "meetings_upperattendance", "inspections_inspection", "inspections_inspection_organizations",
               "targets_reportedfigure", "targets_registeredmodel", "organizations_massorganization",
               "organizations_hostunit", "targets_attainment"]
@@ -970,6 +975,8 @@ _DROP_SQL = [
     " (SELECT id FROM _scale_orgs))",
     "DELETE FROM organizations_organizationevent WHERE organization_id IN (SELECT id FROM _scale_orgs)",
     "DELETE FROM organizations_organizationplacement WHERE organization_id IN (SELECT id FROM _scale_orgs)",
+    # The ancestry triggers do not fire under ``session_replication_role = replica``: remove the rows here.
+    "DELETE FROM organizations_organizationancestry WHERE organization_id IN (SELECT id FROM _scale_orgs)",
     "DELETE FROM organizations_organization WHERE id IN (SELECT id FROM _scale_orgs)",
     "DELETE FROM organizations_hostunit h WHERE h.id IN (SELECT host_unit_id FROM _scale_units)"
     " AND NOT EXISTS (SELECT 1 FROM organizations_organization o WHERE o.host_unit_id = h.id)",

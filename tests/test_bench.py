@@ -72,6 +72,21 @@ def test_bloc_tier_and_quick_bench(transactional_db, output_dir):
     assert result["data"]["members"] == 2712
     assert 25_000 < result["data"]["attendance_last_year"] < 40_000  # DESIGN §6: ~33,000 a year
     assert Organization.objects.find_problems() == ([], [], [], [], [])
+    # The tier is written with triggers off (session_replication_role): its ancestry is built explicitly, and
+    # equals what the triggers' rebuild gives.
+    from django.db import connection
+
+    from organizations.population import ANCESTRY, rebuild_ancestry
+
+    def ancestry():
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT organization_id, ancestor_id, kind, depth, valid FROM {ANCESTRY} ORDER BY 1, 2, 5")
+            return cur.fetchall()
+
+    built = ancestry()
+    assert len(built) > 336
+    rebuild_ancestry()
+    assert ancestry() == built
     rec = result["recompute"]
     assert rec["targets"] == 25 and rec["rows"] > 0
     for pair in rec["pairs"]:  # the hand-written SQL computes exactly the engine's figures

@@ -231,13 +231,20 @@ class Meetings(Metric):
     def _unexcused_absences(self, target, slots, params):
         """QT-4c: attendance rows absent without reason, at the meetings of any kind. When the scope logged
         no meeting at all in the period, "none" would be vacuous: the count is shown as missing data."""
-        sql = "WITH " + SLOTS_PERIOD_CTE + _MEETINGS + _REF + """
-            , counted AS (
-                SELECT mt.scope_id, mt.year, count(*) AS meetings,
-                       sum((SELECT count(*) FROM meetings_attendance a
-                             WHERE a.meeting_id = mt.id AND a.status = 'absent_unexcused')) AS unexcused
-                  FROM mt GROUP BY 1, 2
-            ), cells AS (
+        # Unexcused absences counted once per meeting, rolled up to the slots above; every CTE materialized so
+        # each is computed once (the planner cannot estimate them and would re-run one per slot).
+        sql = "WITH " + SLOTS_PERIOD_CTE + _MEETINGS_HELD + _REF + """
+            , per_meeting AS MATERIALIZED (
+                SELECT m0.id, m0.cell_id, m0.date, count(at.id) AS unexcused
+                  FROM m0 LEFT JOIN meetings_attendance at ON at.meeting_id = m0.id AND at.status = 'absent_unexcused'
+                 GROUP BY 1, 2, 3
+            ), counted AS MATERIALIZED (
+                SELECT slot.scope_id, slot.year, count(*) AS meetings, sum(pm.unexcused) AS unexcused
+                  FROM per_meeting pm
+                  JOIN """ + above_on("a", "pm.cell_id", "pm.date") + """
+                  JOIN slot ON slot.scope_id = a.ancestor_id AND pm.date BETWEEN slot.start_d AND slot.end_d
+                 GROUP BY 1, 2
+            ), cells AS MATERIALIZED (
                 SELECT ref.scope_id, ref.year, count(*) AS cells
                   FROM ref JOIN """ + under_on("pc", "ref.scope_id", "ref.ref_d") + """
                  WHERE pc.kind = ANY(%(cell_kinds)s)
