@@ -181,9 +181,12 @@ class OrganizationAncestry(models.Model):
     transaction, so bulk loads, the tree services and raw SQL all keep it true (migration 0002). Read it
     through ``organizations.population``, never directly."""
 
+    # No single-column btree indexes: the planner then combined one with the date-range GiST into a bitmap AND
+    # that reads the whole range index per slot. The two composite GiST indexes below serve every read.
     organization = models.ForeignKey(Organization, on_delete=models.DO_NOTHING, related_name="+",
-                                     db_constraint=False)
-    ancestor = models.ForeignKey(Organization, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
+                                     db_constraint=False, db_index=False)
+    ancestor = models.ForeignKey(Organization, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
+                                 db_index=False)
     kind = models.CharField(max_length=32, choices=OrgKind.choices)  # the organization's kind in that placement
     depth = models.PositiveIntegerField()  # the organization's depth then
     ancestor_depth = models.PositiveIntegerField()

@@ -91,8 +91,8 @@ class Migration(migrations.Migration):
                 ('depth', models.PositiveIntegerField()),
                 ('ancestor_depth', models.PositiveIntegerField()),
                 ('valid', django.contrib.postgres.fields.ranges.DateRangeField()),
-                ('ancestor', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organizations.organization')),
-                ('organization', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organizations.organization')),
+                ('ancestor', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organizations.organization')),
+                ('organization', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organizations.organization')),
             ],
             options={
                 'verbose_name': 'organization ancestry',

@@ -269,28 +269,34 @@ class Meetings(Metric):
         return figures
 
     def _regular_share(self, slots, params, condition: str, extra: dict | None = None):
-        sql = "WITH " + SLOTS_PERIOD_CTE + _MEETINGS + f"""
-            SELECT mt.scope_id, mt.year, count(*), count(*) FILTER (WHERE {condition})
-              FROM mt GROUP BY 1, 2"""
+        """Share of the regular meetings for which ``condition`` (over the meeting ``m0``) holds: judged once
+        per meeting, then rolled up to the slots above its cell that day."""
+        sql = "WITH " + SLOTS_PERIOD_CTE + _MEETINGS_HELD + f"""
+            , per_meeting AS MATERIALIZED (SELECT m0.id, m0.cell_id, m0.date, ({condition}) AS hit FROM m0)
+            SELECT slot.scope_id, slot.year, count(*), count(*) FILTER (WHERE pm.hit)
+              FROM per_meeting pm
+              JOIN """ + above_on("a", "pm.cell_id", "pm.date") + """
+              JOIN slot ON slot.scope_id = a.ancestor_id AND pm.date BETWEEN slot.start_d AND slot.end_d
+             GROUP BY 1, 2"""
         rows = by_slot(fetch(sql, {**params, "meeting_kinds": _REGULAR, **(extra or {})}))
         return {slot.key: _share(rows.get(slot.key)) for slot in slots}
 
     def _upper_attendance_share(self, target, slots, params):
         """KT-5: regular meetings with at least one upper-level attendee."""
         return self._regular_share(slots, params, "EXISTS (SELECT 1 FROM meetings_upperattendance u "
-                                                  "WHERE u.meeting_id = mt.id)")
+                                                  "WHERE u.meeting_id = m0.id)")
 
     def _scored_share(self, target, slots, params):
         """QT-7: regular meetings scored against a rubric (at least one score row)."""
         return self._regular_share(slots, params, "EXISTS (SELECT 1 FROM meetings_meetingscore s "
-                                                  "WHERE s.meeting_id = mt.id)")
+                                                  "WHERE s.meeting_id = m0.id)")
 
     def _agenda_share(self, target, slots, params):
         """KH-3: regular meetings whose agenda checklist includes ``item``."""
         item = target.params.get("item")
         if item not in AgendaItem.values:
             raise ValueError(f"unknown agenda item {item!r}")
-        return self._regular_share(slots, params, "%(item)s = ANY(mt.agenda)", {"item": item})
+        return self._regular_share(slots, params, "%(item)s = ANY(m0.agenda)", {"item": item})
 
     def _briefings_quarterly(self, target, slots, params):
         """KH-4: the ended quarters of the period during which the scope existed, and those in which an
