@@ -24,19 +24,16 @@ class Slot:
         return (self.scope_id, self.year)
 
 
-# The slots as a relation: slot(scope_id, year, start_d, end_d, rating_d), and ``sx``: the same joined to
-# the scope organization's placement on the rating day (its path then). A slot whose scope did not exist
-# on that day has no ``sx`` row and so no figure: the engine reports it as missing. Pass
-# ``slot_params(slots)``.
+# The slots as a relation: slot(scope_id, year, start_d, end_d, rating_d), and ``sx``, the same. (``sx`` once
+# joined each slot to the scope's placement that day; the population vocabulary now reads the dated ancestry,
+# whose rows exist only for a scope placed that day, so a slot whose scope did not exist still gets no figure.
+# Keeping ``sx`` a plain copy of the unnested arrays keeps the planner's row estimate exact — the range test
+# of that join made it estimate 5 slots for 5,062 and nest loops over them.) Pass ``slot_params(slots)``.
 SLOTS_CTE = """slot AS MATERIALIZED (
     SELECT * FROM unnest(%(scope_ids)s::int[], %(years)s::int[], %(starts)s::date[], %(ends)s::date[],
                          %(rating_days)s::date[])
         AS s(scope_id, year, start_d, end_d, rating_d)
-), sx AS MATERIALIZED (
-    SELECT slot.*, x.path
-      FROM slot JOIN organizations_organizationplacement x
-        ON x.organization_id = slot.scope_id AND x.valid @> slot.rating_d
-)"""
+), sx AS (SELECT * FROM slot)"""
 
 # The period-wide variant: the scope's placements clipped to the period (one or more rows when it moved
 # during the period), for measures over a whole year or term: sxp(scope_id, year, start_d, end_d, path,

@@ -22,6 +22,7 @@ from django.db.models import Case, F, IntegerField, Max, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -38,6 +39,7 @@ from organizations.permissions import Perm
 from organizations.population import under_during
 from organizations.scoping import require_anywhere, scope_roots, user_can
 from targets.dashboards import drilldown
+from targets.dashboards.cache import cached_fragment
 from targets.engine.choices import Comparator, Family, Status, Unit
 from targets.engine.formatting import STATUS_CLASSES, STATUS_ICONS, band_of, bounds_text, missing_text
 from targets.engine.models import Attainment, Resolution, Target
@@ -255,22 +257,29 @@ def _navigator(user, organization) -> list[tuple[Organization, str]]:
 @login_required
 @require_GET
 def overview(request):
-    data = overview_data(request)
-    organization, resolution = data["organization"], data["resolution"]
-    query = {"org": organization.pk, "year": data["year"]}
-    if resolution is not None:
-        query["resolution"] = resolution.pk
-    if data["family"]:
-        query["family"] = data["family"]
-    data.update({
-        "navigator": _navigator(request.user, organization),
-        "xlsx_url": reverse("dashboard:overview_xlsx") + "?" + urlencode(query),
-        "trends_url": (reverse("dashboard:trends", args=[resolution.pk]) + "?" + urlencode({"org": organization.pk})
-                       if resolution is not None else ""),
-        "overview_url": reverse("dashboard:overview") + "?" + urlencode(query),
-        "active": "overview",
-    })
-    return render(request, "dashboard/overview.html", data)
+    """The overview. Its content is cached under the figures' freshness (``cache.cached_fragment``): the
+    leadership's most read page costs a cache read until a recompute commits or a resolution is edited."""
+
+    def content() -> str:
+        data = overview_data(request)
+        organization, resolution = data["organization"], data["resolution"]
+        query = {"org": organization.pk, "year": data["year"]}
+        if resolution is not None:
+            query["resolution"] = resolution.pk
+        if data["family"]:
+            query["family"] = data["family"]
+        data.update({
+            "navigator": _navigator(request.user, organization),
+            "xlsx_url": reverse("dashboard:overview_xlsx") + "?" + urlencode(query),
+            "trends_url": (reverse("dashboard:trends", args=[resolution.pk]) + "?"
+                           + urlencode({"org": organization.pk}) if resolution is not None else ""),
+            "overview_url": reverse("dashboard:overview") + "?" + urlencode(query),
+            "active": "overview",
+        })
+        return render_to_string("dashboard/_overview_content.html", data, request)
+
+    return render(request, "dashboard/overview.html", {"content_html": cached_fragment(request, "overview", content),
+                                                       "active": "overview"})
 
 
 @login_required

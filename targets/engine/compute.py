@@ -187,6 +187,7 @@ def recompute_target(target: Target, years: Iterable[int] | None = None,
             stale = stale.filter(organization_id__in=organizations)
         stale.delete()
         Attainment.objects.bulk_create(rows)
+        Target.objects.filter(pk=target.pk).update(attainments_at=timezone.now())
     pause = getattr(settings, "TARGETS_RECOMPUTE_PAUSE", 0)
     if pause:
         time.sleep(pause)

@@ -102,7 +102,10 @@ class Target(models.Model):
     # db_default: the catalogue data migration (0002) inserts targets with its older model state.
     compute_error = models.TextField(_("computation error"), blank=True, db_default="")
     compute_error_at = models.DateTimeField(_("computation failed at"), null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["compute_error", "compute_error_at"])
+    # When rows of this target were last replaced (set in the recompute's transaction): the freshness pages
+    # that cache what they read key on (targets.dashboards.cache).
+    attainments_at = models.DateTimeField(null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["compute_error", "compute_error_at", "attainments_at"])
 
     objects = TargetQuerySet.as_manager()
 
