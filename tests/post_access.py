@@ -55,6 +55,7 @@ from tests.url_access import (
     org,
     phu_tho_rubric_pk,
     rating_grid_of_a1_1,
+    status_period_of_member,
 )
 from tests.url_access_records import REPORTERS, figure_of_a1, model_of_a1_1, submission_of_a1
 from tests.url_access_targets import BESIDE, TARGET_EDITORS, bloc_a_resolution, resolution_pk, target_pk
@@ -427,6 +428,15 @@ POSTS: dict[str, Post] = {
     "members:member_leave": Post(
         ok=MEMBER_EDITORS, kwargs=member_in_a1_1, denied_overrides=OUT_OF_SCOPE,
         payload=lambda w: {"date": "01/02/2025", "reason": "resigned", "note": "Xin ra khỏi Đảng"}),
+
+    "members:status_period_create": Post(
+        ok=MEMBER_EDITORS, kwargs=member_in_a1_1, denied_overrides=OUT_OF_SCOPE,
+        payload=lambda w: {"kind": "exempted", "start": "01/02/2025", "end": "", "decision": "12-QĐ/ĐU",
+                           "decision_body": "Đảng ủy Sở A1", "reason": "Tuổi cao, sức yếu"}),
+    "members:status_period_edit": Post(
+        ok=MEMBER_EDITORS, kwargs=status_period_of_member, denied_overrides=OUT_OF_SCOPE,
+        payload=lambda w: {"kind": "sick_leave", "start": "01/02/2024", "end": "15/03/2024", "decision": "",
+                           "decision_body": "", "reason": "Ốm dài ngày"}),
 
     # --- Meetings (CHANGE_MEETINGS: administrator, committee staff, grassroots officer, cell secretary) -----
     # The cell is posted: for the outsider cell A1-1 does not exist.

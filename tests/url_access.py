@@ -39,6 +39,18 @@ def member_in_a1_1(w):
     return {"pk": w.member.pk}
 
 
+def status_period_of_member(w):
+    """A status period of world.member (created on first use)."""
+    import datetime as dt
+
+    from members.register.models import StatusPeriod
+    from members.register.services import status_period_add
+
+    period = StatusPeriod.objects.filter(member=w.member).first() or status_period_add(
+        member=w.member, kind="sick_leave", start=dt.date(2024, 2, 1), end=dt.date(2024, 3, 1), reason="Ốm")
+    return {"pk": period.pk}
+
+
 def phu_tho_rubric_pk():
     from meetings.models import Rubric  # shipped by a data migration
 
@@ -92,7 +104,11 @@ ACCESS: dict[str, Access] = {
     # Changing a member: 404 when it is outside the user's view, 403 when visible but read-only.
     **{name: Access(ok=MEMBER_EDITORS, kwargs=member_in_a1_1, denied=403,
                     denied_overrides={"outsider": 404, "no_role": 404})
-       for name in ("members:member_edit", "members:member_transfer", "members:member_leave")},
+       for name in ("members:member_edit", "members:member_transfer", "members:member_leave",
+                    "members:status_period_create")},
+    "members:status_period_list": Access(ok=VIEWERS),
+    "members:status_period_edit": Access(ok=MEMBER_EDITORS, kwargs=status_period_of_member, denied=403,
+                                         denied_overrides={"outsider": 404, "no_role": 404}),
     # Cell meetings: every role sees the meetings of its subtree; logging needs CHANGE_MEETINGS (the outsider
     # has it over bloc B, so the log page opens for it with its own cells); world.meeting is in cell a1_1.
     "meetings:meeting_list": Access(ok=VIEWERS),

@@ -8,7 +8,7 @@ import django_filters
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from members.register.choices import ETHNICITY_CHOICES, Gender, PoliticalTheory, ProfessionalLevel
+from members.register.choices import ETHNICITY_CHOICES, Gender, PoliticalTheory, ProfessionalLevel, StatusPeriodKind
 from organizations.filters import OrganizationFilter, visible_organizations
 from organizations.models import Organization
 
@@ -106,3 +106,19 @@ class MemberFilterSet(django_filters.FilterSet):
     def params(self) -> dict:
         """The filter as given (non-empty parameters only), for the export link and the audit log."""
         return {key: self.data.get(key) for key in self.PARAMS if self.data.get(key)}
+
+
+class StatusPeriodFilterSet(django_filters.FilterSet):
+    """The list of status periods: by organization (the member's current cell under it), kind, and the
+    periods in force on a date."""
+
+    organization = OrganizationFilter(label=_("Organization"), queryset=visible_organizations,
+                                      method="filter_organization")
+    kind = django_filters.ChoiceFilter(label=capfirst(_("kind")), choices=StatusPeriodKind.choices)
+    on = django_filters.DateFilter(label=_("In force on"), method="filter_on", input_formats=["%d/%m/%Y"])
+
+    def filter_organization(self, queryset, name, value):
+        return queryset.filter(member__cell__path__startswith=value.path)
+
+    def filter_on(self, queryset, name, value):
+        return queryset.on(value)

@@ -214,22 +214,76 @@ def member_leave(*, member: Member, date: dt.date, reason: str, user=None, note:
     return locked
 
 
+STATUS_FIELDS = ("kind", "start", "end", "decision", "decision_body", "reason")
+
+
+def _status_cells(member_id: int, valid: DateRange) -> set[int]:
+    """The cells the member belonged to during ``valid``: the meetings and grids a period touches."""
+    return set(MembershipPeriod.objects.filter(member_id=member_id, valid__overlap=valid)
+               .values_list("cell_id", flat=True))
+
+
+def _status_years(*ranges: DateRange) -> set[int]:
+    today = dt.date.today()
+    years: set[int] = set()
+    for valid in ranges:
+        last = valid.upper - dt.timedelta(days=1) if valid.upper is not None else today
+        years.update(range(valid.lower.year, max(valid.lower.year, last.year) + 1))
+    return years
+
+
+def status_period_check(period: StatusPeriod) -> None:
+    """Every rule of a status period (StatusPeriod.clean: end after start, no overlap of the same kind) with
+    the field the form shows it on; the one check of pages, import and admin alike."""
+    if period.kind not in StatusPeriodKind.values:
+        raise ValidationError({"kind": _("Choose the kind of period.")})
+    if period.valid is None or period.valid.lower is None:
+        raise ValidationError({"start": _("Enter the start date.")})
+    try:
+        # An imported member's period is checked before the member exists (nothing to overlap yet).
+        period.full_clean(exclude=["member"] if period.member_id is None else None, validate_constraints=False)
+    except ValidationError as exc:
+        errors = exc.message_dict
+        if "valid" in errors:
+            errors.setdefault("start", []).extend(errors.pop("valid"))
+        raise ValidationError(errors) from None
+
+
+def _status_emit(period: StatusPeriod, *ranges: DateRange) -> None:
+    """The change events of a status period: rating figures and grids (membership) and the meetings of the
+    cells it touches, which re-derive their attendance (meetings.services.recheck_exclusions)."""
+    cells = set().union(*(_status_cells(period.member_id, r) for r in ranges))
+    if period.member.cell_id:
+        cells.add(period.member.cell_id)
+    emit("membership", organization_ids=cells, years=_status_years(*ranges))
+
+
 @transaction.atomic
 def status_period_add(*, member: Member, kind: str, start: dt.date, end: dt.date | None = None, user=None,
-                      decision: str = "", reason: str = "") -> StatusPeriod:
+                      decision: str = "", decision_body: str = "", reason: str = "") -> StatusPeriod:
     _require(user, member.cell)
-    if kind not in StatusPeriodKind.values:
-        raise ValidationError({"kind": _("Unknown kind of period.")})
-    if end is not None and end <= start:
-        raise ValidationError({"end": _("The end must be after the start.")})
-    valid = DateRange(start, end, "[)")
-    if StatusPeriod.objects.filter(member=member, kind=kind, valid__overlap=valid).exists():
-        raise ValidationError({"start": _("This overlaps a period of the same kind already recorded.")})
-    period = StatusPeriod(member=member, kind=kind, valid=valid, decision=decision, reason=reason)
+    period = StatusPeriod(member=member, kind=kind, valid=DateRange(start, end, "[)"), decision=decision.strip(),
+                          decision_body=decision_body.strip(), reason=reason.strip())
+    status_period_check(period)
     _audit_as(period, user)
     period.save()
-    emit("membership", organization_ids=[member.cell_id] if member.cell_id else [], years=years_from(start))
+    _status_emit(period, period.valid)
     return period
+
+
+@transaction.atomic
+def status_period_update(*, period: StatusPeriod, kind: str, start: dt.date, end: dt.date | None = None,
+                         user=None, decision: str = "", decision_body: str = "", reason: str = "") -> StatusPeriod:
+    locked = StatusPeriod.objects.select_for_update().select_related("member__cell").get(pk=period.pk)
+    _require(user, locked.member.cell)
+    before = locked.valid
+    locked.kind, locked.valid = kind, DateRange(start, end, "[)")
+    locked.decision, locked.decision_body, locked.reason = decision.strip(), decision_body.strip(), reason.strip()
+    status_period_check(locked)
+    _audit_as(locked, user)
+    locked.save()
+    _status_emit(locked, before, locked.valid)
+    return locked
 
 
 @transaction.atomic
@@ -254,6 +308,23 @@ class RowErrors(ValidationError):
                           for field, msgs in fields.items()])
 
 
+# The import's status period columns and the period's fields they fill.
+STATUS_ROW_FIELDS = {"kind": "status_kind", "start": "status_start", "end": "status_end",
+                     "decision": "status_decision", "decision_body": "status_decision_body",
+                     "reason": "status_reason"}
+
+
+def _status_from_row(row: dict) -> StatusPeriod | None:
+    """The status period a row of the import describes, or None when its status columns are empty."""
+    values = {field: row.get(key) for field, key in STATUS_ROW_FIELDS.items()}
+    if not any(values.values()):
+        return None
+    start = values["start"]
+    valid = DateRange(start, values["end"], "[)") if start is not None else None
+    return StatusPeriod(kind=values["kind"] or "", valid=valid, decision=(values["decision"] or "").strip(),
+                        decision_body=(values["decision_body"] or "").strip(), reason=(values["reason"] or "").strip())
+
+
 def members_bulk_create(*, rows: list[dict], user=None, start_reason: str = MembershipReason.TRANSFERRED_IN,
                         first_row_number: int = 1) -> list[Member]:
     """Create many members at once, all or nothing. Each row is a profile dict plus ``cell`` (an
@@ -262,6 +333,7 @@ def members_bulk_create(*, rows: list[dict], user=None, start_reason: str = Memb
     Raises RowErrors naming every bad row; otherwise writes with two bulk inserts."""
     errors: dict[int, dict[str, list[str]]] = {}
     members: list[Member] = []
+    statuses: list[StatusPeriod | None] = []
     seen: dict[tuple[str, str], int] = {}
 
     def add(row_no, field, message):
@@ -306,6 +378,15 @@ def members_bulk_create(*, rows: list[dict], user=None, start_reason: str = Memb
                 else:
                     seen[(key, value)] = row_no
         members.append(member)
+        status = _status_from_row(row)
+        statuses.append(status)
+        if status is not None:
+            try:
+                status_period_check(status)
+            except ValidationError as exc:
+                for field, msgs in exc.message_dict.items():
+                    for msg in msgs:
+                        add(row_no, STATUS_ROW_FIELDS.get(field, "status_kind"), msg)
 
     for key, label in (("party_card_number", _("party card number")), ("citizen_id", _("citizen ID"))):
         values = {v: r for (k, v), r in seen.items() if k == key}
@@ -325,6 +406,13 @@ def members_bulk_create(*, rows: list[dict], user=None, start_reason: str = Memb
              for m, row in zip(created, rows)],
             MembershipPeriod, batch_size=2000, default_user=actor,
         )
+        periods = []
+        for m, status in zip(created, statuses):
+            if status is not None:
+                status.member = m
+                periods.append(status)
+        if periods:
+            bulk_create_with_history(periods, StatusPeriod, batch_size=2000, default_user=actor)
         emit("membership", organization_ids={m.cell_id for m in created},
              years=years_from(min(row["start_date"] for row in rows)))
     return created
