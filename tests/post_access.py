@@ -482,6 +482,9 @@ POSTS: dict[str, Post] = {
     "ratings:member_grid_upload": Post(ok=RATING_ENTRY, kwargs=rating_grid_of_a1_1, denied_overrides=OUT_OF_SCOPE,
                                        preview=grid_upload_file, session_key="ratings_import",
                                        payload=lambda w: {"action": "commit"}),
+    "ratings:member_not_rated": Post(ok=MEMBER_EDITORS, kwargs=lambda w: {"member_pk": w.member.pk, "year": 2024},
+                                     denied_overrides=OUT_OF_SCOPE,
+                                     payload=lambda w: {"action": "record", "reason": "Công tác dài hạn ở nước ngoài"}),
     # Bloc A's party organizations: proposing for A1 needs PROPOSE_RATINGS on A1 and deciding DECIDE_ORG_RATINGS
     # on bloc A; of those who see bloc A only the administrator and committee staff have either.
     "ratings:organization_grid": Post(ok=TREE_EDITORS, kwargs=bloc_a_party_grid, denied_overrides=BELOW_BLOC_A,

@@ -178,6 +178,9 @@ ACCESS.update({
        for name in ("ratings:member_grid", "ratings:member_grid_template", "ratings:decided_export")},
     "ratings:member_grid_upload": Access(ok=RATING_ENTRY, kwargs=rating_grid_of_a1_1, denied=403,
                                          denied_overrides={"outsider": 404, "no_role": 404}),
+    # Not rated for another reason: decided where members' ratings are (DECIDE_MEMBER_RATINGS on A1).
+    "ratings:member_not_rated": Access(ok=MEMBER_EDITORS, kwargs=lambda w: {"member_pk": w.member.pk, "year": 2024},
+                                       denied=403, denied_overrides={"outsider": 404, "no_role": 404}),
 })
 
 # Organization ratings: the grid of what bloc A rates (its party organizations) for 2024. Every role whose

@@ -230,3 +230,10 @@ def rows_from_data(grid: Grid, data, rights: Rights) -> tuple[list[RowInput], di
         if item is not None:
             rows.append(item)
     return rows, errors
+
+
+class NotRatedForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why the member is not rated"), max_length=500,
+        help_text=gettext_lazy("E.g. a long assignment abroad. Exemption, suspension and admission less than 6 "
+                               "months before are found from the register without this."))

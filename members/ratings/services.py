@@ -30,6 +30,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from core.events import emit
 from members.ratings.choices import NotRatedReason, OrgRatingKind, RatingStatus, RatingSubject, Recognition
 from members.ratings.models import (
+    MemberNotRated,
     MemberRating,
     OrganizationRating,
     RatingLevel,
@@ -100,7 +101,11 @@ class GridRow:
 
     @property
     def not_rated_label(self) -> str:
-        return str(NotRatedReason(self.facts.not_rated).label) if self.facts.not_rated else ""
+        if not self.facts.not_rated:
+            return ""
+        label = str(NotRatedReason(self.facts.not_rated).label)
+        other = self.facts.extras.get("other_reason") if isinstance(self.facts, MemberFacts) else None
+        return f"{label}: {other}" if other else label
 
     @property
     def decided_level(self) -> RatingLevel | None:
@@ -727,6 +732,64 @@ def member_rating_rerate(*, rating: MemberRating, level_code: str, reason: str, 
 def organization_rating_rerate(*, rating: OrganizationRating, level_code: str, reason: str,
                                user=None) -> OrganizationRating:
     return rating_rerate(rating=rating, level_code=level_code, reason=reason, user=user)
+
+
+# --- Not rated for another reason -------------------------------------------------------------------------
+
+def _not_rated_context(member: Member, year: int, user) -> tuple[Organization, Organization]:
+    """The member's cell on the year's rating date and its grassroots organization, with the deciding right
+    checked there (members' ratings, and so who is not rated, are decided at the grassroots organization)."""
+    day = rating_date(year)
+    period = MembershipPeriod.objects.on(day).filter(member=member).select_related("cell").first()
+    if period is None:
+        raise ValidationError(_("%(name)s was not in a party cell on %(day)s, the rating date of %(year)d.")
+                              % {"name": member.full_name, "day": day.strftime("%d/%m/%Y"), "year": year})
+    grassroots = grassroots_on(period.cell, day)
+    if user is not None and not user_can(user, Perm.DECIDE_MEMBER_RATINGS, grassroots):
+        raise PermissionDenied(MEMBERS.decide_only())
+    return period.cell, grassroots
+
+
+@transaction.atomic
+def member_not_rated_record(*, member: Member, year: int, reason: str, user=None) -> MemberNotRated:
+    """Record that ``member`` is not rated for ``year`` for a reason outside the rules' list. The member is
+    then listed in the grid with the reason and left out of the cap and the denominators; recording again
+    changes the reason. Refused when the rules already leave the member out, or when the member has a rating
+    that year (clear or annul it first)."""
+    cell, grassroots = _not_rated_context(member, year, user)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": _("Write why the member is not rated.")})
+    record = MemberNotRated.objects.select_for_update().filter(member=member, year=year).first()
+    facts = member_facts([member.pk], year).get(member.pk, MemberFacts())
+    if facts.not_rated and record is None:
+        raise ValidationError(_("%(name)s is already not rated for %(year)d: %(reason)s.") % {
+            "name": member.full_name, "year": year, "reason": NotRatedReason(facts.not_rated).label})
+    current = MemberRating.objects.current().filter(member=member, year=year).first()
+    if current is not None and (current.decided_level_id or current.proposed_level_id or current.self_level_id):
+        raise ValidationError(_("%(name)s has a rating for %(year)d (%(status)s): clear its levels in the grid, or "
+                                "re-rate a decided one, before recording that the member is not rated.")
+                              % {"name": member.full_name, "year": year, "status": current.get_status_display()})
+    actor = user if user is not None and user.is_authenticated else None
+    if record is None:
+        record = MemberNotRated(member=member, year=year)
+    record.cell, record.reason, record.recorded_by = cell, reason, actor
+    if actor is not None:
+        record._history_user = actor
+    record.save()
+    emit("member_rating", organization_ids={cell.pk, grassroots.pk}, years=[year])
+    return record
+
+
+@transaction.atomic
+def member_not_rated_remove(*, record: MemberNotRated, user=None) -> None:
+    """The member is rated after all: the record goes (its history stays), the member is back in the grid."""
+    record = MemberNotRated.objects.select_for_update().select_related("member").get(pk=record.pk)
+    cell, grassroots = _not_rated_context(record.member, record.year, user)
+    if user is not None and user.is_authenticated:
+        record._history_user = user
+    record.delete()
+    emit("member_rating", organization_ids={cell.pk, grassroots.pk}, years=[record.year])
 
 
 # --- Recognitions ------------------------------------------------------------------------------------------
