@@ -142,7 +142,8 @@ def _editable(grid: Grid, row: GridRow, rights: Rights, decided: bool) -> dict[s
         "self_level": propose, "proposed_level": propose, "note": propose,
         "decided_level": decide,
         "score": decide and grid.scheme.has_score and not decided,
-        "exception_reason": grid.excusable(row) and change,
+        # A decider re-deciding a locked rating may need to record why its level departs from the score's band.
+        "exception_reason": grid.excusable(row) and (change or decide),
     } | dict.fromkeys(grid.extra_fields, change)
 
 

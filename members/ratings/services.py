@@ -167,8 +167,9 @@ class Grid:
         return next((lvl for lvl in self.levels if lvl.code == code), None) if code else None
 
     def excusable(self, row: GridRow) -> bool:
-        """Whether the row may record an exception to a level a rule forces on it."""
-        return any(rule.excusable and rule.applies(row.facts) for rule in self.rules)
+        """Whether the row may record an exception: to a level a rule forces on it, or (a scheme with a score)
+        to the level the score's band allows."""
+        return self.scheme.has_score or any(rule.excusable and rule.applies(row.facts) for rule in self.rules)
 
     def warnings(self, row: GridRow) -> list[str]:
         return [rule.warning(row, self) for rule in self.rules
@@ -567,9 +568,12 @@ def _validate(grid: Grid, items: list[RowInput], user, cap_exception_reason: str
                 if (level is not None and limit is not None and level.rank < limit.rank and rule.applies(row.facts)
                         and not (rule.excusable and item.exception_reason)):
                     err(item.key, fieldname, rule.error(row, grid, limit))
-        message = _score_error(grid, item.score, chosen["decided_level"])
+        # The score stands until a new one is entered: a decision is checked against the recorded score too.
+        score = item.score if item.score is not None else (row.current.score if row.current is not None else None)
+        message = _score_error(grid, score, chosen["decided_level"], exception_reason=item.exception_reason,
+                               explained=any(rule.applies(row.facts) for rule in grid.rules))
         if message:
-            err(item.key, "score", message)
+            err(item.key, "score" if item.score is not None else "decided_level", message)
 
     # The cap: decided ratings of the whole deciding organization after this save.
     if grid.cap_applies:
@@ -586,9 +590,19 @@ def _validate(grid: Grid, items: list[RowInput], user, cap_exception_reason: str
     return chosen_by_key
 
 
-def _score_error(grid: Grid, score: Decimal | None, decided: RatingLevel | None) -> str:
-    """The 100-point score of the 2025 scheme: within 0–100, and the decided level no better than the
-    score's band. A level below the band is allowed: a disqualifying case, or HTXS's other conditions unmet."""
+def score_band(levels, score: Decimal) -> RatingLevel | None:
+    """The level whose band holds ``score`` (the highest ``min_score`` not above it), in a scheme with a score
+    (Quy định 366: HTXS ≥ 90, HTT 70–<90, HT 50–<70, KHT < 50); the bands are the levels' data."""
+    return max((lvl for lvl in levels if lvl.min_score is not None and score >= lvl.min_score),
+               key=lambda lvl: lvl.min_score, default=None)
+
+
+def _score_error(grid: Grid, score: Decimal | None, decided: RatingLevel | None, *, exception_reason: str = "",
+                 explained: bool = False) -> str:
+    """The 100-point score of the 2025 scheme: within 0–100, and the decided level the one its band allows.
+    A level that contradicts the score — above its band, or below it (HTXS's other conditions unmet, a
+    disqualifying case) — is refused unless the row records the reason for the exception; a level below the
+    band that a forcing rule explains (discipline, long sick leave) needs no further reason."""
     if score is None:
         return ""
     if not grid.scheme.has_score:
@@ -597,12 +611,17 @@ def _score_error(grid: Grid, score: Decimal | None, decided: RatingLevel | None)
         return _("A score is between 0 and 100.")
     if decided is None:
         return ""
-    band = max((lvl for lvl in grid.levels if lvl.min_score is not None and score >= lvl.min_score),
-               key=lambda lvl: lvl.min_score, default=None)
-    if band is not None and band.rank > decided.rank:
+    band = score_band(grid.levels, score)
+    if band is None or band.rank == decided.rank or exception_reason.strip():
+        return ""
+    if band.rank > decided.rank:
         return _("A score of %(score)s is in the %(band)s band, below %(level)s.") % {
-            "score": score, "band": band.code, "level": decided.code}
-    return ""
+            "score": f"{score.normalize():f}", "band": band.code, "level": decided.code}
+    if explained:
+        return ""
+    return _("A score of %(score)s is in the %(band)s band, above %(level)s: record the reason (a condition of "
+             "%(band)s not met, a disqualifying case) or choose %(band)s.") % {
+        "score": f"{score.normalize():f}", "band": band.code, "level": decided.code}
 
 
 def _differs(current, chosen: dict, item: RowInput, extras: dict) -> bool:
@@ -639,6 +658,8 @@ def _write(grid: Grid, items: list[RowInput], chosen_by_key: dict, user, cap_exc
             # A decided rating is locked: the change is a new decision; the old one stays, annulled.
             fresh = model(**{subject.org_field: row.organization, subject.decider_field: grid.decider},
                           **subject.new_fields(row, grid), year=grid.year, scheme=grid.scheme)
+            if current is not None:
+                fresh.score = current.score  # a new decision keeps the score unless a new one is entered
             _apply(fresh, chosen, item, extras, actor, now, exception)
             fresh.version = 1
             new.append(fresh)
@@ -714,8 +735,12 @@ def rating_rerate(*, rating, level_code: str, reason: str, user=None):
     rating.save()
     fresh = model(**{f: getattr(rating, f) for f in subject.rerate_copy}, year=rating.year, scheme=rating.scheme,
                   self_level=rating.self_level, proposed_level=rating.proposed_level,
-                  proposal_note=rating.proposal_note, decided_level=level, decided_by=actor,
+                  proposal_note=rating.proposal_note, decided_level=level, decided_by=actor, score=rating.score,
                   decided_at=timezone.now(), decision_note=reason, status=RatingStatus.DECIDED)
+    # The score stays; a level the score's band does not allow carries the re-rating's reason as its exception.
+    band = score_band(list(rating.scheme.levels.all()), rating.score) if rating.score is not None else None
+    if band is not None and band.rank != level.rank:
+        fresh.exception_reason = reason
     fresh._history_user = actor
     fresh.save()
     rating.replaced_by = fresh
