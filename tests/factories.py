@@ -41,4 +41,9 @@ def make_member(cell, *, start=None, user=None, **overrides):
         "political_theory": "intermediate",
     }
     data.update(overrides)
+    if "birth_date" not in overrides and data.get("admission_date"):
+        # Admitted at 18 or older (members.register.services.validate_profile).
+        latest = data["admission_date"].replace(year=data["admission_date"].year - 18, day=1)
+        if data["birth_date"] > latest:
+            data["birth_date"] = fake.date_between(dt.date(1950, 1, 1), latest)
     return member_create(cell=cell, start_date=start or dt.date(2020, 1, 1), user=user, **data)

@@ -55,8 +55,9 @@ def member_row(i: int) -> dict:
     return {
         "full_name": f"Nguyễn Văn Thử {i:03d}",
         "gender": "Nam" if i % 2 else "female",
-        "birth_date": (D(1970 + i % 30, 1 + i % 12, 1 + i % 28) if i % 3
-                       else f"{1 + i % 28:02d}/{1 + i % 12:02d}/{1970 + i % 30}"),
+        # Born 1970–1994: every row is at least 18 at its admission in 2015.
+        "birth_date": (D(1970 + i % 25, 1 + i % 12, 1 + i % 28) if i % 3
+                       else f"{1 + i % 28:02d}/{1 + i % 12:02d}/{1970 + i % 25}"),
         "ethnicity": "Kinh" if i % 5 else "Tay",
         "religion": "Không" if i % 4 else "buddhism",
         "citizen_id": f"0010850{i:05d}",

@@ -31,6 +31,12 @@ PROFILE_FIELDS = (
 )
 
 
+# Admission age: at least 18 years 0 months when the cell considers the admission (RULES §3). The admissions
+# checks count it in months on the consideration day; the register, which knows only the admission date,
+# refuses an admission before that age (the consideration comes before the admission).
+ADMISSION_AGE_MIN_MONTHS = 18 * 12
+
+
 def _d(day: dt.date) -> str:
     return date_format(day, "SHORT_DATE_FORMAT")
 
@@ -75,6 +81,14 @@ def validate_profile(member: Member) -> None:
     errors = {}
     if member.birth_date and member.admission_date and member.admission_date < member.birth_date:
         errors["admission_date"] = _("The admission date is before the date of birth.")
+    if member.admission_date and member.admission_date > dt.date.today():
+        errors["admission_date"] = _("The admission date %(day)s is in the future.") % {
+            "day": _d(member.admission_date)}
+    elif (member.birth_date and member.admission_date and member.admission_date >= member.birth_date
+          and member.age_on(member.admission_date) * 12 < ADMISSION_AGE_MIN_MONTHS):
+        errors["admission_date"] = _("Admitted on %(day)s at %(age)d: the minimum age is 18 when the cell considers "
+                                     "the admission.") % {"day": _d(member.admission_date),
+                                                          "age": member.age_on(member.admission_date)}
     if member.full_membership_date and not member.admission_date:
         errors["admission_date"] = _("A full member needs an admission date.")
     if member.full_membership_date and member.admission_date and member.full_membership_date < member.admission_date:
