@@ -148,3 +148,19 @@ def organization_facts(organization_ids: list[int], year: int) -> dict[int, Orga
                                   subordinate_disciplined=disc)
         for org_id, new, lead, units, disc in rows
     }
+
+
+def parent_on_rating_date(organization_id: int, year: int) -> int | None:
+    """The organization ``organization_id`` was placed directly under on the rating date of ``year`` (the one
+    whose "more than 20% of subordinate units disciplined" rule it counts in), or None. One query."""
+    day = rating_date(year)
+    with connection.cursor() as cur:
+        cur.execute(
+            """SELECT p.organization_id FROM organizations_organizationplacement c
+                 JOIN organizations_organizationplacement p
+                   ON p.valid @> %(day)s::date AND p.depth = c.depth - 1 AND c.path LIKE p.path || '%%'
+                WHERE c.organization_id = %(id)s AND c.valid @> %(day)s::date""",
+            {"id": organization_id, "day": day},
+        )
+        row = cur.fetchone()
+    return row[0] if row else None
