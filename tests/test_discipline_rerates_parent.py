@@ -21,9 +21,9 @@ YEAR = 2024
 
 def rate(org, committee, code="HTT", user=None):
     scheme = RatingScheme.objects.for_year("organization", YEAR).first()
-    return OrganizationRating.objects.create(kind=OrgRatingKind.PARTY_ORG, organization=org, deciding_committee=committee,
-                                             year=YEAR, scheme=scheme, decided_level=scheme.levels.get(code=code),
-                                             status=RatingStatus.DECIDED, decided_by=user)
+    return OrganizationRating.objects.create(
+        kind=OrgRatingKind.PARTY_ORG, organization=org, deciding_committee=committee, year=YEAR, scheme=scheme,
+        decided_level=scheme.levels.get(code=code), status=RatingStatus.DECIDED, decided_by=user)
 
 
 def punish(org, body, number):
