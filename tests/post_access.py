@@ -55,6 +55,7 @@ from tests.url_access import (
     org,
     phu_tho_rubric_pk,
     rating_grid_of_a1_1,
+    recognition_of_a1_1,
     status_period_of_member,
 )
 from tests.url_access_records import REPORTERS, figure_of_a1, model_of_a1_1, submission_of_a1
@@ -485,6 +486,15 @@ POSTS: dict[str, Post] = {
     "ratings:member_not_rated": Post(ok=MEMBER_EDITORS, kwargs=lambda w: {"member_pk": w.member.pk, "year": 2024},
                                      denied_overrides=OUT_OF_SCOPE,
                                      payload=lambda w: {"action": "record", "reason": "Công tác dài hạn ở nước ngoài"}),
+    # Recognitions (DECIDE_ORG_RATINGS): A1-1 is not among the outsider's choices (200, nothing saved).
+    "ratings:recognition_create": Post(
+        ok=TREE_EDITORS, denied_overrides={"outsider": 200},
+        payload=lambda w: {"organization": w.tree.a1_2.pk, "year": "2024", "title": "four_good_cell",
+                           "deciding_body": w.tree.a1.pk, "decision": "11-QĐ/ĐU"}),
+    "ratings:recognition_edit": Post(
+        ok=TREE_EDITORS, kwargs=recognition_of_a1_1, denied_overrides=OUT_OF_SCOPE,
+        payload=lambda w: {"organization": w.tree.a1_1.pk, "year": "2024", "title": "four_good_cell",
+                           "deciding_body": w.tree.a1.pk, "decision": "10-QĐ/ĐU (sửa)"}),
     # Bloc A's party organizations: proposing for A1 needs PROPOSE_RATINGS on A1 and deciding DECIDE_ORG_RATINGS
     # on bloc A; of those who see bloc A only the administrator and committee staff have either.
     "ratings:organization_grid": Post(ok=TREE_EDITORS, kwargs=bloc_a_party_grid, denied_overrides=BELOW_BLOC_A,

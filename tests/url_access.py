@@ -51,6 +51,16 @@ def status_period_of_member(w):
     return {"pk": period.pk}
 
 
+def recognition_of_a1_1(w):
+    """A "four good cell" recognition of A1-1 for 2024 (created on first use)."""
+    from members.ratings.models import RecognitionAward
+
+    award, _created = RecognitionAward.objects.get_or_create(
+        organization=w.tree.a1_1, year=2024, title="four_good_cell",
+        defaults={"deciding_body": w.tree.a1, "decision": "10-QĐ/ĐU"})
+    return {"pk": award.pk}
+
+
 def phu_tho_rubric_pk():
     from meetings.models import Rubric  # shipped by a data migration
 
@@ -178,6 +188,12 @@ ACCESS.update({
        for name in ("ratings:member_grid", "ratings:member_grid_template", "ratings:decided_export")},
     "ratings:member_grid_upload": Access(ok=RATING_ENTRY, kwargs=rating_grid_of_a1_1, denied=403,
                                          denied_overrides={"outsider": 404, "no_role": 404}),
+    # Recognitions: listed for every role; recorded by who decides organizations' ratings (DECIDE_ORG_RATINGS:
+    # administrators and committee staff, the outsider over bloc B).
+    "ratings:recognition_list": Access(ok=VIEWERS),
+    "ratings:recognition_create": Access(ok=TREE_EDITORS | {"outsider"}),
+    "ratings:recognition_edit": Access(ok=TREE_EDITORS, kwargs=recognition_of_a1_1, denied=403,
+                                       denied_overrides={"outsider": 404, "no_role": 404}),
     # Not rated for another reason: decided where members' ratings are (DECIDE_MEMBER_RATINGS on A1).
     "ratings:member_not_rated": Access(ok=MEMBER_EDITORS, kwargs=lambda w: {"member_pk": w.member.pk, "year": 2024},
                                        denied=403, denied_overrides={"outsider": 404, "no_role": 404}),

@@ -238,13 +238,22 @@ class OrganizationRating(RatingFields):
 
 
 class RecognitionAward(models.Model):
-    """A title beside the level: trong sạch vững mạnh (tiêu biểu), chi bộ / đảng bộ bốn tốt."""
+    """A title beside the level: trong sạch vững mạnh (tiêu biểu), chi bộ / đảng bộ bốn tốt, for a year, by
+    the deciding committee. Which organizations may hold which title is members.ratings.services'
+    ``recognition_check``."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="recognitions")
+    scope_field = "organization__path"  # the organization path visible_to scopes on (organizations.scoping)
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="recognitions",
+                                     verbose_name=_("party organization"))
     year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("title"), max_length=24, choices=Recognition.choices)
     decision = models.CharField(_("decision"), max_length=100, blank=True)
+    deciding_body = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="recognitions_decided", verbose_name=_("deciding body"))
     history = HistoricalRecords(table_name="members_historicalrecognitionaward")
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         db_table = "members_recognitionaward"

@@ -39,7 +39,7 @@ from members.ratings.models import (
 )
 from members.ratings.rules import MemberFacts, OrganizationFacts, member_facts, organization_facts, rating_date
 from members.register.models import Member, MembershipPeriod
-from organizations.choices import TCCSD_KINDS, OrgKind
+from organizations.choices import CELL_KINDS, TCCSD_KINDS, OrgKind
 from organizations.models import HostUnit, MassOrganization, Organization, OrganizationPlacement
 from organizations.permissions import Perm
 from organizations.scoping import user_can
@@ -819,24 +819,76 @@ def member_not_rated_remove(*, record: MemberNotRated, user=None) -> None:
 
 # --- Recognitions ------------------------------------------------------------------------------------------
 
-@transaction.atomic
-def recognition_award(*, organization: Organization, year: int, title: str, decision: str = "",
-                      user=None) -> RecognitionAward:
-    """Record a title beside the level. Since 2018 "trong sạch, vững mạnh (tiêu biểu)" is chosen among
-    organizations rated HTXS, so it needs a decided HTXS rating that year."""
-    if user is not None and not user_can(user, Perm.DECIDE_ORG_RATINGS, organization):
-        raise PermissionDenied(_("“%(org)s” is outside the organizations you may change.") % {"org": organization})
-    if year >= 2018 and title in (Recognition.TSVM, Recognition.TSVM_TYPICAL):
+# Which kinds of organization may hold a "four good" title: a cell (chi bộ) or a party committee (đảng bộ).
+FOUR_GOOD_KINDS = {
+    Recognition.FOUR_GOOD_CELL: CELL_KINDS,
+    Recognition.FOUR_GOOD_COMMITTEE: frozenset({OrgKind.GRASSROOTS_COMMITTEE, OrgKind.PARTIAL_COMMITTEE}),
+}
+# Since the 2018 review year, "trong sạch, vững mạnh (tiêu biểu)" is a commendation among organizations rated
+# HTXS (RULES §1), not a level.
+TSVM_TITLES = frozenset({Recognition.TSVM, Recognition.TSVM_TYPICAL})
+TSVM_AMONG_HTXS_FROM = 2018
+
+
+def recognition_check(*, organization: Organization, year: int, title: str) -> None:
+    """Whether ``organization`` may hold ``title`` for ``year``; raises with the reason. The one check of the
+    recognition pages and the service."""
+    if title not in Recognition.values:
+        raise ValidationError({"title": _("Choose a title.")})
+    kinds = FOUR_GOOD_KINDS.get(title)
+    if kinds is not None and organization.kind not in kinds:
+        raise ValidationError({"organization": _("“%(title)s” is given to %(kinds)s; “%(org)s” is a %(kind)s.") % {
+            "title": Recognition(title).label, "org": organization, "kind": organization.get_kind_display(),
+            "kinds": ", ".join(str(OrgKind(k).label) for k in sorted(kinds))}})
+    if year >= TSVM_AMONG_HTXS_FROM and title in TSVM_TITLES:
         rated = OrganizationRating.objects.decided().filter(
             kind=OrgRatingKind.PARTY_ORG, organization=organization, year=year, decided_level__code="HTXS").exists()
         if not rated:
-            raise ValidationError(_("Since 2018 “%(title)s” is chosen among organizations rated HTXS; “%(org)s” has no "
-                                    "decided HTXS rating for %(year)d.")
-                                  % {"title": Recognition(title).label, "org": organization, "year": year})
-    award, created = RecognitionAward.objects.get_or_create(organization=organization, year=year, title=title,
-                                                            defaults={"decision": decision})
-    if not created:
+            raise ValidationError({"organization": _(
+                "Since 2018 “%(title)s” is chosen among organizations rated HTXS; “%(org)s” has no decided HTXS "
+                "rating for %(year)d.") % {"title": Recognition(title).label, "org": organization, "year": year}})
+
+
+def _recognition_require(user, organization: Organization) -> None:
+    if user is not None and not user_can(user, Perm.DECIDE_ORG_RATINGS, organization):
+        raise PermissionDenied(_("“%(org)s” is outside the organizations you may change.") % {"org": organization})
+
+
+@transaction.atomic
+def recognition_award(*, organization: Organization, year: int, title: str, decision: str = "",
+                      deciding_body: Organization | None = None, user=None) -> RecognitionAward:
+    """Record a title beside the level, for a year, by its deciding body; refused with the reason when the
+    rules do not allow it (recognition_check) or the organization already holds it that year."""
+    _recognition_require(user, organization)
+    recognition_check(organization=organization, year=year, title=title)
+    if RecognitionAward.objects.filter(organization=organization, year=year, title=title).exists():
         raise ValidationError(_("“%(org)s” already holds this title for %(year)d.")
                               % {"org": organization, "year": year})
+    award = RecognitionAward(organization=organization, year=year, title=title, decision=(decision or "").strip(),
+                             deciding_body=deciding_body)
+    if user is not None and user.is_authenticated:
+        award._history_user = user
+    award.save()
     emit("organization_rating", organization_ids=[organization.pk], years=[year])
     return award
+
+
+@transaction.atomic
+def recognition_update(*, award: RecognitionAward, organization: Organization, year: int, title: str,
+                       decision: str = "", deciding_body: Organization | None = None, user=None) -> RecognitionAward:
+    locked = RecognitionAward.objects.select_for_update().select_related("organization").get(pk=award.pk)
+    _recognition_require(user, locked.organization)
+    _recognition_require(user, organization)
+    recognition_check(organization=organization, year=year, title=title)
+    same = RecognitionAward.objects.filter(organization=organization, year=year, title=title)
+    if same.exclude(pk=locked.pk).exists():
+        raise ValidationError(_("“%(org)s” already holds this title for %(year)d.")
+                              % {"org": organization, "year": year})
+    before = (locked.organization_id, locked.year)
+    locked.organization, locked.year, locked.title = organization, year, title
+    locked.decision, locked.deciding_body = (decision or "").strip(), deciding_body
+    if user is not None and user.is_authenticated:
+        locked._history_user = user
+    locked.save()
+    emit("organization_rating", organization_ids={before[0], organization.pk}, years={before[1], year})
+    return locked

@@ -431,3 +431,74 @@ def member_not_rated_view(request, member_pk: int, year: int):
     return render(request, "members/ratings/not_rated.html", {
         "member": member, "year": year, "record": record, "form": form, "back": back,
     })
+
+
+# --- Recognitions of organizations -------------------------------------------------------------------------
+
+@login_required
+def recognition_list(request):
+    from core.lists import filter_rows, paginate
+    from members.ratings.filters import RecognitionFilterSet
+    from members.ratings.models import RecognitionAward
+    from members.ratings.tables import RecognitionTable
+    from organizations.scoping import scope_paths, user_has_anywhere
+
+    require_anywhere(request.user, Perm.VIEW)
+    queryset = (RecognitionAward.objects.visible_to(request.user).select_related("organization", "deciding_body")
+                .order_by("-year", "organization__name", "title"))
+    filterset, rows = filter_rows(request, RecognitionFilterSet, queryset)
+    deciding = scope_paths(request.user, Perm.DECIDE_ORG_RATINGS)
+
+    def can_edit(record):
+        return deciding is None or any(record.organization.path.startswith(p) for p in deciding)
+
+    table = paginate(request, RecognitionTable(rows, can_edit=can_edit), INDEX_PER_PAGE)
+    return render(request, "members/ratings/recognition_list.html", {
+        "filterset": filterset, "table": table,
+        "can_add": user_has_anywhere(request.user, Perm.DECIDE_ORG_RATINGS)})
+
+
+def _recognition_form_page(request, form, *, award=None):
+    from members.ratings.services import recognition_award, recognition_update
+
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if award is None:
+                recognition_award(user=request.user, **data)
+            else:
+                recognition_update(award=award, user=request.user, **data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Saved the recognition."))
+            return redirect("ratings:recognition_list")
+    history = list(award.history.select_related("history_user").order_by("-history_date")) if award else []
+    return render(request, "members/ratings/recognition_form.html", {
+        "form": form, "award": award, "history": history,
+        "title": _("Edit a recognition") if award else _("Record a recognition")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recognition_create(request):
+    from members.ratings.forms import RecognitionForm
+
+    require_anywhere(request.user, Perm.DECIDE_ORG_RATINGS)
+    return _recognition_form_page(request, RecognitionForm(request.POST or None, user=request.user,
+                                                           initial={"year": default_year()}))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recognition_edit(request, pk: int):
+    from members.ratings.forms import RecognitionForm
+    from members.ratings.models import RecognitionAward
+
+    award = get_object_or_404(RecognitionAward.objects.visible_to(request.user).select_related("organization"), pk=pk)
+    if not user_can(request.user, Perm.DECIDE_ORG_RATINGS, award.organization):
+        raise PermissionDenied
+    initial = {"organization": award.organization_id, "year": award.year, "title": award.title,
+               "deciding_body": award.deciding_body_id, "decision": award.decision}
+    return _recognition_form_page(request, RecognitionForm(request.POST or None, user=request.user, initial=initial),
+                                  award=award)

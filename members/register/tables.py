@@ -6,7 +6,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from core.lists import ListTable, hidden_below
+from core.lists import EditableListTable, ListTable, hidden_below
 from members.register.models import Member, StatusPeriod
 
 
@@ -25,7 +25,7 @@ class MemberTable(ListTable):
         empty_text = _("No member matches this filter.")
 
 
-class StatusPeriodTable(ListTable):
+class StatusPeriodTable(EditableListTable):
     """Status periods with their member and the member's cell (select_related): constant queries per page."""
 
     member = tables.Column(linkify=("members:member_detail", {"pk": tables.A("member_id")}),
@@ -36,21 +36,10 @@ class StatusPeriodTable(ListTable):
     end = tables.DateColumn(verbose_name=_("To"), format="d/m/Y", orderable=False, default="—")
     decision = tables.Column(attrs=hidden_below("lg"), default="—")
     decision_body = tables.Column(attrs=hidden_below("lg"), default="—")
-    edit = tables.Column(verbose_name="", accessor="pk", orderable=False, empty_values=())
+
+    edit_url_name = "members:status_period_edit"
 
     class Meta(ListTable.Meta):
         model = StatusPeriod
         fields = ("member", "cell", "kind", "start", "end", "decision", "decision_body")
         empty_text = _("No status period matches this filter.")
-
-    def __init__(self, *args, can_edit=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.can_edit = can_edit or (lambda record: False)
-
-    def render_edit(self, record, value):
-        from django.urls import reverse
-        from django.utils.html import format_html
-
-        if not self.can_edit(record):
-            return ""
-        return format_html('<a href="{}">{}</a>', reverse("members:status_period_edit", args=[record.pk]), _("Edit"))
