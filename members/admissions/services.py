@@ -28,6 +28,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.events import emit
+from core.text import clean_phone, normalize_name, phone_problem
 from members.admissions.choices import (
     EDUCATION_MET,
     CandidateStatus,
@@ -307,6 +308,9 @@ def candidate_checks(candidate: Candidate, *, today: dt.date | None = None,
 
 def _validated(candidate: Candidate) -> None:
     errors = {}
+    candidate.phone = clean_phone(candidate.phone or "")
+    if phone_problem(candidate.phone):
+        errors["phone"] = phone_problem(candidate.phone)
     if candidate.planned_consideration_date and candidate.planned_consideration_date < candidate.birth_date:
         errors["planned_consideration_date"] = _("The date is before the date of birth.")
     if errors:
@@ -319,7 +323,7 @@ def candidate_create(*, cell: Organization, user=None, **data) -> Candidate:
     _require(user, cell)
     check_cell(cell, dt.date.today())
     candidate = Candidate(cell=cell, **{k: v for k, v in data.items() if k in CANDIDATE_FIELDS})
-    candidate.full_name = " ".join((candidate.full_name or "").split())
+    candidate.full_name = normalize_name(candidate.full_name or "")
     _validated(candidate)
     _audit_as(candidate, user)
     candidate.save()
@@ -339,7 +343,7 @@ def candidate_update(*, candidate: Candidate, user=None, cell: Organization | No
     for key, value in data.items():
         if key in CANDIDATE_FIELDS:
             setattr(locked, key, value)
-    locked.full_name = " ".join((locked.full_name or "").split())
+    locked.full_name = normalize_name(locked.full_name or "")
     _validated(locked)
     _audit_as(locked, user)
     locked.save()

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from core.forms import two_columns
 from core.params import YEARS
+from core.text import normalize
 from core.uploads import XlsxUploadForm
 from members.ratings.choices import RatingStatus, Recognition
 from members.ratings.services import LEVEL_FIELDS, Grid, GridRow, RowInput
@@ -197,7 +198,7 @@ def row_input(grid: Grid, row: GridRow, values: dict[str, str], errors: dict, *,
     current = current_values(grid, row)
     fields = row_fields(grid)
     merged = {f: (values[f] if f in values and values[f] is not None else current[f]) for f in fields}
-    merged = {f: " ".join(str(v).split()) if f in LEVEL_FIELDS else str(v).strip() for f, v in merged.items()}
+    merged = {f: " ".join(str(v).split()) if f in LEVEL_FIELDS else normalize(str(v)) for f, v in merged.items()}
     # An empty decided level from someone who may not decide must not clear the decision: the service
     # would refuse the whole grid for it, so keep the current one.
     if not rights.decide and not merged["decided_level"]:

@@ -25,6 +25,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from core.text import normalize_name
 from members.register.choices import (
     ETHNICITY_CHOICES,
     Gender,
@@ -355,7 +356,7 @@ def _text(value) -> str:
         value = value.date()
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
-    return " ".join(str(value).split())
+    return normalize_name(str(value))  # NFC, single spaces (core.text): found and unique as typed
 
 
 def _id_text(key: str, value) -> str:

@@ -8,6 +8,7 @@ import django_filters
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.text import normalize_name
 from members.register.choices import ETHNICITY_CHOICES, Gender, PoliticalTheory, ProfessionalLevel, StatusPeriodKind
 from organizations.filters import OrganizationFilter, visible_organizations
 from organizations.models import Organization
@@ -72,7 +73,8 @@ class MemberFilterSet(django_filters.FilterSet):
         self.today = dt.date.today()
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        # A name typed or pasted decomposed finds the stored (composed) one (core.text).
+        return queryset.search(normalize_name(value))
 
     def filter_organization(self, queryset, name, value):
         # The subtree of the chosen organization; the queryset is already narrowed to the user's scope.

@@ -18,7 +18,8 @@ from psycopg2.extras import DateRange
 from simple_history.utils import bulk_create_with_history
 
 from core.events import emit, years_from
-from members.register.choices import LEAVING_REASONS, MembershipReason, StatusPeriodKind
+from core.text import citizen_id_problem, clean_phone, normalize, normalize_name, party_card_problem, phone_problem
+from members.register.choices import LEAVING_REASONS, Gender, MembershipReason, StatusPeriodKind
 from members.register.models import CommitteePosition, Member, MembershipPeriod, SensitiveExport, StatusPeriod
 from organizations.models import Organization
 from organizations.permissions import Perm
@@ -67,12 +68,16 @@ def check_cell(cell: Organization, day: dt.date, field: str = "cell") -> None:
 
 
 def _normalise(data: dict) -> dict:
-    clean = {k: data[k] for k in PROFILE_FIELDS if k in data}
+    """The profile fields of ``data`` as users mean them (core.text): NFC and trimmed, the name's spaces made
+    single, a phone number without separators, empty identifiers as NULL (they are unique)."""
+    clean = {k: normalize(data[k]) for k in PROFILE_FIELDS if k in data}
     for key in ("citizen_id", "party_card_number"):
         if key in clean:
-            clean[key] = (clean[key] or "").strip() or None
+            clean[key] = (clean[key] or "").replace(" ", "") or None
     if "full_name" in clean:
-        clean["full_name"] = " ".join((clean["full_name"] or "").split())
+        clean["full_name"] = normalize_name(clean["full_name"] or "")
+    if "phone" in clean:
+        clean["phone"] = clean_phone(clean["phone"] or "")
     return clean
 
 
@@ -93,8 +98,14 @@ def validate_profile(member: Member) -> None:
         errors["admission_date"] = _("A full member needs an admission date.")
     if member.full_membership_date and member.admission_date and member.full_membership_date < member.admission_date:
         errors["full_membership_date"] = _("Full membership cannot come before admission.")
-    if member.citizen_id and not (member.citizen_id.isdigit() and len(member.citizen_id) == 12):
-        errors["citizen_id"] = _("A citizen ID has 12 digits.")
+    problem = citizen_id_problem(member.citizen_id or "", birth_date=member.birth_date,
+                                 female=(member.gender == Gender.FEMALE) if member.gender else None)
+    if problem:
+        errors["citizen_id"] = problem
+    for field, check in (("phone", phone_problem), ("party_card_number", party_card_problem)):
+        problem = check(getattr(member, field) or "")
+        if problem:
+            errors[field] = problem
     if errors:
         raise ValidationError(errors)
 
