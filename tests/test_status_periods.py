@@ -207,3 +207,29 @@ def test_the_import_refuses_a_status_period_ending_before_it_starts(coded, clien
     assert problems(response) == [(2, header("status_start"))]
     assert "01/08/2024" in response.content.decode()
     assert not Member.objects.exists() and not StatusPeriod.objects.exists()
+
+
+def test_the_admin_refuses_the_same_overlap(tree, admin_client):
+    member = make_member(tree.a1_1)
+    status_period_add(member=member, kind="suspended", start=D(2025, 1, 1), end=D(2025, 6, 1))
+
+    response = admin_client.post(reverse("admin:members_statusperiod_add"), {
+        "member": member.pk, "kind": "suspended", "valid_0": "2025-03-01", "valid_1": "2025-09-01",
+        "decision": "", "decision_body": "", "reason": ""})
+
+    assert response.status_code == 200
+    assert "01/01/2025" in response.content.decode()
+    assert StatusPeriod.objects.count() == 1
+
+
+def test_the_admin_records_a_period_through_the_service(tree, admin_client):
+    member = make_member(tree.a1_1)
+
+    response = admin_client.post(reverse("admin:members_statusperiod_add"), {
+        "member": member.pk, "kind": "special_duty", "valid_0": "2025-03-01", "valid_1": "",
+        "decision": "3-QĐ", "decision_body": "Đảng ủy Sở A1", "reason": ""})
+
+    assert response.status_code == 302
+    period = StatusPeriod.objects.get()
+    assert (period.kind, period.start, period.end, period.decision_body) == ("special_duty", D(2025, 3, 1), None,
+                                                                             "Đảng ủy Sở A1")
