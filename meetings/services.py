@@ -416,7 +416,7 @@ def recheck_exclusions(*, cell_ids: Iterable[int], years: Iterable[int]) -> int:
     """Make the recorded attendance of the cells' meetings in ``years`` agree with the status periods as they
     are now: a member exempted (or on special duty) on a meeting's date is excluded from it, and a member
     whose exclusion no longer covers the date is put back as absent with a reason to check (we do not know
-    whether they came). Run after a status period is recorded or changed (the "membership" change event,
+    whether they came). Run after a status period is recorded or changed (the "status_period" change event,
     subscribed in MeetingsConfig.ready), so a member exempted from March leaves April's attendance rate
     even when April was logged first. Returns the number of rows changed. Two queries and one bulk update."""
     from django.db.models import F, OuterRef, Q, Subquery
@@ -451,5 +451,5 @@ def recheck_exclusions(*, cell_ids: Iterable[int], years: Iterable[int]) -> int:
 
 
 def on_records_changed(sender, kind, organization_ids, years, **kwargs):
-    if kind == "membership":
+    if kind == "status_period":
         recheck_exclusions(cell_ids=organization_ids, years=years)

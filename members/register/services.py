@@ -280,7 +280,9 @@ def _status_emit(period: StatusPeriod, *ranges: DateRange) -> None:
     cells = set().union(*(_status_cells(period.member_id, r) for r in ranges))
     if period.member.cell_id:
         cells.add(period.member.cell_id)
-    emit("membership", organization_ids=cells, years=_status_years(*ranges))
+    years = _status_years(*ranges)
+    emit("membership", organization_ids=cells, years=years)  # the figures that count members
+    emit("status_period", organization_ids=cells, years=years)  # the meetings' attendance
 
 
 @transaction.atomic
