@@ -106,9 +106,8 @@ def test_it_filters_by_status_age_gender_level_and_party_membership(tree, client
 
 
 # ARCHITECTURE.md: "a constant number of queries"; measured (the request, its savepoint included): 9, as the
-# member pages of docs/PERFORMANCE.md; + 3 for the size warnings (the scope's top, its organizations and
-# their member counts, members.register.sizes).
-LIST_QUERIES = 12
+# member pages of docs/PERFORMANCE.md.
+LIST_QUERIES = 9
 
 
 def test_it_costs_the_same_number_of_queries_for_3_and_30_members(tree, client_for):

@@ -31,7 +31,7 @@ def test_tree_shows_the_top_of_the_scope_with_counts(client_for, tree):
 
 
 # Measured baseline (queries of the request, its ATOMIC_REQUESTS savepoint included), whatever the data's size.
-DETAIL_QUERIES = 17  # 15, + 2 for the size warnings of the subtree (members.register.sizes)
+DETAIL_QUERIES = 15
 
 
 def test_detail_lists_children_with_counts_in_constant_queries(client_for, tree, django_assert_max_num_queries):

@@ -57,10 +57,20 @@ def test_the_organization_page_and_the_member_list_show_the_warnings(tree, clien
     client = client_for("grassroots_officer")
 
     page = client.get(reverse("organizations:organization_detail", args=[tree.a1.pk]))
-    members = client.get(reverse("members:member_list"))
+    members = client.get(reverse("members:member_list"), {"organization": tree.a1.pk})
 
     assert page.status_code == 200 and members.status_code == 200
     for response in (page, members):
         body = response.content.decode()
         assert "data-size-warnings" in body
         assert any(w.organization == tree.a1_1 for w in response.context["size_warnings"])
+
+
+def test_above_the_grassroots_level_nothing_is_counted(tree, client_for):
+    from members.register.sizes import size_warnings_for
+
+    full(tree.a1_1, 1)
+    assert size_warnings_for(tree.bloc_a) == [] and size_warnings_for(tree.province) == []
+    assert [w.organization for w in size_warnings_for(tree.a1_1)] == [tree.a1_1]
+    response = client_for("committee_staff").get(reverse("members:member_list"))
+    assert response.status_code == 200 and response.context["size_warnings"] == []

@@ -1,7 +1,9 @@
 """The size rules of RULES §3 as warnings, never refusals (an organization is restructured by decision, not by
 the register): a party cell has at least 3 full members; a grassroots organization with 30 members or more is
 an đảng bộ cơ sở, below that a chi bộ cơ sở. Counted on today's members, for a whole subtree in two queries;
-shown on the organization page (through organizations.hooks) and the member list."""
+shown on the organization page (through organizations.hooks) and the member list of a grassroots organization
+or a unit in one — where its officers work —, never for a whole bloc or province, whose member pages stay as
+cheap as they were."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from members.register.models import Member
-from organizations.choices import CELL_KINDS, OrgKind
+from organizations.choices import CELL_KINDS, TCCSD_KINDS, OrgKind
 from organizations.models import Organization
 
 CELL_MIN_FULL_MEMBERS = 3
@@ -23,6 +25,18 @@ GRASSROOTS_COMMITTEE_MIN_MEMBERS = 30
 class SizeWarning:
     organization: Organization
     message: str
+
+
+# Kinds at or below the grassroots level, whose subtrees are small enough to count on every page view.
+GRASSROOTS_AND_BELOW = frozenset(TCCSD_KINDS | {OrgKind.PARTIAL_COMMITTEE, OrgKind.SUB_CELL, OrgKind.PARTY_GROUP})
+
+
+def size_warnings_for(organization: Organization | None) -> list[SizeWarning]:
+    """The warnings of ``organization``'s subtree when it is a grassroots organization or lies in one; none
+    above that level (nor for a dissolved one)."""
+    if organization is None or organization.kind not in GRASSROOTS_AND_BELOW or not organization.is_active:
+        return []
+    return size_warnings_under(organization.path)
 
 
 def size_warnings_under(path: str, *, today: dt.date | None = None) -> list[SizeWarning]:

@@ -41,13 +41,13 @@ from members.register.services import (
     status_period_add,
     status_period_update,
 )
-from members.register.sizes import size_warnings_under
+from members.register.sizes import size_warnings_for
 from members.register.statistics import composition, summary_sentence
 from members.register.tables import MemberTable, StatusPeriodTable
 from organizations.forms import CompositionForm
 from organizations.models import Organization
 from organizations.permissions import Perm
-from organizations.scoping import require_anywhere, scope_paths, scope_roots, user_can, user_has_anywhere
+from organizations.scoping import require_anywhere, scope_paths, user_can, user_has_anywhere
 
 PER_PAGE = 50
 IMPORT_SESSION_KEY = "members_import"
@@ -72,11 +72,9 @@ def member_list(request):
     require_anywhere(request.user, Perm.VIEW)
     filterset, queryset = _filtered_members(request)
     table = paginate(request, MemberTable(queryset), PER_PAGE)
-    # Where staff work on members: the size rules' warnings of the chosen organization (or of the top of the
-    # user's scope), so a cell below 3 full members is seen while its members are being changed.
-    chosen = filterset.chosen_organization()
-    roots = [chosen] if chosen is not None else list(scope_roots(request.user, Perm.VIEW))
-    warnings = [w for root in roots[:5] for w in size_warnings_under(root.path)]
+    # Where staff work on members: the size rules' warnings of the grassroots organization (or unit) the list
+    # is filtered to, so a cell below 3 full members is seen while its members are being changed.
+    warnings = size_warnings_for(filterset.chosen_organization())
     return render(request, "members/member_list.html", {
         "filterset": filterset,
         "table": table,
