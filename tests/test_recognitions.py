@@ -85,3 +85,19 @@ def test_before_2018_tsvm_needs_no_htxs(tree):
 
     award = recognition_award(organization=tree.a2, year=2016, title="tsvm", deciding_body=tree.bloc_a)
     assert award.title == "tsvm"
+
+
+def test_a_recognition_recorded_in_the_browser_counts_in_the_titles_figure(tree, client_for):
+    """KT-1a-like: the share of TCCSĐ of bloc A holding TSVM, counted by the T-org family."""
+    from targets.engine.compute import compute_target
+    from tests.test_metric_ratings import make_target, row
+
+    decide(tree.a1, "HTT", tree.bloc_a)
+    decide(tree.a2, "HTXS", tree.bloc_a)
+    target = make_target(tree.bloc_a, "T-org", {"subject": "tccsd", "titles": ["tsvm"]}, "gte", 50)
+    assert row(compute_target(target, [YEAR]), tree.bloc_a).numerator == 0
+
+    client_for("committee_staff").post(ADD, data(tree.a2, "tsvm", tree.bloc_a))
+
+    figure = row(compute_target(target, [YEAR]), tree.bloc_a)
+    assert (figure.numerator, figure.denominator, figure.status) == (1, 2, "met")

@@ -109,3 +109,10 @@ def test_a_party_card_number_has_8_digits(tree):
         make_member(tree.a1_1, party_card_number="PC-17")
     assert "party_card_number" in refused.value.message_dict
     assert make_member(tree.a1_1, party_card_number="00012345").party_card_number == "00012345"
+
+
+def test_an_organization_is_found_by_a_decomposed_search_term(tree, client_for):
+    response = client_for("committee_staff").get(reverse("organizations:organization_list"),
+                                                 {"q": unicodedata.normalize("NFD", "Sở A1")})
+    assert response.status_code == 200
+    assert "Đảng bộ Sở A1" in response.content.decode()
