@@ -11,3 +11,11 @@ class CoreConfig(AppConfig):
     name = "core"
     label = "system"
     verbose_name = _("System")
+
+    def ready(self):
+        from django.db.models.signals import pre_save
+
+        from core.text import normalize_instance
+
+        # Every model's text as users mean it (NFC, trimmed), whoever saves it (core.text).
+        pre_save.connect(normalize_instance, dispatch_uid="core.text.normalize_instance")

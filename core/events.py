@@ -22,6 +22,7 @@ records_changed = Signal()
 
 KINDS = frozenset({
     "membership",  # members joined, moved, left; exemption and suspension periods
+    "status_period",  # a member's status period recorded or changed (meetings re-derive their attendance)
     "organization",  # the tree changed (founded, moved, merged, split, dissolved)
     "member_rating",
     "organization_rating",

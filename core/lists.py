@@ -80,3 +80,23 @@ def filtered_table(request, queryset, *, filterset_class, table_class, per_page:
 def page_records(table) -> list:
     """The records shown on the table's current page (for facts read once per page)."""
     return [row.record for row in table.paginated_rows]
+
+
+class EditableListTable(ListTable):
+    """A list whose rows end with an "Edit" link (``edit_url_name``, the row's pk) on the rows ``can_edit``
+    allows: the view passes the user's check, read once for the page."""
+
+    edit_url_name = ""
+    edit = tables.Column(verbose_name="", accessor="pk", orderable=False, empty_values=())
+
+    def __init__(self, *args, can_edit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.can_edit = can_edit or (lambda record: False)
+
+    def render_edit(self, record, value):
+        from django.urls import reverse
+        from django.utils.translation import gettext as _
+
+        if not self.can_edit(record):
+            return ""
+        return format_html('<a href="{}">{}</a>', reverse(self.edit_url_name, args=[record.pk]), _("Edit"))

@@ -17,6 +17,7 @@ from inspections.choices import SUPERVISION_KINDS, Activity, FollowUp
 from inspections.models import Discipline, DisciplineForm, Inspection
 from members.ratings.choices import OrgRatingKind
 from members.ratings.models import MemberRating, OrganizationRating
+from members.ratings.rules import organization_facts, parent_on_rating_date
 from members.ratings.services import rating_rerate
 from members.register.models import Member, MembershipPeriod
 from organizations.models import Organization
@@ -140,23 +141,44 @@ def discipline_record(*, form: str, violation_year: int, decision_number: str, d
 
 
 def _rerate(discipline: Discipline, user) -> list:
-    """Annul and re-rate the violation year's decided ratings that the discipline now forces."""
+    """Annul and re-rate the violation year's decided ratings that the discipline now forces: the member's;
+    the organization's and its leadership collective's when the collective is disciplined; and the party
+    organization it sits under when, with it, more than 20% of that organization's subordinate units are
+    disciplined for the year (RULES §1), however late the discipline comes."""
     reason = _("Discipline (%(form)s, decision %(number)s of %(day)s) for a violation in %(year)d") % {
         "form": discipline.get_form_display(), "number": discipline.decision_number,
         "day": discipline.decision_date.strftime("%d/%m/%Y"), "year": discipline.violation_year}
+    year = discipline.violation_year
     if discipline.member_id:
         if discipline.self_remedied:
             return []
-        ratings = list(MemberRating.objects.decided().filter(member_id=discipline.member_id,
-                                                             year=discipline.violation_year)
+        ratings = list(MemberRating.objects.decided().filter(member_id=discipline.member_id, year=year)
                        .select_related("scheme", "decided_level", "decided_by"))
-    else:
-        if not discipline.leadership_collective:
-            return []  # the rules force the organization's level only for its leadership collective
+        return _rerate_ratings(discipline, ratings, reason, discipline.member)
+    done = []
+    if discipline.leadership_collective:
         ratings = list(OrganizationRating.objects.decided().filter(
-            organization_id=discipline.organization_id, year=discipline.violation_year,
+            organization_id=discipline.organization_id, year=year,
             kind__in=[OrgRatingKind.LEADERSHIP, OrgRatingKind.PARTY_ORG])
             .select_related("scheme", "decided_level", "decided_by"))
+        done += _rerate_ratings(discipline, ratings, reason, discipline.organization)
+    parent_id = parent_on_rating_date(discipline.organization_id, year)
+    if parent_id is not None:
+        facts = organization_facts([parent_id], year)[parent_id]
+        if facts.subordinate_units and facts.subordinate_disciplined * 5 > facts.subordinate_units:
+            parent = Organization.objects.get(pk=parent_id)
+            why = _("%(reason)s: %(disc)d of the %(units)d subordinate units of %(org)s are disciplined for %(year)d, "
+                    "more than 20%%") % {"reason": reason, "disc": facts.subordinate_disciplined,
+                                        "units": facts.subordinate_units, "org": parent, "year": year}
+            ratings = list(OrganizationRating.objects.decided().filter(
+                organization_id=parent_id, year=year, kind=OrgRatingKind.PARTY_ORG)
+                .select_related("scheme", "decided_level", "decided_by"))
+            done += _rerate_ratings(discipline, ratings, why, parent)
+    return done
+
+
+def _rerate_ratings(discipline: Discipline, ratings, reason: str, subject) -> list:
+    """Re-rate each rating above its scheme's forced level to that level, and tell whoever decided it."""
     done = []
     link = reverse("inspections:discipline_detail", kwargs={"pk": discipline.pk})
     for rating in ratings:
@@ -171,7 +193,7 @@ def _rerate(discipline: Discipline, user) -> list:
                title=_("A rating you decided was re-rated after discipline"),
                body=_("The %(year)d rating of %(subject)s (%(level)s) was annulled and re-rated %(forced)s: "
                       "%(reason)s.")
-               % {"year": rating.year, "subject": discipline.member or discipline.organization,
+               % {"year": rating.year, "subject": subject,
                   "level": rating.decided_level.code, "forced": forced, "reason": reason},
                link=link)
     return done

@@ -405,3 +405,51 @@ def reminder_schedule_set(*, day_of_month: int, organization: Organization | Non
     row, _created = ReminderSchedule.objects.update_or_create(organization=organization,
                                                               defaults={"day_of_month": day_of_month})
     return row
+
+
+# Status periods that leave a member out of a meeting's attendance (RULES §2), in the order
+# expected_attendees prefers when two overlap.
+EXCLUDING_KINDS = ("exempted", "special_duty")
+
+
+def recheck_exclusions(*, cell_ids: Iterable[int], years: Iterable[int]) -> int:
+    """Make the recorded attendance of the cells' meetings in ``years`` agree with the status periods as they
+    are now: a member exempted (or on special duty) on a meeting's date is excluded from it, and a member
+    whose exclusion no longer covers the date is put back as absent with a reason to check (we do not know
+    whether they came). Run after a status period is recorded or changed (the "status_period" change event,
+    subscribed in MeetingsConfig.ready), so a member exempted from March leaves April's attendance rate
+    even when April was logged first. Returns the number of rows changed. Two queries and one bulk update."""
+    from django.db.models import F, OuterRef, Q, Subquery
+
+    from members.register.models import StatusPeriod
+
+    cell_ids, years = list(cell_ids), sorted(set(years))
+    if not cell_ids or not years:
+        return 0
+    covering = (StatusPeriod.objects.filter(member=OuterRef("member"), kind__in=EXCLUDING_KINDS,
+                                            valid__contains=OuterRef("meeting__date")).order_by("kind"))
+    # Only the rows that disagree are read: a transfer of a whole bloc (also a "membership" change) costs one
+    # indexed query and changes nothing.
+    rows = (Attendance.objects.filter(meeting__cell_id__in=cell_ids, meeting__date__year__in=years)
+            .exclude(meeting__kind__in=COMMITTEE_MEETING_KINDS)
+            .annotate(now_kind=Subquery(covering.values("kind")[:1]))
+            .filter(Q(now_kind__isnull=False) & (~Q(status=AttendanceStatus.EXCLUDED) | ~Q(excluded_kind=F("now_kind")))
+                    | Q(now_kind__isnull=True, status=AttendanceStatus.EXCLUDED)))
+    changed = []
+    for row in rows:
+        if row.now_kind:
+            row.status, row.excluded_kind, row.reason = AttendanceStatus.EXCLUDED, row.now_kind, ""
+        else:
+            row.status, row.excluded_kind = AttendanceStatus.ABSENT_EXCUSED, ""
+            row.reason = _("No longer exempted on this date: check the attendance")[:255]
+        changed.append(row)
+    if changed:
+        with transaction.atomic():
+            bulk_update_with_history(changed, Attendance, ["status", "reason", "excluded_kind"], batch_size=5000)
+            emit("meeting", organization_ids=cell_ids, years=years)
+    return len(changed)
+
+
+def on_records_changed(sender, kind, organization_ids, years, **kwargs):
+    if kind == "status_period":
+        recheck_exclusions(cell_ids=organization_ids, years=years)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from core.text import normalize_name
 from organizations.forms import OrganizationChoiceField
 from organizations.models import Organization
 from organizations.scoping import scope_roots
@@ -29,7 +30,8 @@ class OrganizationFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search organizations"), method="filter_search")
 
     def filter_search(self, queryset, name, value):
-        return queryset.filter(name__unaccent__icontains=value).order_by("name")
+        # Names are stored composed (core.text); a decomposed search term must be too.
+        return queryset.filter(name__unaccent__icontains=normalize_name(value)).order_by("name")
 
     def filter_queryset(self, queryset):
         if not self.form.cleaned_data.get("q"):

@@ -32,6 +32,11 @@ class MemberHooks(Protocol):
     def transfer(self, *, member_ids: Iterable[int], to_cell, date: dt.date, user) -> None:
         """Transfer members to ``to_cell`` on ``date`` because the tree was restructured."""
 
+    def size_warnings_for(self, organization) -> list:
+        """The size rules' warnings (``.organization``, ``.message``) of ``organization``'s subtree when it is
+        at or below the grassroots level: cells with fewer than 3 full members, grassroots organizations of
+        the wrong kind for their size."""
+
 
 _members: MemberHooks | None = None
 

@@ -96,6 +96,7 @@ def organization_detail(request, pk):
         "events": org.events.select_related("recorded_by").prefetch_related("related")[:50],
         "mass_organizations": org.mass_organizations.all(),
         "history": history,
+        "size_warnings": hooks.members().size_warnings_for(org),
         "can_change": user_can(request.user, Perm.CHANGE_TREE, org) and org.is_active,
         "can_split": org.is_cell, "child_kinds": [k for k in OrgKind if k],
     })

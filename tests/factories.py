@@ -41,4 +41,16 @@ def make_member(cell, *, start=None, user=None, **overrides):
         "political_theory": "intermediate",
     }
     data.update(overrides)
+    cid = overrides.get("citizen_id")
+    if cid and len(cid) == 12 and cid.isdigit():
+        # A profile the citizen ID agrees with (its century-and-gender and year digits, core.text).
+        if "gender" not in overrides:
+            data["gender"] = "female" if int(cid[3]) % 2 else "male"
+        if "birth_date" not in overrides:
+            data["birth_date"] = dt.date(1900 + 100 * (int(cid[3]) // 2) + int(cid[4:6]), 6, 15)
+    if "birth_date" not in overrides and data.get("admission_date"):
+        # Admitted at 18 or older (members.register.services.validate_profile).
+        latest = data["admission_date"].replace(year=data["admission_date"].year - 18, day=1)
+        if data["birth_date"] > latest:
+            data["birth_date"] = fake.date_between(dt.date(1950, 1, 1), latest)
     return member_create(cell=cell, start_date=start or dt.date(2020, 1, 1), user=user, **data)

@@ -55,6 +55,8 @@ from tests.url_access import (
     org,
     phu_tho_rubric_pk,
     rating_grid_of_a1_1,
+    recognition_of_a1_1,
+    status_period_of_member,
 )
 from tests.url_access_records import REPORTERS, figure_of_a1, model_of_a1_1, submission_of_a1
 from tests.url_access_targets import BESIDE, TARGET_EDITORS, bloc_a_resolution, resolution_pk, target_pk
@@ -428,6 +430,15 @@ POSTS: dict[str, Post] = {
         ok=MEMBER_EDITORS, kwargs=member_in_a1_1, denied_overrides=OUT_OF_SCOPE,
         payload=lambda w: {"date": "01/02/2025", "reason": "resigned", "note": "Xin ra khỏi Đảng"}),
 
+    "members:status_period_create": Post(
+        ok=MEMBER_EDITORS, kwargs=member_in_a1_1, denied_overrides=OUT_OF_SCOPE,
+        payload=lambda w: {"kind": "exempted", "start": "01/02/2025", "end": "", "decision": "12-QĐ/ĐU",
+                           "decision_body": "Đảng ủy Sở A1", "reason": "Tuổi cao, sức yếu"}),
+    "members:status_period_edit": Post(
+        ok=MEMBER_EDITORS, kwargs=status_period_of_member, denied_overrides=OUT_OF_SCOPE,
+        payload=lambda w: {"kind": "sick_leave", "start": "01/02/2024", "end": "15/03/2024", "decision": "",
+                           "decision_body": "", "reason": "Ốm dài ngày"}),
+
     # --- Meetings (CHANGE_MEETINGS: administrator, committee staff, grassroots officer, cell secretary) -----
     # The cell is posted: for the outsider cell A1-1 does not exist.
     "meetings:meeting_create": Post(ok=MEETING_EDITORS, denied_overrides={"outsider": 404},
@@ -472,6 +483,18 @@ POSTS: dict[str, Post] = {
     "ratings:member_grid_upload": Post(ok=RATING_ENTRY, kwargs=rating_grid_of_a1_1, denied_overrides=OUT_OF_SCOPE,
                                        preview=grid_upload_file, session_key="ratings_import",
                                        payload=lambda w: {"action": "commit"}),
+    "ratings:member_not_rated": Post(ok=MEMBER_EDITORS, kwargs=lambda w: {"member_pk": w.member.pk, "year": 2024},
+                                     denied_overrides=OUT_OF_SCOPE,
+                                     payload=lambda w: {"action": "record", "reason": "Công tác dài hạn ở nước ngoài"}),
+    # Recognitions (DECIDE_ORG_RATINGS): A1-1 is not among the outsider's choices (200, nothing saved).
+    "ratings:recognition_create": Post(
+        ok=TREE_EDITORS, denied_overrides={"outsider": 200},
+        payload=lambda w: {"organization": w.tree.a1_2.pk, "year": "2024", "title": "four_good_cell",
+                           "deciding_body": w.tree.a1.pk, "decision": "11-QĐ/ĐU"}),
+    "ratings:recognition_edit": Post(
+        ok=TREE_EDITORS, kwargs=recognition_of_a1_1, denied_overrides=OUT_OF_SCOPE,
+        payload=lambda w: {"organization": w.tree.a1_1.pk, "year": "2024", "title": "four_good_cell",
+                           "deciding_body": w.tree.a1.pk, "decision": "10-QĐ/ĐU (sửa)"}),
     # Bloc A's party organizations: proposing for A1 needs PROPOSE_RATINGS on A1 and deciding DECIDE_ORG_RATINGS
     # on bloc A; of those who see bloc A only the administrator and committee staff have either.
     "ratings:organization_grid": Post(ok=TREE_EDITORS, kwargs=bloc_a_party_grid, denied_overrides=BELOW_BLOC_A,

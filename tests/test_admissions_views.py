@@ -45,7 +45,7 @@ def test_an_outsider_gets_404_on_a_candidate_in_another_subtree(tree, client_for
                                              {"ceremony_date": "20/10/2023"}).status_code == 403
     response = client_for("grassroots_officer").get(url)
     assert response.status_code == 200
-    assert [c.code for c in response.context["checks"]] == ["age", "certificate", "sponsors"]
+    assert [c.code for c in response.context["checks"]] == ["age", "certificate", "sponsors", "education"]
     candidate.refresh_from_db()
     assert candidate.member_id is None
 

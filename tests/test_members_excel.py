@@ -55,12 +55,14 @@ def member_row(i: int) -> dict:
     return {
         "full_name": f"Nguyễn Văn Thử {i:03d}",
         "gender": "Nam" if i % 2 else "female",
-        "birth_date": (D(1970 + i % 30, 1 + i % 12, 1 + i % 28) if i % 3
-                       else f"{1 + i % 28:02d}/{1 + i % 12:02d}/{1970 + i % 30}"),
+        # Born 1970–1994: every row is at least 18 at its admission in 2015.
+        "birth_date": (D(1970 + i % 25, 1 + i % 12, 1 + i % 28) if i % 3
+                       else f"{1 + i % 28:02d}/{1 + i % 12:02d}/{1970 + i % 25}"),
         "ethnicity": "Kinh" if i % 5 else "Tay",
         "religion": "Không" if i % 4 else "buddhism",
-        "citizen_id": f"0010850{i:05d}",
-        "party_card_number": f"PC{i:05d}",
+        # Province 001, the century-and-gender digit (0 man, 1 woman, 1900s), the year of birth: a valid CCCD.
+        "citizen_id": f"001{0 if i % 2 else 1}{(1970 + i % 25) % 100:02d}{i:06d}",
+        "party_card_number": f"{10_000_000 + i}",
         "admission_date": D(2015, 5, 19),
         "full_membership_date": "19/05/2016",
         "professional_level": "Đại học" if i % 2 else "University degree",
@@ -177,7 +179,7 @@ def test_the_same_file_fixed_imports_all_500_after_confirmation(coded, client_fo
 
 
 def test_a_duplicate_of_a_registered_member_is_reported(coded, client_for):
-    make_member(coded.a2, party_card_number="PC00007")
+    make_member(coded.a2, party_card_number=member_row(7)["party_card_number"])
     client = client_for("grassroots_officer")
 
     response = upload(client, workbook_from_template(client, [member_row(i) for i in range(10)]))
@@ -303,7 +305,7 @@ def listed_names(client, params) -> list[str]:
 def test_the_export_holds_the_rows_of_the_filtered_list_with_sensitive_columns_for_staff(tree, client_for, personas):
     for i in range(60):
         make_member([tree.a1_1, tree.a1_2, tree.a2][i % 3], full_name=f"Hoàng Văn {i:02d}",
-                    citizen_id=f"0010850{i:05d}",
+                    citizen_id=f"0010800{i:05d}", gender="male",
                     birth_date=D(1980, 1 + i % 12, 1 + i % 28))
     make_member(tree.b1, full_name="Hoàng Văn Ngoài")
     client = client_for("committee_staff")

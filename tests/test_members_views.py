@@ -395,7 +395,7 @@ def test_the_detail_costs_the_same_number_of_queries_however_long_the_history(tr
     cells = [tree.a1_2, tree.a2, tree.a1_1] * 3
     for year, cell in enumerate(cells, start=2021):
         member_transfer(member=member, to_cell=cell, date=D(year, 3, 1))
-        member_update(member=member, phone=f"09{year}")
+        member_update(member=member, phone=f"09120{year}0")
         status_period_add(member=member, kind="sick_leave", start=D(year, 5, 1), end=D(year, 6, 1))
         position_add(member=member, organization=cell, position="committee_member", start=D(year, 3, 1),
                      end=D(year + 1, 3, 1))

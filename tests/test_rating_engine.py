@@ -66,13 +66,21 @@ def test_the_organization_grid_refuses_a_decided_level_above_its_scores_band(tre
     assert (rating.decided_level.code, rating.score) == ("HT", Decimal("65.00"))
 
 
-def test_a_level_below_the_scores_band_is_allowed_in_both_grids(tree):
-    """95 is in the HTXS band, but HTXS has conditions besides the score (RULES §1): HTT stays possible."""
+def test_a_level_below_the_scores_band_needs_the_reason_in_both_grids(tree):
+    """95 is in the HTXS band, but HTXS has conditions besides the score (RULES §1): HTT stays possible, with
+    the reason recorded (issue 18: a level that contradicts its score is refused unless a reason is given)."""
     member = make_member(tree.a2)
-    save_orgs(tree.bloc_a, [RowInput(key=o(tree.a2), decided_level="HTT", score=Decimal(95))], year=2025)
-    save_members(tree.a2, [RowInput(member_id=member.pk, decided_level="HTT", score=Decimal(95))], year=2025)
+    with pytest.raises(GridErrors) as refused:
+        save_members(tree.a2, [RowInput(member_id=member.pk, decided_level="HTT", score=Decimal(95))], year=2025)
+    assert list(refused.value.grid_errors[member.pk]) == ["score"]
+    reason = "Chưa có 30% chỉ tiêu vượt yêu cầu"
+    save_orgs(tree.bloc_a, [RowInput(key=o(tree.a2), decided_level="HTT", score=Decimal(95),
+                                     exception_reason=reason)], year=2025)
+    save_members(tree.a2, [RowInput(member_id=member.pk, decided_level="HTT", score=Decimal(95),
+                                    exception_reason=reason)], year=2025)
     assert OrganizationRating.objects.get().decided_level.code == "HTT"
-    assert MemberRating.objects.get().decided_level.code == "HTT"
+    assert (MemberRating.objects.get().decided_level.code, MemberRating.objects.get().exception_reason) == ("HTT",
+                                                                                                          reason)
 
 
 def test_the_member_grid_refuses_the_same_scores(tree):

@@ -39,6 +39,28 @@ def member_in_a1_1(w):
     return {"pk": w.member.pk}
 
 
+def status_period_of_member(w):
+    """A status period of world.member (created on first use)."""
+    import datetime as dt
+
+    from members.register.models import StatusPeriod
+    from members.register.services import status_period_add
+
+    period = StatusPeriod.objects.filter(member=w.member).first() or status_period_add(
+        member=w.member, kind="sick_leave", start=dt.date(2024, 2, 1), end=dt.date(2024, 3, 1), reason="Ốm")
+    return {"pk": period.pk}
+
+
+def recognition_of_a1_1(w):
+    """A "four good cell" recognition of A1-1 for 2024 (created on first use)."""
+    from members.ratings.models import RecognitionAward
+
+    award, _created = RecognitionAward.objects.get_or_create(
+        organization=w.tree.a1_1, year=2024, title="four_good_cell",
+        defaults={"deciding_body": w.tree.a1, "decision": "10-QĐ/ĐU"})
+    return {"pk": award.pk}
+
+
 def phu_tho_rubric_pk():
     from meetings.models import Rubric  # shipped by a data migration
 
@@ -92,7 +114,11 @@ ACCESS: dict[str, Access] = {
     # Changing a member: 404 when it is outside the user's view, 403 when visible but read-only.
     **{name: Access(ok=MEMBER_EDITORS, kwargs=member_in_a1_1, denied=403,
                     denied_overrides={"outsider": 404, "no_role": 404})
-       for name in ("members:member_edit", "members:member_transfer", "members:member_leave")},
+       for name in ("members:member_edit", "members:member_transfer", "members:member_leave",
+                    "members:status_period_create")},
+    "members:status_period_list": Access(ok=VIEWERS),
+    "members:status_period_edit": Access(ok=MEMBER_EDITORS, kwargs=status_period_of_member, denied=403,
+                                         denied_overrides={"outsider": 404, "no_role": 404}),
     # Cell meetings: every role sees the meetings of its subtree; logging needs CHANGE_MEETINGS (the outsider
     # has it over bloc B, so the log page opens for it with its own cells); world.meeting is in cell a1_1.
     "meetings:meeting_list": Access(ok=VIEWERS),
@@ -162,6 +188,15 @@ ACCESS.update({
        for name in ("ratings:member_grid", "ratings:member_grid_template", "ratings:decided_export")},
     "ratings:member_grid_upload": Access(ok=RATING_ENTRY, kwargs=rating_grid_of_a1_1, denied=403,
                                          denied_overrides={"outsider": 404, "no_role": 404}),
+    # Recognitions: listed for every role; recorded by who decides organizations' ratings (DECIDE_ORG_RATINGS:
+    # administrators and committee staff, the outsider over bloc B).
+    "ratings:recognition_list": Access(ok=VIEWERS),
+    "ratings:recognition_create": Access(ok=TREE_EDITORS | {"outsider"}),
+    "ratings:recognition_edit": Access(ok=TREE_EDITORS, kwargs=recognition_of_a1_1, denied=403,
+                                       denied_overrides={"outsider": 404, "no_role": 404}),
+    # Not rated for another reason: decided where members' ratings are (DECIDE_MEMBER_RATINGS on A1).
+    "ratings:member_not_rated": Access(ok=MEMBER_EDITORS, kwargs=lambda w: {"member_pk": w.member.pk, "year": 2024},
+                                       denied=403, denied_overrides={"outsider": 404, "no_role": 404}),
 })
 
 # Organization ratings: the grid of what bloc A rates (its party organizations) for 2024. Every role whose

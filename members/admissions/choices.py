@@ -20,6 +20,19 @@ class StageCode(models.TextChoices):
     CEREMONY = "ceremony", _("Admission ceremony")
 
 
+class GeneralEducation(models.TextChoices):
+    """General education (trình độ giáo dục phổ thông); admission needs lower secondary or higher (RULES §3),
+    primary only by the exception for remote and ethnic-minority areas, recorded with its reason."""
+
+    PRIMARY = "primary", _("Primary school")
+    LOWER_SECONDARY = "lower_secondary", _("Lower secondary school")
+    UPPER_SECONDARY = "upper_secondary", _("Upper secondary school")
+
+
+# The general education levels that meet the admission requirement without an exception.
+EDUCATION_MET = frozenset({GeneralEducation.LOWER_SECONDARY, GeneralEducation.UPPER_SECONDARY})
+
+
 class CandidateStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     ADMITTED = "admitted", _("Admitted")

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from members.admissions.choices import CandidateStatus, ProbationOutcome, StageCode
+from members.admissions.choices import CandidateStatus, GeneralEducation, ProbationOutcome, StageCode
 from members.register.choices import ETHNICITY_CHOICES, Gender, Religion
 from organizations.models import Organization
 from organizations.scoping import ScopedQuerySet
@@ -114,6 +114,13 @@ class Candidate(models.Model):
     age_exception = models.CharField(
         _("age exception"), max_length=200, blank=True,
         help_text=_("The decision allowing the admission of a person over 60 (number, date, body)."),
+    )
+    education = models.CharField(_("general education"), max_length=16, choices=GeneralEducation.choices,
+                                 blank=True)
+    education_exception = models.CharField(
+        _("education exception"), max_length=300, blank=True,
+        help_text=_("Why a candidate with primary education only may be admitted (remote or ethnic-minority "
+                    "area), with the decision that allows it."),
     )
     youth_union_resolution = models.CharField(
         _("Youth Union resolution"), max_length=100, blank=True,

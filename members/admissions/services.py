@@ -28,7 +28,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.events import emit
-from members.admissions.choices import CandidateStatus, CheckLevel, ProbationOutcome, StageCode
+from core.text import clean_phone, normalize_name, phone_problem
+from members.admissions.choices import (
+    EDUCATION_MET,
+    CandidateStatus,
+    CheckLevel,
+    GeneralEducation,
+    ProbationOutcome,
+    StageCode,
+)
 from members.admissions.models import AdmissionStage, Candidate, CandidateStage, Sponsor
 from members.admissions.workdays import (
     add_months,
@@ -39,12 +47,18 @@ from members.admissions.workdays import (
 )
 from members.register.choices import MembershipReason
 from members.register.models import Member
-from members.register.services import check_cell, member_create, member_leave, member_update
+from members.register.services import (
+    ADMISSION_AGE_MIN_MONTHS,
+    check_cell,
+    member_create,
+    member_leave,
+    member_update,
+)
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import user_can
 
-AGE_MIN_MONTHS = 18 * 12
+AGE_MIN_MONTHS = ADMISSION_AGE_MIN_MONTHS  # the register refuses an earlier admission date too
 AGE_MAX_MONTHS = 60 * 12
 CERTIFICATE_YEARS = 5
 SPONSOR_MONTHS = 12
@@ -57,7 +71,7 @@ CONSIDERATION_WORKING_DAYS = 30
 CANDIDATE_FIELDS = (
     "full_name", "gender", "birth_date", "ethnicity", "religion", "job_title", "phone", "youth_union",
     "trade_union", "worker", "business_owner", "private_enterprise", "outstanding", "planned_consideration_date",
-    "age_exception", "youth_union_resolution",
+    "age_exception", "education", "education_exception", "youth_union_resolution",
 )
 # The candidate's profile carried over to the member register on admission.
 MEMBER_PROFILE_FIELDS = ("full_name", "gender", "birth_date", "ethnicity", "religion", "job_title", "phone")
@@ -167,6 +181,24 @@ def check_age(birth_date: dt.date, day: dt.date, exception: str = "") -> CheckRe
         "Age on %(day)s: %(years)d years %(months)d months (18 years 0 months to 60 years 0 months).") % figures)
 
 
+def check_education(education: str, exception: str = "") -> CheckResult:
+    """Lower secondary or higher (RULES §3); primary only by the remote-area exception, recorded with its
+    reason. Not recorded yet: a warning, so the cell sees it before the vote."""
+    if education in EDUCATION_MET:
+        return CheckResult("education", CheckLevel.OK, _("General education: %(level)s.") % {
+            "level": GeneralEducation(education).label})
+    if not education:
+        return CheckResult("education", CheckLevel.WARNING, _(
+            "General education is not recorded: admission needs lower secondary school or higher."))
+    if exception.strip():
+        return CheckResult("education", CheckLevel.WARNING, _(
+            "General education: %(level)s, below lower secondary school; admitted by the exception for remote "
+            "areas: %(exception)s.") % {"level": GeneralEducation(education).label, "exception": exception.strip()})
+    return CheckResult("education", CheckLevel.ERROR, _(
+        "General education: %(level)s. Admission needs lower secondary school or higher, unless the exception for "
+        "remote areas is recorded with its reason.") % {"level": GeneralEducation(education).label})
+
+
 def check_certificate(certificate: dt.date | None, day: dt.date) -> CheckResult:
     if certificate is None:
         return CheckResult("certificate", CheckLevel.PENDING, _(
@@ -253,7 +285,7 @@ def check_ceremony(decision: dt.date | None, ceremony: dt.date | None, today: dt
 
 def candidate_checks(candidate: Candidate, *, today: dt.date | None = None,
                      ceremony: dt.date | None = None) -> list[CheckResult]:
-    """Every check of the candidate, in order: age, certificate, sponsors, ceremony deadline."""
+    """Every check of the candidate, in order: age, certificate, sponsors, education, ceremony deadline."""
     today = today or dt.date.today()
     stages = stages_of(candidate)
     day = consideration_date(candidate, stages) or today
@@ -261,6 +293,7 @@ def candidate_checks(candidate: Candidate, *, today: dt.date | None = None,
         check_age(candidate.birth_date, day, candidate.age_exception),
         check_certificate(certificate_date(stages), day),
         check_sponsors(candidate, list(candidate.sponsors.select_related("member"))),
+        check_education(candidate.education, candidate.education_exception),
     ]
     decision = stages.get(StageCode.DECISION)
     held = stages.get(StageCode.CEREMONY)
@@ -275,6 +308,9 @@ def candidate_checks(candidate: Candidate, *, today: dt.date | None = None,
 
 def _validated(candidate: Candidate) -> None:
     errors = {}
+    candidate.phone = clean_phone(candidate.phone or "")
+    if phone_problem(candidate.phone):
+        errors["phone"] = phone_problem(candidate.phone)
     if candidate.planned_consideration_date and candidate.planned_consideration_date < candidate.birth_date:
         errors["planned_consideration_date"] = _("The date is before the date of birth.")
     if errors:
@@ -287,7 +323,7 @@ def candidate_create(*, cell: Organization, user=None, **data) -> Candidate:
     _require(user, cell)
     check_cell(cell, dt.date.today())
     candidate = Candidate(cell=cell, **{k: v for k, v in data.items() if k in CANDIDATE_FIELDS})
-    candidate.full_name = " ".join((candidate.full_name or "").split())
+    candidate.full_name = normalize_name(candidate.full_name or "")
     _validated(candidate)
     _audit_as(candidate, user)
     candidate.save()
@@ -307,7 +343,7 @@ def candidate_update(*, candidate: Candidate, user=None, cell: Organization | No
     for key, value in data.items():
         if key in CANDIDATE_FIELDS:
             setattr(locked, key, value)
-    locked.full_name = " ".join((locked.full_name or "").split())
+    locked.full_name = normalize_name(locked.full_name or "")
     _validated(locked)
     _audit_as(locked, user)
     locked.save()
@@ -335,6 +371,8 @@ def stage_record(*, candidate: Candidate, stage: AdmissionStage, date: dt.date, 
     errors = {}
     if date < locked.birth_date:
         errors["date"] = _("The date is before the date of birth.")
+    elif date > dt.date.today():
+        errors["date"] = _("%(day)s is in the future: record a stage once it is reached.") % {"day": _d(date)}
     if stage.needs_document and not document_number.strip():
         errors["document_number"] = _("This stage needs the number of its document.")
     if document_date and document_date > date:
@@ -399,6 +437,9 @@ def candidate_admit(*, candidate: Candidate, ceremony_date: dt.date, user=None, 
     decision = stages.get(StageCode.DECISION)
     if decision is None:
         raise ValidationError(_("Record the admission decision before the ceremony."))
+    if ceremony_date > dt.date.today():
+        raise ValidationError({"ceremony_date": _("The ceremony date %(day)s is in the future: admit the candidate "
+                                                  "once the ceremony is held.") % {"day": _d(ceremony_date)}})
     if ceremony_date < decision.date:
         raise ValidationError({"ceremony_date": _("The ceremony cannot come before the decision of %(day)s.")
                                % {"day": _d(decision.date)}})

@@ -35,3 +35,5 @@ class NotRatedReason(models.TextChoices):
     SUSPENDED = "suspended", _("Party activities suspended")
     NEW_MEMBER = "new_member", _("Admitted less than 6 months before the rating")
     NEW_ORGANIZATION = "new_organization", _("Founded less than 6 months before the rating")
+    # Outside the rules' list, recorded with its reason (members.ratings.models.MemberNotRated).
+    OTHER = "other", _("Not rated for another reason")

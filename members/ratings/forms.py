@@ -13,15 +13,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.forms import two_columns
+from core.params import YEARS
+from core.text import normalize
 from core.uploads import XlsxUploadForm
-from members.ratings.choices import RatingStatus
+from members.ratings.choices import RatingStatus, Recognition
 from members.ratings.services import LEVEL_FIELDS, Grid, GridRow, RowInput
+from organizations.forms import OrganizationChoiceField
+from organizations.models import Organization
 from organizations.permissions import Perm
-from organizations.scoping import user_can
+from organizations.scoping import restrict_form_fields, user_can
 
 ROW_FIELDS = (*LEVEL_FIELDS, "score", "note", "exception_reason")
 NOTE_MAX = 500  # the model's proposal_note and exception_reason
@@ -142,7 +149,8 @@ def _editable(grid: Grid, row: GridRow, rights: Rights, decided: bool) -> dict[s
         "self_level": propose, "proposed_level": propose, "note": propose,
         "decided_level": decide,
         "score": decide and grid.scheme.has_score and not decided,
-        "exception_reason": grid.excusable(row) and change,
+        # A decider re-deciding a locked rating may need to record why its level departs from the score's band.
+        "exception_reason": grid.excusable(row) and (change or decide),
     } | dict.fromkeys(grid.extra_fields, change)
 
 
@@ -190,7 +198,7 @@ def row_input(grid: Grid, row: GridRow, values: dict[str, str], errors: dict, *,
     current = current_values(grid, row)
     fields = row_fields(grid)
     merged = {f: (values[f] if f in values and values[f] is not None else current[f]) for f in fields}
-    merged = {f: " ".join(str(v).split()) if f in LEVEL_FIELDS else str(v).strip() for f, v in merged.items()}
+    merged = {f: " ".join(str(v).split()) if f in LEVEL_FIELDS else normalize(str(v)) for f, v in merged.items()}
     # An empty decided level from someone who may not decide must not clear the decision: the service
     # would refuse the whole grid for it, so keep the current one.
     if not rights.decide and not merged["decided_level"]:
@@ -230,3 +238,31 @@ def rows_from_data(grid: Grid, data, rights: Rights) -> tuple[list[RowInput], di
         if item is not None:
             rows.append(item)
     return rows, errors
+
+
+class NotRatedForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why the member is not rated"), max_length=500,
+        help_text=gettext_lazy("E.g. a long assignment abroad. Exemption, suspension and admission less than 6 "
+                               "months before are found from the register without this."))
+
+
+class RecognitionForm(forms.Form):
+    """A recognition: the organization among those the user decides ratings for, the year, the title, the
+    deciding body and its decision. Which organization may hold which title is the service's check."""
+
+    organization = OrganizationChoiceField(label=gettext_lazy("Party organization"),
+                                           queryset=Organization.objects.order_by("path"))
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=YEARS.start, max_value=YEARS.stop - 1)
+    title = forms.ChoiceField(label=gettext_lazy("Title"), choices=Recognition.choices)
+    deciding_body = OrganizationChoiceField(label=gettext_lazy("Deciding body"),
+                                            queryset=Organization.objects.order_by("path"))
+    decision = forms.CharField(label=gettext_lazy("Decision number"), max_length=100, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        restrict_form_fields(self, user, Perm.DECIDE_ORG_RATINGS, actions={"deciding_body": Perm.VIEW})
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*two_columns("organization", "year", "title", "deciding_body", "decision"))
+

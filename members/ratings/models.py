@@ -17,7 +17,7 @@ from members.ratings.choices import OrgRatingKind, RatingStatus, RatingSubject, 
 from organizations.models import HostUnit, MassOrganization, Organization
 from organizations.scoping import ScopedQuerySet
 
-__all__ = ["MemberRating", "OrganizationRating", "RatingLevel", "RatingScheme", "RecognitionAward"]
+__all__ = ["MemberNotRated", "MemberRating", "OrganizationRating", "RatingLevel", "RatingScheme", "RecognitionAward"]
 
 
 class RatingSchemeQuerySet(models.QuerySet):
@@ -152,6 +152,37 @@ class MemberRating(RatingFields):
         return f"{self.member} {self.year}: {self.decided_level or self.proposed_level or '—'}"
 
 
+class MemberNotRated(models.Model):
+    """A member the grassroots organization does not rate for ``year`` for a reason outside the rules' list
+    (RULES §1 names exemption, suspension and admission less than 6 months before; e.g. a long assignment
+    abroad is recorded here with its reason). Listed in the grid with the reason and, like the rules' cases,
+    left out of the denominators: the rated population of a year is the members without a row here for it
+    (``members_membernotrated``, one per member and year)."""
+
+    scope_field = "cell__path"  # the organization path visible_to scopes on (organizations.scoping)
+
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="not_rated")
+    year = models.PositiveSmallIntegerField(_("year"))
+    cell = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("party cell"))
+    reason = models.CharField(_("reason"), max_length=500)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(table_name="members_historicalmembernotrated")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        db_table = "members_membernotrated"
+        verbose_name = _("member not rated")
+        verbose_name_plural = _("members not rated")
+        constraints = [models.UniqueConstraint(fields=["member", "year"], name="member_not_rated_once_per_year")]
+
+    def __str__(self):
+        return f"{self.member} {self.year}: {self.reason}"
+
+
 class OrganizationRatingQuerySet(ScopedQuerySet):
     def current(self):
         return self.exclude(status=RatingStatus.ANNULLED)
@@ -207,13 +238,22 @@ class OrganizationRating(RatingFields):
 
 
 class RecognitionAward(models.Model):
-    """A title beside the level: trong sạch vững mạnh (tiêu biểu), chi bộ / đảng bộ bốn tốt."""
+    """A title beside the level: trong sạch vững mạnh (tiêu biểu), chi bộ / đảng bộ bốn tốt, for a year, by
+    the deciding committee. Which organizations may hold which title is members.ratings.services'
+    ``recognition_check``."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="recognitions")
+    scope_field = "organization__path"  # the organization path visible_to scopes on (organizations.scoping)
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="recognitions",
+                                     verbose_name=_("party organization"))
     year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("title"), max_length=24, choices=Recognition.choices)
     decision = models.CharField(_("decision"), max_length=100, blank=True)
+    deciding_body = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="recognitions_decided", verbose_name=_("deciding body"))
     history = HistoricalRecords(table_name="members_historicalrecognitionaward")
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         db_table = "members_recognitionaward"

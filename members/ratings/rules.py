@@ -20,6 +20,13 @@ from organizations.population import under_on
 
 SICK_LEAVE_DAYS = 90  # "3 months or more in the year"
 
+# The condition a rated-population query adds so that members recorded as not rated for another reason
+# (members.ratings.models.MemberNotRated) leave the denominator, as member_facts leaves them out of the
+# grid: format it with the SQL expressions of the member id and the year, e.g.
+# NOT_RATED_OTHER_SQL.format(member="pop.member_id", year="pop.year").
+NOT_RATED_OTHER_SQL = ("NOT EXISTS (SELECT 1 FROM members_membernotrated n "
+                       "WHERE n.member_id = {member} AND n.year = {year})")
+
 
 @dataclass(frozen=True)
 class DisciplineConditions:
@@ -59,7 +66,9 @@ class MemberFacts:
 
 
 def member_facts(member_ids: list[int], year: int) -> dict[int, MemberFacts]:
-    """Exclusions and forcing facts for ``member_ids`` in ``year``: one query."""
+    """Exclusions and forcing facts for ``member_ids`` in ``year``: one query. Besides the rules' own
+    cases, a member recorded as not rated for another reason that year (``members_membernotrated``) is not
+    rated, with that reason in ``extras["other_reason"]``."""
     if not member_ids:
         return {}
     day = rating_date(year)
@@ -77,7 +86,8 @@ def member_facts(member_ids: list[int], year: int) -> dict[int, MemberFacts]:
                         SELECT s.valid * daterange(%(jan1)s, %(next_jan1)s, '[)') AS r
                           FROM members_statusperiod s WHERE s.member_id = m.id AND s.kind = %(sick)s
                            AND s.valid && daterange(%(jan1)s, %(next_jan1)s, '[)')) x
-                        WHERE NOT isempty(r)), 0)
+                        WHERE NOT isempty(r)), 0),
+                   (SELECT n.reason FROM members_membernotrated n WHERE n.member_id = m.id AND n.year = %(year)s)
               FROM members_member m WHERE m.id = ANY(%(ids)s)
             """,
             {"ids": list(member_ids), "day": day, "year": year,
@@ -86,10 +96,11 @@ def member_facts(member_ids: list[int], year: int) -> dict[int, MemberFacts]:
         )
         rows = cur.fetchall()
     facts = {}
-    for member_id, exempted, suspended, new, disciplined, sick_days in rows:
+    for member_id, exempted, suspended, new, disciplined, sick_days, other in rows:
         reason = (NotRatedReason.EXEMPTED if exempted else NotRatedReason.SUSPENDED if suspended
-                  else NotRatedReason.NEW_MEMBER if new else "")
-        facts[member_id] = MemberFacts(not_rated=reason, disciplined=disciplined, sick_days=int(sick_days or 0))
+                  else NotRatedReason.NEW_MEMBER if new else NotRatedReason.OTHER if other is not None else "")
+        facts[member_id] = MemberFacts(not_rated=reason, disciplined=disciplined, sick_days=int(sick_days or 0),
+                                       extras={"other_reason": other} if other is not None else {})
     return facts
 
 
@@ -135,3 +146,19 @@ def organization_facts(organization_ids: list[int], year: int) -> dict[int, Orga
                                   subordinate_disciplined=disc)
         for org_id, new, lead, units, disc in rows
     }
+
+
+def parent_on_rating_date(organization_id: int, year: int) -> int | None:
+    """The organization ``organization_id`` was placed directly under on the rating date of ``year`` (the one
+    whose "more than 20% of subordinate units disciplined" rule it counts in), or None. One query."""
+    day = rating_date(year)
+    with connection.cursor() as cur:
+        cur.execute(
+            """SELECT p.organization_id FROM organizations_organizationplacement c
+                 JOIN organizations_organizationplacement p
+                   ON p.valid @> %(day)s::date AND p.depth = c.depth - 1 AND c.path LIKE p.path || '%%'
+                WHERE c.organization_id = %(id)s AND c.valid @> %(day)s::date""",
+            {"id": organization_id, "day": day},
+        )
+        row = cur.fetchone()
+    return row[0] if row else None

@@ -30,6 +30,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from core.events import emit
 from members.ratings.choices import NotRatedReason, OrgRatingKind, RatingStatus, RatingSubject, Recognition
 from members.ratings.models import (
+    MemberNotRated,
     MemberRating,
     OrganizationRating,
     RatingLevel,
@@ -38,7 +39,7 @@ from members.ratings.models import (
 )
 from members.ratings.rules import MemberFacts, OrganizationFacts, member_facts, organization_facts, rating_date
 from members.register.models import Member, MembershipPeriod
-from organizations.choices import TCCSD_KINDS, OrgKind
+from organizations.choices import CELL_KINDS, TCCSD_KINDS, OrgKind
 from organizations.models import HostUnit, MassOrganization, Organization, OrganizationPlacement
 from organizations.permissions import Perm
 from organizations.scoping import user_can
@@ -100,7 +101,11 @@ class GridRow:
 
     @property
     def not_rated_label(self) -> str:
-        return str(NotRatedReason(self.facts.not_rated).label) if self.facts.not_rated else ""
+        if not self.facts.not_rated:
+            return ""
+        label = str(NotRatedReason(self.facts.not_rated).label)
+        other = self.facts.extras.get("other_reason") if isinstance(self.facts, MemberFacts) else None
+        return f"{label}: {other}" if other else label
 
     @property
     def decided_level(self) -> RatingLevel | None:
@@ -162,8 +167,9 @@ class Grid:
         return next((lvl for lvl in self.levels if lvl.code == code), None) if code else None
 
     def excusable(self, row: GridRow) -> bool:
-        """Whether the row may record an exception to a level a rule forces on it."""
-        return any(rule.excusable and rule.applies(row.facts) for rule in self.rules)
+        """Whether the row may record an exception: to a level a rule forces on it, or (a scheme with a score)
+        to the level the score's band allows."""
+        return self.scheme.has_score or any(rule.excusable and rule.applies(row.facts) for rule in self.rules)
 
     def warnings(self, row: GridRow) -> list[str]:
         return [rule.warning(row, self) for rule in self.rules
@@ -562,9 +568,12 @@ def _validate(grid: Grid, items: list[RowInput], user, cap_exception_reason: str
                 if (level is not None and limit is not None and level.rank < limit.rank and rule.applies(row.facts)
                         and not (rule.excusable and item.exception_reason)):
                     err(item.key, fieldname, rule.error(row, grid, limit))
-        message = _score_error(grid, item.score, chosen["decided_level"])
+        # The score stands until a new one is entered: a decision is checked against the recorded score too.
+        score = item.score if item.score is not None else (row.current.score if row.current is not None else None)
+        message = _score_error(grid, score, chosen["decided_level"], exception_reason=item.exception_reason,
+                               explained=any(rule.applies(row.facts) for rule in grid.rules))
         if message:
-            err(item.key, "score", message)
+            err(item.key, "score" if item.score is not None else "decided_level", message)
 
     # The cap: decided ratings of the whole deciding organization after this save.
     if grid.cap_applies:
@@ -581,9 +590,19 @@ def _validate(grid: Grid, items: list[RowInput], user, cap_exception_reason: str
     return chosen_by_key
 
 
-def _score_error(grid: Grid, score: Decimal | None, decided: RatingLevel | None) -> str:
-    """The 100-point score of the 2025 scheme: within 0–100, and the decided level no better than the
-    score's band. A level below the band is allowed: a disqualifying case, or HTXS's other conditions unmet."""
+def score_band(levels, score: Decimal) -> RatingLevel | None:
+    """The level whose band holds ``score`` (the highest ``min_score`` not above it), in a scheme with a score
+    (Quy định 366: HTXS ≥ 90, HTT 70–<90, HT 50–<70, KHT < 50); the bands are the levels' data."""
+    return max((lvl for lvl in levels if lvl.min_score is not None and score >= lvl.min_score),
+               key=lambda lvl: lvl.min_score, default=None)
+
+
+def _score_error(grid: Grid, score: Decimal | None, decided: RatingLevel | None, *, exception_reason: str = "",
+                 explained: bool = False) -> str:
+    """The 100-point score of the 2025 scheme: within 0–100, and the decided level the one its band allows.
+    A level that contradicts the score — above its band, or below it (HTXS's other conditions unmet, a
+    disqualifying case) — is refused unless the row records the reason for the exception; a level below the
+    band that a forcing rule explains (discipline, long sick leave) needs no further reason."""
     if score is None:
         return ""
     if not grid.scheme.has_score:
@@ -592,12 +611,17 @@ def _score_error(grid: Grid, score: Decimal | None, decided: RatingLevel | None)
         return _("A score is between 0 and 100.")
     if decided is None:
         return ""
-    band = max((lvl for lvl in grid.levels if lvl.min_score is not None and score >= lvl.min_score),
-               key=lambda lvl: lvl.min_score, default=None)
-    if band is not None and band.rank > decided.rank:
+    band = score_band(grid.levels, score)
+    if band is None or band.rank == decided.rank or exception_reason.strip():
+        return ""
+    if band.rank > decided.rank:
         return _("A score of %(score)s is in the %(band)s band, below %(level)s.") % {
-            "score": score, "band": band.code, "level": decided.code}
-    return ""
+            "score": f"{score.normalize():f}", "band": band.code, "level": decided.code}
+    if explained:
+        return ""
+    return _("A score of %(score)s is in the %(band)s band, above %(level)s: record the reason (a condition of "
+             "%(band)s not met, a disqualifying case) or choose %(band)s.") % {
+        "score": f"{score.normalize():f}", "band": band.code, "level": decided.code}
 
 
 def _differs(current, chosen: dict, item: RowInput, extras: dict) -> bool:
@@ -634,6 +658,8 @@ def _write(grid: Grid, items: list[RowInput], chosen_by_key: dict, user, cap_exc
             # A decided rating is locked: the change is a new decision; the old one stays, annulled.
             fresh = model(**{subject.org_field: row.organization, subject.decider_field: grid.decider},
                           **subject.new_fields(row, grid), year=grid.year, scheme=grid.scheme)
+            if current is not None:
+                fresh.score = current.score  # a new decision keeps the score unless a new one is entered
             _apply(fresh, chosen, item, extras, actor, now, exception)
             fresh.version = 1
             new.append(fresh)
@@ -709,8 +735,12 @@ def rating_rerate(*, rating, level_code: str, reason: str, user=None):
     rating.save()
     fresh = model(**{f: getattr(rating, f) for f in subject.rerate_copy}, year=rating.year, scheme=rating.scheme,
                   self_level=rating.self_level, proposed_level=rating.proposed_level,
-                  proposal_note=rating.proposal_note, decided_level=level, decided_by=actor,
+                  proposal_note=rating.proposal_note, decided_level=level, decided_by=actor, score=rating.score,
                   decided_at=timezone.now(), decision_note=reason, status=RatingStatus.DECIDED)
+    # The score stays; a level the score's band does not allow carries the re-rating's reason as its exception.
+    band = score_band(list(rating.scheme.levels.all()), rating.score) if rating.score is not None else None
+    if band is not None and band.rank != level.rank:
+        fresh.exception_reason = reason
     fresh._history_user = actor
     fresh.save()
     rating.replaced_by = fresh
@@ -729,26 +759,136 @@ def organization_rating_rerate(*, rating: OrganizationRating, level_code: str, r
     return rating_rerate(rating=rating, level_code=level_code, reason=reason, user=user)
 
 
-# --- Recognitions ------------------------------------------------------------------------------------------
+# --- Not rated for another reason -------------------------------------------------------------------------
+
+def _not_rated_context(member: Member, year: int, user) -> tuple[Organization, Organization]:
+    """The member's cell on the year's rating date and its grassroots organization, with the deciding right
+    checked there (members' ratings, and so who is not rated, are decided at the grassroots organization)."""
+    day = rating_date(year)
+    period = MembershipPeriod.objects.on(day).filter(member=member).select_related("cell").first()
+    if period is None:
+        raise ValidationError(_("%(name)s was not in a party cell on %(day)s, the rating date of %(year)d.")
+                              % {"name": member.full_name, "day": day.strftime("%d/%m/%Y"), "year": year})
+    grassroots = grassroots_on(period.cell, day)
+    if user is not None and not user_can(user, Perm.DECIDE_MEMBER_RATINGS, grassroots):
+        raise PermissionDenied(MEMBERS.decide_only())
+    return period.cell, grassroots
+
 
 @transaction.atomic
-def recognition_award(*, organization: Organization, year: int, title: str, decision: str = "",
-                      user=None) -> RecognitionAward:
-    """Record a title beside the level. Since 2018 "trong sạch, vững mạnh (tiêu biểu)" is chosen among
-    organizations rated HTXS, so it needs a decided HTXS rating that year."""
-    if user is not None and not user_can(user, Perm.DECIDE_ORG_RATINGS, organization):
-        raise PermissionDenied(_("“%(org)s” is outside the organizations you may change.") % {"org": organization})
-    if year >= 2018 and title in (Recognition.TSVM, Recognition.TSVM_TYPICAL):
+def member_not_rated_record(*, member: Member, year: int, reason: str, user=None) -> MemberNotRated:
+    """Record that ``member`` is not rated for ``year`` for a reason outside the rules' list. The member is
+    then listed in the grid with the reason and left out of the cap and the denominators; recording again
+    changes the reason. Refused when the rules already leave the member out, or when the member has a rating
+    that year (clear or annul it first)."""
+    cell, grassroots = _not_rated_context(member, year, user)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": _("Write why the member is not rated.")})
+    record = MemberNotRated.objects.select_for_update().filter(member=member, year=year).first()
+    facts = member_facts([member.pk], year).get(member.pk, MemberFacts())
+    if facts.not_rated and record is None:
+        raise ValidationError(_("%(name)s is already not rated for %(year)d: %(reason)s.") % {
+            "name": member.full_name, "year": year, "reason": NotRatedReason(facts.not_rated).label})
+    current = MemberRating.objects.current().filter(member=member, year=year).first()
+    if current is not None and (current.decided_level_id or current.proposed_level_id or current.self_level_id):
+        raise ValidationError(_("%(name)s has a rating for %(year)d (%(status)s): clear its levels in the grid, or "
+                                "re-rate a decided one, before recording that the member is not rated.")
+                              % {"name": member.full_name, "year": year, "status": current.get_status_display()})
+    actor = user if user is not None and user.is_authenticated else None
+    if record is None:
+        record = MemberNotRated(member=member, year=year)
+    record.cell, record.reason, record.recorded_by = cell, reason, actor
+    if actor is not None:
+        record._history_user = actor
+    record.save()
+    emit("member_rating", organization_ids={cell.pk, grassroots.pk}, years=[year])
+    return record
+
+
+@transaction.atomic
+def member_not_rated_remove(*, record: MemberNotRated, user=None) -> None:
+    """The member is rated after all: the record goes (its history stays), the member is back in the grid."""
+    record = MemberNotRated.objects.select_for_update().select_related("member").get(pk=record.pk)
+    cell, grassroots = _not_rated_context(record.member, record.year, user)
+    if user is not None and user.is_authenticated:
+        record._history_user = user
+    record.delete()
+    emit("member_rating", organization_ids={cell.pk, grassroots.pk}, years=[record.year])
+
+
+# --- Recognitions ------------------------------------------------------------------------------------------
+
+# Which kinds of organization may hold a "four good" title: a cell (chi bộ) or a party committee (đảng bộ).
+FOUR_GOOD_KINDS = {
+    Recognition.FOUR_GOOD_CELL: CELL_KINDS,
+    Recognition.FOUR_GOOD_COMMITTEE: frozenset({OrgKind.GRASSROOTS_COMMITTEE, OrgKind.PARTIAL_COMMITTEE}),
+}
+# Since the 2018 review year, "trong sạch, vững mạnh (tiêu biểu)" is a commendation among organizations rated
+# HTXS (RULES §1), not a level.
+TSVM_TITLES = frozenset({Recognition.TSVM, Recognition.TSVM_TYPICAL})
+TSVM_AMONG_HTXS_FROM = 2018
+
+
+def recognition_check(*, organization: Organization, year: int, title: str) -> None:
+    """Whether ``organization`` may hold ``title`` for ``year``; raises with the reason. The one check of the
+    recognition pages and the service."""
+    if title not in Recognition.values:
+        raise ValidationError({"title": _("Choose a title.")})
+    kinds = FOUR_GOOD_KINDS.get(title)
+    if kinds is not None and organization.kind not in kinds:
+        raise ValidationError({"organization": _("“%(title)s” is given to %(kinds)s; “%(org)s” is a %(kind)s.") % {
+            "title": Recognition(title).label, "org": organization, "kind": organization.get_kind_display(),
+            "kinds": ", ".join(str(OrgKind(k).label) for k in sorted(kinds))}})
+    if year >= TSVM_AMONG_HTXS_FROM and title in TSVM_TITLES:
         rated = OrganizationRating.objects.decided().filter(
             kind=OrgRatingKind.PARTY_ORG, organization=organization, year=year, decided_level__code="HTXS").exists()
         if not rated:
-            raise ValidationError(_("Since 2018 “%(title)s” is chosen among organizations rated HTXS; “%(org)s” has no "
-                                    "decided HTXS rating for %(year)d.")
-                                  % {"title": Recognition(title).label, "org": organization, "year": year})
-    award, created = RecognitionAward.objects.get_or_create(organization=organization, year=year, title=title,
-                                                            defaults={"decision": decision})
-    if not created:
+            raise ValidationError({"organization": _(
+                "Since 2018 “%(title)s” is chosen among organizations rated HTXS; “%(org)s” has no decided HTXS "
+                "rating for %(year)d.") % {"title": Recognition(title).label, "org": organization, "year": year}})
+
+
+def _recognition_require(user, organization: Organization) -> None:
+    if user is not None and not user_can(user, Perm.DECIDE_ORG_RATINGS, organization):
+        raise PermissionDenied(_("“%(org)s” is outside the organizations you may change.") % {"org": organization})
+
+
+@transaction.atomic
+def recognition_award(*, organization: Organization, year: int, title: str, decision: str = "",
+                      deciding_body: Organization | None = None, user=None) -> RecognitionAward:
+    """Record a title beside the level, for a year, by its deciding body; refused with the reason when the
+    rules do not allow it (recognition_check) or the organization already holds it that year."""
+    _recognition_require(user, organization)
+    recognition_check(organization=organization, year=year, title=title)
+    if RecognitionAward.objects.filter(organization=organization, year=year, title=title).exists():
         raise ValidationError(_("“%(org)s” already holds this title for %(year)d.")
                               % {"org": organization, "year": year})
+    award = RecognitionAward(organization=organization, year=year, title=title, decision=(decision or "").strip(),
+                             deciding_body=deciding_body)
+    if user is not None and user.is_authenticated:
+        award._history_user = user
+    award.save()
     emit("organization_rating", organization_ids=[organization.pk], years=[year])
     return award
+
+
+@transaction.atomic
+def recognition_update(*, award: RecognitionAward, organization: Organization, year: int, title: str,
+                       decision: str = "", deciding_body: Organization | None = None, user=None) -> RecognitionAward:
+    locked = RecognitionAward.objects.select_for_update().select_related("organization").get(pk=award.pk)
+    _recognition_require(user, locked.organization)
+    _recognition_require(user, organization)
+    recognition_check(organization=organization, year=year, title=title)
+    same = RecognitionAward.objects.filter(organization=organization, year=year, title=title)
+    if same.exclude(pk=locked.pk).exists():
+        raise ValidationError(_("“%(org)s” already holds this title for %(year)d.")
+                              % {"org": organization, "year": year})
+    before = (locked.organization_id, locked.year)
+    locked.organization, locked.year, locked.title = organization, year, title
+    locked.decision, locked.deciding_body = (decision or "").strip(), deciding_body
+    if user is not None and user.is_authenticated:
+        locked._history_user = user
+    locked.save()
+    emit("organization_rating", organization_ids={before[0], organization.pk}, years={before[1], year})
+    return locked

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.forms import add_service_error
 from core.uploads import XLSX, XlsxUpload, preview_context
 from members.ratings import excel as rating_excel
 from members.ratings.choices import OrgRatingKind, RatingStatus
@@ -45,7 +46,7 @@ from members.register.models import MembershipPeriod
 from organizations.choices import TCCSD_KINDS, OrgKind
 from organizations.models import Organization
 from organizations.permissions import Perm
-from organizations.scoping import require_anywhere, scope_roots
+from organizations.scoping import require_anywhere, scope_roots, user_can
 from organizations.views import SubqueryCount
 
 FIRST_YEAR = 2014  # the earliest scheme shipped (Hướng dẫn 27-HD/BTCTW, 2014)
@@ -390,3 +391,114 @@ def index(request):
     return render(request, "members/ratings/index.html", {"page": page, "year": year, "years": _years(),
                                                           "committees": committees,
                                                           "party_org": OrgRatingKind.PARTY_ORG})
+
+
+# --- Not rated for another reason ------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_not_rated_view(request, member_pk: int, year: int):
+    """Record (or withdraw) that a member is not rated for ``year`` for a reason outside the rules' list.
+    The member is fetched within the user's view (404 outside it); the service checks the deciding right on
+    the member's grassroots organization (403)."""
+    from members.ratings.forms import NotRatedForm
+    from members.ratings.models import MemberNotRated
+    from members.ratings.services import member_not_rated_record, member_not_rated_remove
+    from members.register.models import Member
+
+    _check_year(year)
+    member = get_object_or_404(Member.objects.visible_to(request.user).select_related("cell"), pk=member_pk)
+    if not user_can(request.user, Perm.DECIDE_MEMBER_RATINGS, member.cell):
+        raise PermissionDenied
+    record = MemberNotRated.objects.filter(member=member, year=year).first()
+    back = grid_url(member.cell_id, year)
+    form = NotRatedForm(request.POST or None, initial={"reason": record.reason if record else ""})
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "remove" and record is not None:
+                member_not_rated_remove(record=record, user=request.user)
+                messages.success(request, _("%(name)s is rated for %(year)d again.")
+                                 % {"name": member.full_name, "year": year})
+                return redirect(back)
+            if form.is_valid():
+                member_not_rated_record(member=member, year=year, reason=form.cleaned_data["reason"],
+                                        user=request.user)
+                messages.success(request, _("Recorded that %(name)s is not rated for %(year)d.")
+                                 % {"name": member.full_name, "year": year})
+                return redirect(back)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+    return render(request, "members/ratings/not_rated.html", {
+        "member": member, "year": year, "record": record, "form": form, "back": back,
+    })
+
+
+# --- Recognitions of organizations -------------------------------------------------------------------------
+
+@login_required
+def recognition_list(request):
+    from core.lists import filter_rows, paginate
+    from members.ratings.filters import RecognitionFilterSet
+    from members.ratings.models import RecognitionAward
+    from members.ratings.tables import RecognitionTable
+    from organizations.scoping import scope_paths, user_has_anywhere
+
+    require_anywhere(request.user, Perm.VIEW)
+    queryset = (RecognitionAward.objects.visible_to(request.user).select_related("organization", "deciding_body")
+                .order_by("-year", "organization__name", "title"))
+    filterset, rows = filter_rows(request, RecognitionFilterSet, queryset)
+    deciding = scope_paths(request.user, Perm.DECIDE_ORG_RATINGS)
+
+    def can_edit(record):
+        return deciding is None or any(record.organization.path.startswith(p) for p in deciding)
+
+    table = paginate(request, RecognitionTable(rows, can_edit=can_edit), INDEX_PER_PAGE)
+    return render(request, "members/ratings/recognition_list.html", {
+        "filterset": filterset, "table": table,
+        "can_add": user_has_anywhere(request.user, Perm.DECIDE_ORG_RATINGS)})
+
+
+def _recognition_form_page(request, form, *, award=None):
+    from members.ratings.services import recognition_award, recognition_update
+
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if award is None:
+                recognition_award(user=request.user, **data)
+            else:
+                recognition_update(award=award, user=request.user, **data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Saved the recognition."))
+            return redirect("ratings:recognition_list")
+    history = list(award.history.select_related("history_user").order_by("-history_date")) if award else []
+    return render(request, "members/ratings/recognition_form.html", {
+        "form": form, "award": award, "history": history,
+        "title": _("Edit a recognition") if award else _("Record a recognition")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recognition_create(request):
+    from members.ratings.forms import RecognitionForm
+
+    require_anywhere(request.user, Perm.DECIDE_ORG_RATINGS)
+    return _recognition_form_page(request, RecognitionForm(request.POST or None, user=request.user,
+                                                           initial={"year": default_year()}))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recognition_edit(request, pk: int):
+    from members.ratings.forms import RecognitionForm
+    from members.ratings.models import RecognitionAward
+
+    award = get_object_or_404(RecognitionAward.objects.visible_to(request.user).select_related("organization"), pk=pk)
+    if not user_can(request.user, Perm.DECIDE_ORG_RATINGS, award.organization):
+        raise PermissionDenied
+    initial = {"organization": award.organization_id, "year": award.year, "title": award.title,
+               "deciding_body": award.deciding_body_id, "decision": award.decision}
+    return _recognition_form_page(request, RecognitionForm(request.POST or None, user=request.user, initial=initial),
+                                  award=award)

@@ -25,7 +25,15 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from members.register.choices import ETHNICITY_CHOICES, Gender, PoliticalTheory, ProfessionalLevel, Religion
+from core.text import normalize_name
+from members.register.choices import (
+    ETHNICITY_CHOICES,
+    Gender,
+    PoliticalTheory,
+    ProfessionalLevel,
+    Religion,
+    StatusPeriodKind,
+)
 from members.register.models import Member
 from members.register.services import RowErrors, members_bulk_create, sensitive_export_record
 from organizations.models import Organization
@@ -41,6 +49,7 @@ CHOICES = {
     "religion": Religion.choices,
     "professional_level": ProfessionalLevel.choices,
     "political_theory": PoliticalTheory.choices,
+    "status_kind": StatusPeriodKind.choices,
 }
 HEADER_FONT = Font(bold=True)
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
@@ -81,7 +90,17 @@ PROFILE_COLUMNS = [
 CELL_CODE = Column("cell_code", "text", 14, gettext_lazy("Cell code"))
 CELL_NAME = Column("cell_name", "text", 28, gettext_lazy("Cell name"))
 START_DATE = Column("start_date", "date", 14, gettext_lazy("Date joined the cell"))
-IMPORT_COLUMNS = PROFILE_COLUMNS + [CELL_CODE, CELL_NAME, START_DATE]
+# One status period per row (exempted, suspended, special duty, sick leave), optional: the service checks it
+# like the period pages do (members.register.services.status_period_check).
+STATUS_COLUMNS = [
+    Column("status_kind", "choice", 26, gettext_lazy("Status period")),
+    Column("status_start", "date", 12, gettext_lazy("Status period from")),
+    Column("status_end", "date", 12, gettext_lazy("Status period to")),
+    Column("status_decision", "text", 16, gettext_lazy("Status period decision")),
+    Column("status_decision_body", "text", 22, gettext_lazy("Status period deciding body")),
+    Column("status_reason", "text", 24, gettext_lazy("Status period reason")),
+]
+IMPORT_COLUMNS = PROFILE_COLUMNS + [CELL_CODE, CELL_NAME, START_DATE] + STATUS_COLUMNS
 REQUIRED_KEYS = ("full_name", "gender", "birth_date", "start_date")
 
 # The template's example row. A file that still contains it is refused, so that nobody imports
@@ -231,7 +250,7 @@ def build_template(fileobj, *, user) -> None:
         values = wb.create_sheet(_("Allowed values")[:31])
         for index, (name, _choices) in enumerate(CHOICES.items(), start=1):
             values.column_dimensions[get_column_letter(index)].width = 30
-            header = values.cell(row=1, column=index, value=Column(name).header())
+            header = values.cell(row=1, column=index, value=_column(name).header())
             header.font = HEADER_FONT
             for row, label in enumerate(labels[name].values(), start=2):
                 values.cell(row=row, column=index, value=label)
@@ -242,6 +261,10 @@ def build_template(fileobj, *, user) -> None:
             notes.cell(row=row, column=1, value=text).alignment = Alignment(wrap_text=True)
         notes.cell(row=1, column=1).font = HEADER_FONT
         wb.save(fileobj)
+
+
+def _column(key: str) -> Column:
+    return next((c for c in IMPORT_COLUMNS if c.key == key), None) or Column(key)
 
 
 def instructions() -> list[str]:
@@ -255,6 +278,8 @@ def instructions() -> list[str]:
           "listed on the sheet “%(sheet)s”.") % {"sheet": _("Allowed values")},
         _("The cell is identified by its code or, if the code is empty, by its exact name; only cells whose "
           "members you may change are accepted."),
+        _("A member exempted from activities, suspended, on special duty or on sick leave: fill in the status "
+          "period columns (its kind and start; the end may stay empty while it lasts)."),
         _("The import is all or nothing: the preview lists every error by row and column, and nothing is "
           "saved until the file has no error and you confirm."),
     ]
@@ -331,7 +356,7 @@ def _text(value) -> str:
         value = value.date()
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
-    return " ".join(str(value).split())
+    return normalize_name(str(value))  # NFC, single spaces (core.text): found and unique as typed
 
 
 def _id_text(key: str, value) -> str:
@@ -509,7 +534,7 @@ def _parse_row(row_no, values, positions, parsed: ParsedImport, choices: ChoiceR
         return {}
 
     row: dict = {}
-    for column in PROFILE_COLUMNS + [START_DATE]:
+    for column in PROFILE_COLUMNS + [START_DATE] + STATUS_COLUMNS:
         if column.key not in positions:
             continue
         value = get(column.key)

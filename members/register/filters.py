@@ -8,7 +8,8 @@ import django_filters
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from members.register.choices import ETHNICITY_CHOICES, Gender, PoliticalTheory, ProfessionalLevel
+from core.text import normalize_name
+from members.register.choices import ETHNICITY_CHOICES, Gender, PoliticalTheory, ProfessionalLevel, StatusPeriodKind
 from organizations.filters import OrganizationFilter, visible_organizations
 from organizations.models import Organization
 
@@ -72,7 +73,8 @@ class MemberFilterSet(django_filters.FilterSet):
         self.today = dt.date.today()
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        # A name typed or pasted decomposed finds the stored (composed) one (core.text).
+        return queryset.search(normalize_name(value))
 
     def filter_organization(self, queryset, name, value):
         # The subtree of the chosen organization; the queryset is already narrowed to the user's scope.
@@ -106,3 +108,19 @@ class MemberFilterSet(django_filters.FilterSet):
     def params(self) -> dict:
         """The filter as given (non-empty parameters only), for the export link and the audit log."""
         return {key: self.data.get(key) for key in self.PARAMS if self.data.get(key)}
+
+
+class StatusPeriodFilterSet(django_filters.FilterSet):
+    """The list of status periods: by organization (the member's current cell under it), kind, and the
+    periods in force on a date."""
+
+    organization = OrganizationFilter(label=_("Organization"), queryset=visible_organizations,
+                                      method="filter_organization")
+    kind = django_filters.ChoiceFilter(label=capfirst(_("kind")), choices=StatusPeriodKind.choices)
+    on = django_filters.DateFilter(label=_("In force on"), method="filter_on", input_formats=["%d/%m/%Y"])
+
+    def filter_organization(self, queryset, name, value):
+        return queryset.filter(member__cell__path__startswith=value.path)
+
+    def filter_on(self, queryset, name, value):
+        return queryset.on(value)

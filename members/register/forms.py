@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import date_input, two_columns
 from core.uploads import XlsxUploadForm
-from members.register.choices import LEAVING_REASONS, MembershipReason
+from members.register.choices import LEAVING_REASONS, MembershipReason, StatusPeriodKind
 from members.register.models import Member
 from members.register.services import PROFILE_FIELDS
 from organizations.forms import CellChoiceField
@@ -108,3 +108,26 @@ class MemberImportForm(XlsxUploadForm):
     start_reason = forms.ChoiceField(label=capfirst(_("reason for joining")),
                                      choices=reason_choices(START_REASONS), initial=MembershipReason.RECORDED,
                                      help_text=_("Recorded for every imported member's first membership period."))
+
+
+class StatusPeriodForm(forms.Form):
+    """A member's status period: exempted, suspended, on special duty, on sick leave. The end may stay open."""
+
+    kind = forms.ChoiceField(label=capfirst(_("kind")), choices=StatusPeriodKind.choices)
+    start = forms.DateField(label=_("From"), widget=date_input())
+    end = forms.DateField(label=_("To"), widget=date_input(), required=False,
+                          help_text=_("Leave empty while the period lasts."))
+    decision = forms.CharField(label=_("Decision number"), max_length=100, required=False)
+    decision_body = forms.CharField(label=capfirst(_("deciding body")), max_length=200, required=False)
+    reason = forms.CharField(label=capfirst(_("reason")), max_length=255, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*two_columns("kind", "start", "end", "decision", "decision_body", "reason"))
+
+    @classmethod
+    def initial_of(cls, period) -> dict:
+        return {"kind": period.kind, "start": period.start, "end": period.end, "decision": period.decision,
+                "decision_body": period.decision_body, "reason": period.reason}

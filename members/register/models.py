@@ -8,9 +8,12 @@ from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Func
 from django.db.models.functions import Lower
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -26,6 +29,7 @@ from members.register.choices import (
 )
 from members.register.querysets import MemberQuerySet, MembershipPeriodQuerySet, PeriodQuerySet
 from organizations.models import Organization
+from organizations.scoping import ScopedQuerySet
 
 
 class ImmutableUnaccent(Func):
@@ -143,19 +147,31 @@ class MembershipPeriod(models.Model):
         return self.valid.upper
 
 
+class StatusPeriodQuerySet(ScopedQuerySet, PeriodQuerySet):
+    pass
+
+
+def _day(day: dt.date | None) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT") if day else "…"
+
+
 class StatusPeriod(models.Model):
-    """A dated exemption from activities, suspension, special duty or sick leave. Exempted and
-    suspended members are not rated; exempted members and those on special duty are left out of
-    attendance rates (RULES §1–2)."""
+    """A dated exemption from activities, suspension, special duty or sick leave, [start, end) with an
+    open end allowed. Exempted and suspended members are not rated; exempted members and those on special
+    duty are left out of attendance rates (RULES §1–2). ``clean`` holds the period rules, so the pages, the
+    import and the admin refuse the same things (the service calls ``full_clean``)."""
+
+    scope_field = "member__cell__path"  # the organization path visible_to scopes on (organizations.scoping)
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="status_periods")
     kind = models.CharField(_("kind"), max_length=16, choices=StatusPeriodKind.choices)
     valid = DateRangeField(_("period"))
     decision = models.CharField(_("decision"), max_length=100, blank=True)
+    decision_body = models.CharField(_("deciding body"), max_length=200, blank=True)
     reason = models.CharField(_("reason"), max_length=255, blank=True)
     history = HistoricalRecords()
 
-    objects = PeriodQuerySet.as_manager()
+    objects = StatusPeriodQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("status period")
@@ -171,6 +187,34 @@ class StatusPeriod(models.Model):
 
     def __str__(self):
         return f"{self.member}: {self.get_kind_display()} {self.valid}"
+
+    @property
+    def start(self) -> dt.date | None:
+        return self.valid.lower if self.valid else None
+
+    @property
+    def end(self) -> dt.date | None:
+        return self.valid.upper if self.valid else None
+
+    def clean(self):
+        """The end after the start; no overlap with a period of the same kind of the same member, named
+        with its dates."""
+        super().clean()
+        if not self.valid or self.valid.lower is None:
+            raise ValidationError({"valid": gettext("Enter the start date.")})
+        if self.valid.upper is not None and self.valid.upper <= self.valid.lower:
+            raise ValidationError({"valid": gettext("The end (%(end)s) must be after the start (%(start)s).")
+                                   % {"end": _day(self.valid.upper), "start": _day(self.valid.lower)}})
+        if self.member_id is None:
+            return
+        other = (StatusPeriod.objects.filter(member_id=self.member_id, kind=self.kind, valid__overlap=self.valid)
+                 .exclude(pk=self.pk).order_by("valid").first())
+        if other is not None:
+            raise ValidationError({"valid": gettext(
+                "%(start)s–%(end)s overlaps the period “%(kind)s” already recorded from %(other_start)s to "
+                "%(other_end)s.") % {
+                "start": _day(self.valid.lower), "end": _day(self.valid.upper), "kind": self.get_kind_display(),
+                "other_start": _day(other.valid.lower), "other_end": _day(other.valid.upper)}})
 
 
 class CommitteePosition(models.Model):

@@ -18,7 +18,8 @@ from psycopg2.extras import DateRange
 from simple_history.utils import bulk_create_with_history
 
 from core.events import emit, years_from
-from members.register.choices import LEAVING_REASONS, MembershipReason, StatusPeriodKind
+from core.text import citizen_id_problem, clean_phone, normalize, normalize_name, party_card_problem, phone_problem
+from members.register.choices import LEAVING_REASONS, Gender, MembershipReason, StatusPeriodKind
 from members.register.models import CommitteePosition, Member, MembershipPeriod, SensitiveExport, StatusPeriod
 from organizations.models import Organization
 from organizations.permissions import Perm
@@ -29,6 +30,12 @@ PROFILE_FIELDS = (
     "full_name", "gender", "birth_date", "ethnicity", "religion", "citizen_id", "party_card_number",
     "admission_date", "full_membership_date", "professional_level", "political_theory", "job_title", "phone",
 )
+
+
+# Admission age: at least 18 years 0 months when the cell considers the admission (RULES §3). The admissions
+# checks count it in months on the consideration day; the register, which knows only the admission date,
+# refuses an admission before that age (the consideration comes before the admission).
+ADMISSION_AGE_MIN_MONTHS = 18 * 12
 
 
 def _d(day: dt.date) -> str:
@@ -61,12 +68,16 @@ def check_cell(cell: Organization, day: dt.date, field: str = "cell") -> None:
 
 
 def _normalise(data: dict) -> dict:
-    clean = {k: data[k] for k in PROFILE_FIELDS if k in data}
+    """The profile fields of ``data`` as users mean them (core.text): NFC and trimmed, the name's spaces made
+    single, a phone number without separators, empty identifiers as NULL (they are unique)."""
+    clean = {k: normalize(data[k]) for k in PROFILE_FIELDS if k in data}
     for key in ("citizen_id", "party_card_number"):
         if key in clean:
-            clean[key] = (clean[key] or "").strip() or None
+            clean[key] = (clean[key] or "").replace(" ", "") or None
     if "full_name" in clean:
-        clean["full_name"] = " ".join((clean["full_name"] or "").split())
+        clean["full_name"] = normalize_name(clean["full_name"] or "")
+    if "phone" in clean:
+        clean["phone"] = clean_phone(clean["phone"] or "")
     return clean
 
 
@@ -75,12 +86,26 @@ def validate_profile(member: Member) -> None:
     errors = {}
     if member.birth_date and member.admission_date and member.admission_date < member.birth_date:
         errors["admission_date"] = _("The admission date is before the date of birth.")
+    if member.admission_date and member.admission_date > dt.date.today():
+        errors["admission_date"] = _("The admission date %(day)s is in the future.") % {
+            "day": _d(member.admission_date)}
+    elif (member.birth_date and member.admission_date and member.admission_date >= member.birth_date
+          and member.age_on(member.admission_date) * 12 < ADMISSION_AGE_MIN_MONTHS):
+        errors["admission_date"] = _("Admitted on %(day)s at %(age)d: the minimum age is 18 when the cell considers "
+                                     "the admission.") % {"day": _d(member.admission_date),
+                                                          "age": member.age_on(member.admission_date)}
     if member.full_membership_date and not member.admission_date:
         errors["admission_date"] = _("A full member needs an admission date.")
     if member.full_membership_date and member.admission_date and member.full_membership_date < member.admission_date:
         errors["full_membership_date"] = _("Full membership cannot come before admission.")
-    if member.citizen_id and not (member.citizen_id.isdigit() and len(member.citizen_id) == 12):
-        errors["citizen_id"] = _("A citizen ID has 12 digits.")
+    problem = citizen_id_problem(member.citizen_id or "", birth_date=member.birth_date,
+                                 female=(member.gender == Gender.FEMALE) if member.gender else None)
+    if problem:
+        errors["citizen_id"] = problem
+    for field, check in (("phone", phone_problem), ("party_card_number", party_card_problem)):
+        problem = check(getattr(member, field) or "")
+        if problem:
+            errors[field] = problem
     if errors:
         raise ValidationError(errors)
 
@@ -214,22 +239,78 @@ def member_leave(*, member: Member, date: dt.date, reason: str, user=None, note:
     return locked
 
 
+STATUS_FIELDS = ("kind", "start", "end", "decision", "decision_body", "reason")
+
+
+def _status_cells(member_id: int, valid: DateRange) -> set[int]:
+    """The cells the member belonged to during ``valid``: the meetings and grids a period touches."""
+    return set(MembershipPeriod.objects.filter(member_id=member_id, valid__overlap=valid)
+               .values_list("cell_id", flat=True))
+
+
+def _status_years(*ranges: DateRange) -> set[int]:
+    today = dt.date.today()
+    years: set[int] = set()
+    for valid in ranges:
+        last = valid.upper - dt.timedelta(days=1) if valid.upper is not None else today
+        years.update(range(valid.lower.year, max(valid.lower.year, last.year) + 1))
+    return years
+
+
+def status_period_check(period: StatusPeriod) -> None:
+    """Every rule of a status period (StatusPeriod.clean: end after start, no overlap of the same kind) with
+    the field the form shows it on; the one check of pages, import and admin alike."""
+    if period.kind not in StatusPeriodKind.values:
+        raise ValidationError({"kind": _("Choose the kind of period.")})
+    if period.valid is None or period.valid.lower is None:
+        raise ValidationError({"start": _("Enter the start date.")})
+    try:
+        # An imported member's period is checked before the member exists (nothing to overlap yet).
+        period.full_clean(exclude=["member"] if period.member_id is None else None, validate_constraints=False)
+    except ValidationError as exc:
+        errors = exc.message_dict
+        if "valid" in errors:
+            errors.setdefault("start", []).extend(errors.pop("valid"))
+        raise ValidationError(errors) from None
+
+
+def _status_emit(period: StatusPeriod, *ranges: DateRange) -> None:
+    """The change events of a status period: rating figures and grids (membership) and the meetings of the
+    cells it touches, which re-derive their attendance (meetings.services.recheck_exclusions)."""
+    cells = set().union(*(_status_cells(period.member_id, r) for r in ranges))
+    if period.member.cell_id:
+        cells.add(period.member.cell_id)
+    years = _status_years(*ranges)
+    emit("membership", organization_ids=cells, years=years)  # the figures that count members
+    emit("status_period", organization_ids=cells, years=years)  # the meetings' attendance
+
+
 @transaction.atomic
 def status_period_add(*, member: Member, kind: str, start: dt.date, end: dt.date | None = None, user=None,
-                      decision: str = "", reason: str = "") -> StatusPeriod:
+                      decision: str = "", decision_body: str = "", reason: str = "") -> StatusPeriod:
     _require(user, member.cell)
-    if kind not in StatusPeriodKind.values:
-        raise ValidationError({"kind": _("Unknown kind of period.")})
-    if end is not None and end <= start:
-        raise ValidationError({"end": _("The end must be after the start.")})
-    valid = DateRange(start, end, "[)")
-    if StatusPeriod.objects.filter(member=member, kind=kind, valid__overlap=valid).exists():
-        raise ValidationError({"start": _("This overlaps a period of the same kind already recorded.")})
-    period = StatusPeriod(member=member, kind=kind, valid=valid, decision=decision, reason=reason)
+    period = StatusPeriod(member=member, kind=kind, valid=DateRange(start, end, "[)"), decision=decision.strip(),
+                          decision_body=decision_body.strip(), reason=reason.strip())
+    status_period_check(period)
     _audit_as(period, user)
     period.save()
-    emit("membership", organization_ids=[member.cell_id] if member.cell_id else [], years=years_from(start))
+    _status_emit(period, period.valid)
     return period
+
+
+@transaction.atomic
+def status_period_update(*, period: StatusPeriod, kind: str, start: dt.date, end: dt.date | None = None,
+                         user=None, decision: str = "", decision_body: str = "", reason: str = "") -> StatusPeriod:
+    locked = StatusPeriod.objects.select_for_update().select_related("member__cell").get(pk=period.pk)
+    _require(user, locked.member.cell)
+    before = locked.valid
+    locked.kind, locked.valid = kind, DateRange(start, end, "[)")
+    locked.decision, locked.decision_body, locked.reason = decision.strip(), decision_body.strip(), reason.strip()
+    status_period_check(locked)
+    _audit_as(locked, user)
+    locked.save()
+    _status_emit(locked, before, locked.valid)
+    return locked
 
 
 @transaction.atomic
@@ -254,6 +335,23 @@ class RowErrors(ValidationError):
                           for field, msgs in fields.items()])
 
 
+# The import's status period columns and the period's fields they fill.
+STATUS_ROW_FIELDS = {"kind": "status_kind", "start": "status_start", "end": "status_end",
+                     "decision": "status_decision", "decision_body": "status_decision_body",
+                     "reason": "status_reason"}
+
+
+def _status_from_row(row: dict) -> StatusPeriod | None:
+    """The status period a row of the import describes, or None when its status columns are empty."""
+    values = {field: row.get(key) for field, key in STATUS_ROW_FIELDS.items()}
+    if not any(values.values()):
+        return None
+    start = values["start"]
+    valid = DateRange(start, values["end"], "[)") if start is not None else None
+    return StatusPeriod(kind=values["kind"] or "", valid=valid, decision=(values["decision"] or "").strip(),
+                        decision_body=(values["decision_body"] or "").strip(), reason=(values["reason"] or "").strip())
+
+
 def members_bulk_create(*, rows: list[dict], user=None, start_reason: str = MembershipReason.TRANSFERRED_IN,
                         first_row_number: int = 1) -> list[Member]:
     """Create many members at once, all or nothing. Each row is a profile dict plus ``cell`` (an
@@ -262,6 +360,7 @@ def members_bulk_create(*, rows: list[dict], user=None, start_reason: str = Memb
     Raises RowErrors naming every bad row; otherwise writes with two bulk inserts."""
     errors: dict[int, dict[str, list[str]]] = {}
     members: list[Member] = []
+    statuses: list[StatusPeriod | None] = []
     seen: dict[tuple[str, str], int] = {}
 
     def add(row_no, field, message):
@@ -306,6 +405,15 @@ def members_bulk_create(*, rows: list[dict], user=None, start_reason: str = Memb
                 else:
                     seen[(key, value)] = row_no
         members.append(member)
+        status = _status_from_row(row)
+        statuses.append(status)
+        if status is not None:
+            try:
+                status_period_check(status)
+            except ValidationError as exc:
+                for field, msgs in exc.message_dict.items():
+                    for msg in msgs:
+                        add(row_no, STATUS_ROW_FIELDS.get(field, "status_kind"), msg)
 
     for key, label in (("party_card_number", _("party card number")), ("citizen_id", _("citizen ID"))):
         values = {v: r for (k, v), r in seen.items() if k == key}
@@ -325,6 +433,13 @@ def members_bulk_create(*, rows: list[dict], user=None, start_reason: str = Memb
              for m, row in zip(created, rows)],
             MembershipPeriod, batch_size=2000, default_user=actor,
         )
+        periods = []
+        for m, status in zip(created, statuses):
+            if status is not None:
+                status.member = m
+                periods.append(status)
+        if periods:
+            bulk_create_with_history(periods, StatusPeriod, batch_size=2000, default_user=actor)
         emit("membership", organization_ids={m.cell_id for m in created},
              years=years_from(min(row["start_date"] for row in rows)))
     return created

@@ -6,8 +6,8 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from core.lists import ListTable, hidden_below
-from members.register.models import Member
+from core.lists import EditableListTable, ListTable, hidden_below
+from members.register.models import Member, StatusPeriod
 
 
 class MemberTable(ListTable):
@@ -23,3 +23,23 @@ class MemberTable(ListTable):
         model = Member
         fields = ("full_name", "gender", "birth_date", "cell", "status", "professional_level", "political_theory")
         empty_text = _("No member matches this filter.")
+
+
+class StatusPeriodTable(EditableListTable):
+    """Status periods with their member and the member's cell (select_related): constant queries per page."""
+
+    member = tables.Column(linkify=("members:member_detail", {"pk": tables.A("member_id")}),
+                           order_by=("member__full_name", "valid"))
+    cell = tables.Column(verbose_name=_("Party cell"), accessor="member__cell__name", attrs=hidden_below("md"))
+    kind = tables.Column()
+    start = tables.DateColumn(verbose_name=_("From"), format="d/m/Y", order_by=("valid",))
+    end = tables.DateColumn(verbose_name=_("To"), format="d/m/Y", orderable=False, default="—")
+    decision = tables.Column(attrs=hidden_below("lg"), default="—")
+    decision_body = tables.Column(attrs=hidden_below("lg"), default="—")
+
+    edit_url_name = "members:status_period_edit"
+
+    class Meta(ListTable.Meta):
+        model = StatusPeriod
+        fields = ("member", "cell", "kind", "start", "end", "decision", "decision_body")
+        empty_text = _("No status period matches this filter.")

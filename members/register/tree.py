@@ -24,3 +24,8 @@ class RegisterForTheTree:
 
         members_transfer_bulk(members=Member.objects.filter(pk__in=list(member_ids)), to_cell=to_cell, date=date,
                               reason=MembershipReason.RESTRUCTURED, user=user)
+
+    def size_warnings_for(self, organization) -> list:
+        from members.register.sizes import size_warnings_for
+
+        return size_warnings_for(organization)

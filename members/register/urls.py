@@ -13,6 +13,9 @@ urlpatterns = [
     path("<int:pk>/edit/", views.member_edit, name="member_edit"),
     path("<int:pk>/transfer/", views.member_transfer_view, name="member_transfer"),
     path("<int:pk>/leave/", views.member_leave_view, name="member_leave"),
+    path("<int:pk>/status/add/", views.status_period_create, name="status_period_create"),
+    path("status/", views.status_period_list, name="status_period_list"),
+    path("status/<int:pk>/edit/", views.status_period_edit, name="status_period_edit"),
 ]
 
 # Pages about an organization computed from the register, served under /organizations/ and its namespace.

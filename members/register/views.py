@@ -22,7 +22,7 @@ from core.lists import filter_rows, paginate
 from core.uploads import XLSX, UploadResult, XlsxUpload, preview_context
 from members.register import excel
 from members.register.choices import MembershipReason
-from members.register.filters import MemberFilterSet
+from members.register.filters import MemberFilterSet, StatusPeriodFilterSet
 from members.register.forms import (
     SENSITIVE_FIELDS,
     MemberCreateForm,
@@ -30,15 +30,24 @@ from members.register.forms import (
     MemberImportForm,
     MemberLeaveForm,
     MemberTransferForm,
+    StatusPeriodForm,
 )
-from members.register.models import Member
-from members.register.services import member_create, member_leave, member_transfer, member_update
+from members.register.models import Member, StatusPeriod
+from members.register.services import (
+    member_create,
+    member_leave,
+    member_transfer,
+    member_update,
+    status_period_add,
+    status_period_update,
+)
+from members.register.sizes import size_warnings_for
 from members.register.statistics import composition, summary_sentence
-from members.register.tables import MemberTable
+from members.register.tables import MemberTable, StatusPeriodTable
 from organizations.forms import CompositionForm
 from organizations.models import Organization
 from organizations.permissions import Perm
-from organizations.scoping import require_anywhere, user_can, user_has_anywhere
+from organizations.scoping import require_anywhere, scope_paths, user_can, user_has_anywhere
 
 PER_PAGE = 50
 IMPORT_SESSION_KEY = "members_import"
@@ -63,9 +72,13 @@ def member_list(request):
     require_anywhere(request.user, Perm.VIEW)
     filterset, queryset = _filtered_members(request)
     table = paginate(request, MemberTable(queryset), PER_PAGE)
+    # Where staff work on members: the size rules' warnings of the grassroots organization (or unit) the list
+    # is filtered to, so a cell below 3 full members is seen while its members are being changed.
+    warnings = size_warnings_for(filterset.chosen_organization())
     return render(request, "members/member_list.html", {
         "filterset": filterset,
         "table": table,
+        "size_warnings": warnings,
         "export_query": urlencode(filterset.params()),
         "can_change": user_has_anywhere(request.user, Perm.CHANGE_MEMBERS),
     })
@@ -288,4 +301,81 @@ def organization_composition(request, pk):
     comp = composition(org, day)
     return render(request, "members/organization_composition.html", {
         "org": org, "form": form, "comp": comp, "day": day, "sentence": summary_sentence(comp),
+    })
+
+
+# --- Status periods (exempted, suspended, special duty, sick leave) -----------------------------------------
+
+def _period_history(period: StatusPeriod) -> list:
+    """The period's audit trail, newest first: who changed it and when, with the fields that changed."""
+    records = list(period.history.select_related("history_user").order_by("history_date", "history_id"))
+    fields = {f.name: f for f in StatusPeriod._meta.fields}
+    entries, previous = [], None
+    for record in records:
+        changes = []
+        if previous is not None and record.history_type == "~":
+            for change in record.diff_against(previous).changes:
+                model_field = fields[change.field]
+                choices = dict(model_field.flatchoices) if model_field.choices else {}
+                changes.append({"field": model_field.verbose_name, "old": choices.get(change.old, change.old) or "—",
+                                "new": choices.get(change.new, change.new) or "—"})
+        entries.append({"record": record, "changes": changes})
+        previous = record
+    entries.reverse()
+    return entries
+
+
+@login_required
+def status_period_list(request):
+    require_anywhere(request.user, Perm.VIEW)
+    queryset = StatusPeriod.objects.visible_to(request.user).select_related("member__cell").order_by("-valid", "pk")
+    filterset, rows = filter_rows(request, StatusPeriodFilterSet, queryset)
+    editable = scope_paths(request.user, Perm.CHANGE_MEMBERS)
+
+    def can_edit(record):
+        return editable is None or any(record.member.cell.path.startswith(p) for p in editable)
+
+    table = paginate(request, StatusPeriodTable(rows, can_edit=can_edit), PER_PAGE)
+    return render(request, "members/status_period_list.html", {"filterset": filterset, "table": table})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def status_period_create(request, pk):
+    member = _member_to_change(request, pk)
+    form = StatusPeriodForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            status_period_add(member=member, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Recorded the period."))
+            return redirect("members:member_detail", pk=member.pk)
+    return render(request, "members/member_action.html", {
+        "form": form, "member": member, "submit": _("Record"),
+        "title": _("A status period of %(name)s") % {"name": member.full_name},
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def status_period_edit(request, pk):
+    period = get_object_or_404(StatusPeriod.objects.visible_to(request.user).select_related("member__cell"), pk=pk)
+    member = period.member
+    if not user_can(request.user, Perm.CHANGE_MEMBERS, member.cell):
+        raise PermissionDenied
+    form = StatusPeriodForm(request.POST or None, initial=StatusPeriodForm.initial_of(period))
+    if request.method == "POST" and form.is_valid():
+        try:
+            status_period_update(period=period, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Saved the changes."))
+            return redirect("members:member_detail", pk=member.pk)
+    return render(request, "members/status_period_form.html", {
+        "form": form, "member": member, "period": period, "submit": _("Save"),
+        "title": _("A status period of %(name)s") % {"name": member.full_name},
+        "history": _period_history(period),
     })
