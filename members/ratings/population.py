@@ -38,9 +38,17 @@ def unrated_status_sql(member: str, day: str, kinds=UNRATED_STATUSES) -> str:
             f"AND s.kind IN ({listed}) AND s.valid @> ({day})::date)")
 
 
+def not_rated_other_sql(member: str, day: str) -> str:
+    """Condition: ``member`` is recorded as not rated in the year of ``day`` for a reason outside the rules'
+    list (``MemberNotRated``, e.g. a long assignment abroad)."""
+    return (f"EXISTS (SELECT 1 FROM members_membernotrated n WHERE n.member_id = {member}.id "
+            f"AND n.year = extract(year FROM ({day})::date)::int)")
+
+
 def rated_member_sql(member: str, day: str) -> str:
     """Condition on ``member`` (members_member): the rules rate this member on ``day``."""
-    return f"(NOT {new_member_sql(member, day)} AND NOT {unrated_status_sql(member, day)})"
+    return (f"(NOT {new_member_sql(member, day)} AND NOT {unrated_status_sql(member, day)} "
+            f"AND NOT {not_rated_other_sql(member, day)})")
 
 
 def new_organization_sql(organization: str, day: str) -> str:

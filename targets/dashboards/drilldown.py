@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from core.formatting import number
 from organizations.choices import CELL_KINDS, TCCSD_KINDS
 from organizations.models import Organization
+from members.ratings.population import rated_member_sql
 from organizations.population import above_on, under_during, under_on
 from targets.engine.choices import Family
 
@@ -192,11 +193,13 @@ def members_not_at_levels(scope: Scope) -> RecordList:
 
     day, levels = scope.rating_day, list(scope.params.get("levels", []))
     rating = MemberRating.objects.filter(member=OuterRef("member_id"), year=scope.year, status="decided")
+    # Who counts is the rated population's one definition (members.ratings.population), as in the metric.
+    rated = RawSQL("SELECT m.id FROM members_member m JOIN members_membershipperiod mp ON mp.member_id = m.id "
+                   "WHERE mp.valid @> %s::date AND mp.cell_id IN (" + _UNDER_ON_DAY + ") AND "
+                   + rated_member_sql("m", "%s"), [day, scope.organization.pk, day, _kinds(CELL_KINDS), day])
     qs = (MembershipPeriod.objects.visible_to(scope.user)
           .filter(valid__contains=day, cell_id__in=_under_on(scope.organization, day, CELL_KINDS))
-          .filter(Q(member__admission_date__isnull=True) | Q(member__admission_date__lte=_six_months_before(day)))
-          .filter(~Exists(StatusPeriod.objects.filter(member=OuterRef("member_id"), kind__in=["exempted", "suspended"],
-                                                      valid__contains=day)))
+          .filter(member_id__in=rated)
           .annotate(level_code=Subquery(rating.values("decided_level__code")[:1]),
                     level_name=Subquery(rating.values("decided_level__name")[:1]))
           .filter(_level_filter(scope.target, levels))
