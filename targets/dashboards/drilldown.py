@@ -26,9 +26,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.formatting import number
+from members.ratings.population import rated_member_sql
 from organizations.choices import CELL_KINDS, TCCSD_KINDS
 from organizations.models import Organization
-from members.ratings.population import rated_member_sql
 from organizations.population import above_on, under_during, under_on
 from targets.engine.choices import Family
 
@@ -189,7 +189,7 @@ def members_not_at_levels(scope: Scope) -> RecordList:
     months before it) in the cells placed under the organization that day, whose decided rating of the year
     is not one of the levels counted (or who have no decided rating yet)."""
     from members.ratings.models import MemberRating
-    from members.register.models import MembershipPeriod, StatusPeriod
+    from members.register.models import MembershipPeriod
 
     day, levels = scope.rating_day, list(scope.params.get("levels", []))
     rating = MemberRating.objects.filter(member=OuterRef("member_id"), year=scope.year, status="decided")
