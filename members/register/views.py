@@ -32,9 +32,11 @@ from members.register.forms import (
     MemberTransferForm,
 )
 from members.register.models import Member
+from members.register.sections import read_sections
 from members.register.services import member_create, member_leave, member_transfer, member_update
 from members.register.statistics import composition, summary_sentence
 from members.register.tables import MemberTable
+from organizations.display import parent_name
 from organizations.forms import CompositionForm
 from organizations.models import Organization
 from organizations.permissions import Perm
@@ -113,17 +115,25 @@ def _history(member: Member, *, with_sensitive: bool) -> list[dict]:
 
 @login_required
 def member_detail(request, pk):
-    member = get_object_or_404(Member.objects.visible_to(request.user).select_related("cell"), pk=pk)
+    """A member's whole story on one page: the profile, membership periods (transfers among them),
+    status periods, positions and the audit trail from the register; ratings by year, this year's
+    attendance, admission and probation, inspections and discipline from the sections the apps above the
+    register provide (``members.register.sections``). Each section links to its records."""
+    member = get_object_or_404(Member.objects.visible_to(request.user).select_related("cell")
+                               .annotate(cell_parent_name=parent_name("cell__")), pk=pk)
     with_sensitive = user_can(request.user, Perm.VIEW_SENSITIVE, member.cell)
     return render(request, "members/member_detail.html", {
         "member": member,
         "is_full": member.is_full_member_on(dt.date.today()),
         "with_sensitive": with_sensitive,
         "can_change": user_can(request.user, Perm.CHANGE_MEMBERS, member.cell),
-        "periods": member.periods.select_related("cell").order_by("-valid"),
+        "periods": member.periods.select_related("cell").annotate(cell_parent_name=parent_name("cell__"))
+        .order_by("-valid"),
         "status_periods": member.status_periods.order_by("-valid"),
         "positions": member.positions.select_related("organization").order_by("-valid"),
         "history": _history(member, with_sensitive=with_sensitive),
+        # Ratings, attendance, admission, inspections: the sections higher apps register (sections.py).
+        "sections": read_sections(request.user, member),
     })
 
 
