@@ -135,6 +135,8 @@ def restrict_form_fields(form, user, action: str = Perm.VIEW, actions: dict[str,
         if queryset is None or not hasattr(queryset, "visible_to"):
             continue
         narrowed = queryset.visible_to(user, actions.get(name, action))
+        if getattr(field.widget, "remote", False):  # its autocomplete proposes what the same action allows
+            field.widget.attrs["data-action"] = actions.get(name, action)
         current = getattr(instance, f"{name}_id", None) if keep_current and instance is not None else None
         if current is not None:
             narrowed = narrowed | queryset.model._default_manager.filter(pk=current)

@@ -9,13 +9,13 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from core.forms import add_service_error
 from core.lists import filter_rows, paginate
@@ -30,6 +30,7 @@ from members.register.forms import (
     MemberImportForm,
     MemberLeaveForm,
     MemberTransferForm,
+    member_label,
 )
 from members.register.models import Member
 from members.register.sections import read_sections
@@ -39,7 +40,7 @@ from members.register.tables import MemberTable
 from organizations.display import parent_name
 from organizations.forms import CompositionForm
 from organizations.models import Organization
-from organizations.permissions import Perm
+from organizations.permissions import PERMS, Perm
 from organizations.scoping import require_anywhere, user_can, user_has_anywhere
 
 PER_PAGE = 50
@@ -299,3 +300,31 @@ def organization_composition(request, pk):
     return render(request, "members/organization_composition.html", {
         "org": org, "form": form, "comp": comp, "day": day, "sentence": summary_sentence(comp),
     })
+
+
+@login_required
+@require_GET
+def member_autocomplete(request):
+    """The members a picker proposes for ``?q=`` (name, with or without diacritics): party members the user
+    may act on with ``?action=``, ``?under=`` an organization the user sees (its subtree), ``?full=1`` full
+    members only; each named with the cell and its đảng bộ. The form still validates the value against its
+    own queryset: this only proposes."""
+    from core.autocomplete import autocomplete_response, query_text
+    action = request.GET.get("action") or Perm.VIEW
+    if action not in PERMS:
+        raise Http404
+    qs = Member.objects.visible_to(request.user, action).in_party()
+    under = request.GET.get("under", "")
+    if under:
+        organization = get_object_or_404(Organization.objects.visible_to(request.user),
+                                         pk=int(under) if under.isdigit() else 0)
+        qs = qs.filter(cell__path__startswith=organization.path)
+    if request.GET.get("full"):
+        qs = qs.exclude(full_membership_date__isnull=True)
+    q = query_text(request)
+    if q:
+        qs = qs.search(q)
+    qs = (qs.select_related("cell").annotate(cell_parent_name=parent_name("cell__"))
+          .order_by("full_name", "pk"))
+    return autocomplete_response(qs, member_label)
+
