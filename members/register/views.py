@@ -65,6 +65,8 @@ def _member_to_change(request, pk) -> Member:
 def member_list(request):
     require_anywhere(request.user, Perm.VIEW)
     filterset, queryset = _filtered_members(request)
+    # Each row's cell is named with its đảng bộ (read for the page's rows only).
+    queryset = queryset.annotate(cell_parent_name=parent_name("cell__"))
     table = paginate(request, MemberTable(queryset), PER_PAGE)
     return render(request, "members/member_list.html", {
         "filterset": filterset,
