@@ -111,3 +111,13 @@ def test_tom_select_is_vendored(asset):
 
     assert finders.find(asset)
 
+
+
+@pytest.mark.parametrize("url_name", ["boards:overview", "inspections:coverage", "admissions:board",
+                                      "dashboard:overview"])
+def test_the_pages_own_organization_selects_search_remotely(tree, client_for, url_name):
+    """Boards, coverage, the admissions board and the dashboard keep their short lists of organizations and
+    search the rest of the user's scope through the same JSON view."""
+    html = client_for("committee_staff").get(reverse(url_name)).content.decode()
+    select = re.search(r'<select[^>]*name="(?:org|organization)"[^>]*>', html).group(0)
+    assert f'data-autocomplete-url="{reverse("organizations:autocomplete")}"' in select
