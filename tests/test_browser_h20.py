@@ -79,6 +79,10 @@ def test_the_target_page_does_not_scroll_sideways_at_390_px(transactional_db, li
         width = page.evaluate("document.documentElement.scrollWidth")
         page.screenshot(path=str(output_dir / f"{name}-390.png"), full_page=True)
         assert width <= PHONE["width"], (name, width)
+        # The subordinates' table fits too (no column hidden behind a scroll of its own).
+        table_right = page.evaluate("(() => { const t = document.querySelector('[data-test=subordinates]');"
+                                    " return t ? t.getBoundingClientRect().right : 0; })()")
+        assert table_right <= PHONE["width"], (name, table_right)
         # The charts keep their text legible: drawn so that their smallest text is at least 9 px (scrolled
         # inside their own box when wider than the phone).
         smallest = page.evaluate("""Array.from(document.querySelectorAll('main svg.chart')).map(svg => {
