@@ -18,6 +18,12 @@ def site(request):
             return 0
         return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
+    def menu():
+        from config.home import menu_for
+
+        user = getattr(request, "user", None)
+        return menu_for(user) if user is not None else frozenset()
+
     # Lazy: pages that never render the menu (errors, JSON) pay no query.
     return {"SITE_NAME": settings.SITE_NAME, "perms_manage_roles": SimpleLazyObject(can_manage_roles),
-            "unread_notifications": SimpleLazyObject(unread_notifications)}
+            "unread_notifications": SimpleLazyObject(unread_notifications), "menu": SimpleLazyObject(menu)}

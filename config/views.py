@@ -11,6 +11,8 @@ from core import health
 
 @login_required
 def home(request):
+    """What the user's roles must do now (``config.home``), the roles themselves and the worker's health."""
+    from config.home import home_context
     from organizations.models import RoleAssignment
 
     seen_at = health.last_worker_heartbeat()
@@ -19,7 +21,8 @@ def home(request):
     return render(
         request,
         "home.html",
-        {"worker_seen_at": seen_at, "worker_fresh": health.worker_is_fresh(seen_at), "assignments": assignments},
+        {"worker_seen_at": seen_at, "worker_fresh": health.worker_is_fresh(seen_at), "assignments": assignments,
+         **home_context(request.user)},
     )
 
 

@@ -12,3 +12,8 @@ class InspectionsConfig(AppConfig):
         from members.ratings.rules import install_discipline
 
         install_discipline(DISCIPLINE_CONDITIONS)
+        # The member page's section of inspections and discipline (members.register.sections).
+        from inspections.member_page import SECTION
+        from members.register.sections import register
+
+        register(SECTION)

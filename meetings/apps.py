@@ -14,3 +14,8 @@ class MeetingsConfig(AppConfig):
         from meetings.services import on_records_changed
 
         records_changed.connect(on_records_changed, dispatch_uid="meetings.recheck_exclusions")
+        # The member page's section of this app (members.register.sections: the register may not import us).
+        from meetings.member_page import SECTION
+        from members.register.sections import register
+
+        register(SECTION)

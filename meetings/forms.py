@@ -93,6 +93,20 @@ class MeetingForm(forms.Form):
                                                                                    "inputmode": "decimal"}))
             self.score_rows.append({"criterion": criterion, "field": self[name]})
 
+    def clean(self):
+        """A member marked absent with reason needs the reason: said on that member's own row (the service
+        refuses it too, but only as a sentence over the whole list)."""
+        data = super().clean()
+        for row in self.rows:
+            if row["excluded"]:
+                continue
+            pk = row["period"].member_id
+            reason = (data.get(f"reason_{pk}") or "").strip()
+            if data.get(f"att_{pk}") == AttendanceStatus.ABSENT_EXCUSED and not reason:
+                self.add_error(f"reason_{pk}", _("Write the reason for %(name)s's absence.")
+                               % {"name": row["period"].member.full_name})
+        return data
+
     def absences(self) -> dict[int, tuple[str, str]]:
         data = self.cleaned_data
         found = {}

@@ -34,6 +34,7 @@ from meetings.services import (
     upper_candidates,
 )
 from meetings.tables import MeetingTable
+from organizations.display import parent_name
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, scope_roots, user_can, user_has_anywhere
@@ -241,7 +242,7 @@ def overview(request):
     start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
     cells_qs = (Organization.objects.visible_to(request.user).cells().filter(path__startswith=org.path,
                                                                              founded_on__lt=end)
-                .exclude(dissolved_on__lt=start).order_by("path"))
+                .exclude(dissolved_on__lt=start).annotate(parent_name=parent_name()).order_by("path"))
     page = Paginator(cells_qs, CELLS_PER_PAGE).get_page(request.GET.get("page"))
     cells = list(page.object_list)
     ids = [c.pk for c in cells]
@@ -278,7 +279,7 @@ def overview(request):
     last_month = previous_month(today)
     missing_last = list(cells_without_regular_meeting(last_month, under=org)
                         .filter(pk__in=Organization.objects.visible_to(request.user).cells().values("pk"))
-                        .order_by("path")[:200])
+                        .annotate(parent_name=parent_name()).order_by("path")[:200])
     return render(request, "meetings/overview.html", {
         "org": org, "year": year, "rows": rows, "page": page, "month_numbers": range(1, 13),
         "missing_last": missing_last, "last_month": dt.date(*(int(p) for p in last_month.split("-")), 1),

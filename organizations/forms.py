@@ -7,11 +7,13 @@ import datetime as dt
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import date_input
 from organizations import hooks
 from organizations.choices import OrgKind, Role, Sector
+from organizations.display import with_parent
 from organizations.models import MassOrganization, Organization
 from organizations.permissions import Perm
 from organizations.scoping import restrict_form_fields
@@ -22,17 +24,83 @@ def _date_field(label, **kwargs):
 
 
 def organization_label(obj, *, indented: bool = True) -> str:
-    """How an organization reads in a picker: its name and code (two cells may share a name), indented by
-    depth when the list is in tree order, so a plain select reads like the tree (no JavaScript needed)."""
-    label = f"{obj.name} ({obj.code})" if obj.code else obj.name
+    """How an organization reads in a picker: its name with the đảng bộ it sits under when the row carries
+    it (``parent_name`` annotated: organizations.display) and its code (two cells may share a name), indented
+    by depth when the list is in tree order, so a plain select reads like the tree (no JavaScript needed)."""
+    name = with_parent(obj) if getattr(obj, "parent_name", None) is not None else obj.name
+    label = f"{name} ({obj.code})" if obj.code else name
     return "\u2003" * max(obj.depth - 1, 0) + label if indented else label
 
 
+INITIAL_OPTIONS = 15  # options a remote picker renders before the user types
+
+
+class RemoteSelect(forms.Select):
+    """A select that renders only the chosen value and the first ``INITIAL_OPTIONS`` choices; the rest are
+    fetched as the user types (Tom Select, static/js/autocomplete.js) from a scoped JSON view
+    (``url_name``, with ``data-action`` the permission the choices are narrowed by — ``restrict_form_fields``
+    sets it). Without JavaScript the few options still work, and the form validates any value against the
+    field's whole queryset, so the JSON view only proposes: it never widens what may be chosen."""
+
+    remote = True
+
+    def __init__(self, *args, url_name: str, kind: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.url_name, self.kind = url_name, kind
+
+    def get_context(self, name, value, attrs):
+        from django.urls import reverse
+
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        widget_attrs.setdefault("data-action", "view")
+        widget_attrs["data-autocomplete-url"] = reverse(self.url_name)
+        widget_attrs["data-no-results"] = gettext("No match")
+        if self.kind:
+            widget_attrs["data-kind"] = self.kind
+        return context
+
+    def optgroups(self, name, value, attrs=None):
+        iterator = self.choices
+        queryset = getattr(iterator, "queryset", None)
+        if queryset is None:
+            return super().optgroups(name, value, attrs)
+        chosen = [v for v in value if v not in ("", None)]
+        field = iterator.field
+        rows = list(self.limit(queryset.filter(pk__in=[int(v) for v in chosen if str(v).isdigit()])))
+        rows += [o for o in self.limit(queryset)[:INITIAL_OPTIONS] if o.pk not in {r.pk for r in rows}]
+        choices = [("", field.empty_label)] if field.empty_label is not None else []
+        choices += [iterator.choice(o) for o in rows]
+        groups = []
+        for index, (option_value, label) in enumerate(choices):
+            selected = str(option_value) in {str(v) for v in value}
+            groups.append((None, [self.create_option(name, option_value, label, selected, index, attrs=attrs)],
+                           index))
+        return groups
+
+    def limit(self, queryset):
+        return queryset
+
+
+class OrganizationSelect(RemoteSelect):
+    def __init__(self, *args, kind: str = "organization", **kwargs):
+        super().__init__(*args, url_name="organizations:autocomplete", kind=kind, **kwargs)
+
+    def limit(self, queryset):
+        from organizations.display import parent_name
+
+        return queryset.annotate(parent_name=parent_name())
+
+
 class OrganizationChoiceField(forms.ModelChoiceField):
-    """The organization picker of every form and filter. ``indented=False`` for lists not in tree order."""
+    """The organization picker of every form and filter: a remote, scoped autocomplete (``OrganizationSelect``)
+    whose options name a cell with its đảng bộ. ``indented=False`` for lists not in tree order."""
+
+    widget_kind = "organization"
 
     def __init__(self, *args, indented: bool = True, **kwargs):
         self.indented = indented
+        kwargs.setdefault("widget", OrganizationSelect(kind=self.widget_kind))
         super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj):
@@ -41,6 +109,8 @@ class OrganizationChoiceField(forms.ModelChoiceField):
 
 class CellChoiceField(OrganizationChoiceField):
     """A party cell picker: active cells by name (``restrict_form_fields`` narrows them)."""
+
+    widget_kind = "cell"
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("queryset", Organization.objects.cells().active().order_by("name"))

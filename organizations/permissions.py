@@ -25,6 +25,9 @@ class Perm:
     REPORT_FIGURES = "report_figures"
 
 
+# Every permission name (what a remote picker's ``?action=`` may ask for).
+PERMS = frozenset(value for name, value in vars(Perm).items() if name.isupper())
+
 _STAFF = {Perm.VIEW, Perm.VIEW_SENSITIVE, Perm.CHANGE_TREE, Perm.CHANGE_MEMBERS, Perm.PROPOSE_RATINGS,
           Perm.DECIDE_MEMBER_RATINGS, Perm.DECIDE_ORG_RATINGS, Perm.CHANGE_MEETINGS, Perm.RUN_ADMISSIONS,
           Perm.CHANGE_TARGETS, Perm.REPORT_FIGURES}

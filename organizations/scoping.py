@@ -52,6 +52,19 @@ def scope_paths(user, perm: str) -> list[str] | None:
     return minimal
 
 
+def user_roles(user) -> frozenset[str]:
+    """The roles ``user`` holds anywhere (every role for a superuser): what the home page and the menu show
+    follow from them. Shares the role cache of ``scope_paths``, so it costs no query after it."""
+    from organizations.choices import Role
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(Role.values)
+    scope_paths(user, Perm.VIEW)  # fills the cache
+    return frozenset(getattr(user, _CACHE_ATTR, {}).keys())
+
+
 def _within(path_field: str, paths: list[str]) -> Q:
     return reduce(or_, (Q(**{f"{path_field}__startswith": p}) for p in paths), Q(pk__in=[]))
 
@@ -122,6 +135,8 @@ def restrict_form_fields(form, user, action: str = Perm.VIEW, actions: dict[str,
         if queryset is None or not hasattr(queryset, "visible_to"):
             continue
         narrowed = queryset.visible_to(user, actions.get(name, action))
+        if getattr(field.widget, "remote", False):  # its autocomplete proposes what the same action allows
+            field.widget.attrs["data-action"] = actions.get(name, action)
         current = getattr(instance, f"{name}_id", None) if keep_current and instance is not None else None
         if current is not None:
             narrowed = narrowed | queryset.model._default_manager.filter(pk=current)

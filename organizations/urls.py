@@ -5,6 +5,7 @@ from organizations import views
 app_name = "organizations"
 urlpatterns = [
     path("", views.organization_list, name="organization_list"),
+    path("autocomplete/", views.organization_autocomplete, name="autocomplete"),
     path("add/", views.organization_create, name="organization_create"),
     path("<int:pk>/", views.organization_detail, name="organization_detail"),
     path("<int:pk>/edit/", views.organization_edit, name="organization_edit"),

@@ -6,12 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import IntegerField, OuterRef, Subquery
+from django.db.models import IntegerField, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.lists import filtered_table, paginate
 from organizations import hooks, services
@@ -30,7 +30,7 @@ from organizations.forms import (
     UserCreateForm,
 )
 from organizations.models import MassOrganization, Organization, RoleAssignment
-from organizations.permissions import Perm
+from organizations.permissions import PERMS, Perm
 from organizations.scoping import require_anywhere, scope_paths, user_can
 from organizations.tables import OrganizationTable
 
@@ -305,3 +305,31 @@ def role_delete(request, pk):
     else:
         messages.success(request, _("Role removed."))
     return redirect(reverse("organizations:role_list"))
+
+
+# ------------------------------------------------------------------------------------- remote pickers
+
+@login_required
+@require_GET
+def organization_autocomplete(request):
+    """The organizations a picker proposes for ``?q=`` (name or code, with or without diacritics): those the
+    user may act on with ``?action=`` (the permission the form narrows its field by), ``?kind=cell`` only
+    active cells, ``?active=1`` only active organizations; in tree order, each named with its đảng bộ. The
+    form still validates the value against its own queryset: this only proposes."""
+    from core.autocomplete import autocomplete_response, query_text
+    from organizations.display import parent_name
+    from organizations.forms import organization_label
+
+    action = request.GET.get("action") or Perm.VIEW
+    if action not in PERMS:
+        raise Http404
+    qs = Organization.objects.visible_to(request.user, action)
+    if request.GET.get("kind") == "cell":
+        qs = qs.cells().active()
+    elif request.GET.get("active"):
+        qs = qs.active()
+    q = query_text(request)
+    if q:
+        qs = qs.filter(Q(name__unaccent__icontains=q) | Q(code__iexact=q))
+    qs = qs.annotate(parent_name=parent_name()).only("id", "name", "code", "depth", "path").order_by("path")
+    return autocomplete_response(qs, lambda o: organization_label(o, indented=False))

@@ -85,6 +85,9 @@ ACCESS: dict[str, Access] = {
     "notification_read": Access(ok=frozenset(), kwargs=lambda w: {"pk": 1}, denied=405),  # POST only
     # Organizations: every role sees its subtree; tree changes are for committee staff and administrators.
     "organizations:organization_list": Access(ok=VIEWERS),
+    # Remote pickers' JSON: anyone logged in; each answers only the rows the user's scope holds (test_pickers).
+    "organizations:autocomplete": Access(ok=ALL),
+    "members:member_autocomplete": Access(ok=ALL),
     "organizations:organization_detail": Access(ok=IN_SCOPE, kwargs=org("a1_1"), denied=404),
     "organizations:organization_composition": Access(ok=IN_SCOPE, kwargs=org("a1_1"), denied=404),
     "organizations:organization_create": Access(ok=TREE_EDITORS | {"outsider"}),

@@ -7,3 +7,10 @@ class AdmissionsConfig(AppConfig):
     name = "members.admissions"
     label = "admissions"
     verbose_name = _("Admissions")
+
+    def ready(self):
+        # The member page's section of this app (members.register.sections: the register may not import us).
+        from members.admissions.member_page import SECTION
+        from members.register.sections import register
+
+        register(SECTION)

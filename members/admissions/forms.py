@@ -15,6 +15,7 @@ from core.forms import date_input, two_columns
 from members.admissions.choices import StageCode
 from members.admissions.models import AdmissionStage, Candidate
 from members.admissions.services import CANDIDATE_FIELDS
+from members.register.forms import MemberChoiceField
 from members.register.models import Member
 from organizations.forms import CellChoiceField
 from organizations.permissions import Perm
@@ -73,11 +74,6 @@ class StageForm(forms.Form):
         self.helper = _helper("stage", "date", "document_number", "document_date", "issuer", "note")
 
 
-class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.full_name} ({obj.cell.name})"
-
-
 class SponsorForm(forms.Form):
     member = MemberChoiceField(label=_("Sponsor"), queryset=Member.objects.none())
     date = forms.DateField(label=_("Date of sponsorship"), widget=date_input())
@@ -93,6 +89,8 @@ class SponsorForm(forms.Form):
             Member.objects.in_party().filter(cell__path__startswith=grassroots.path)
             .exclude(full_membership_date__isnull=True).select_related("cell"))
         restrict_form_fields(self, user)
+        # Its autocomplete proposes what this queryset holds: full members under the grassroots organization.
+        self.fields["member"].widget.attrs.update({"data-under": grassroots.pk, "data-full": "1"})
         self.helper = _helper("member", "date", "worked_together_since", "worked_12_months")
 
 

@@ -7,3 +7,10 @@ class RatingsConfig(AppConfig):
     name = "members.ratings"
     label = "ratings"
     verbose_name = _("Annual ratings")
+
+    def ready(self):
+        # The member page's section of this app (members.register.sections: the register may not import us).
+        from members.ratings.member_page import SECTION
+        from members.register.sections import register
+
+        register(SECTION)

@@ -14,7 +14,8 @@ from core.uploads import XlsxUploadForm
 from members.register.choices import LEAVING_REASONS, MembershipReason, StatusPeriodKind
 from members.register.models import Member
 from members.register.services import PROFILE_FIELDS
-from organizations.forms import CellChoiceField
+from organizations.display import parent_name, with_parent
+from organizations.forms import CellChoiceField, RemoteSelect
 from organizations.permissions import Perm
 from organizations.scoping import restrict_form_fields
 
@@ -23,6 +24,29 @@ DATE_FIELDS = ("birth_date", "admission_date", "full_membership_date")
 
 START_REASONS = [MembershipReason.TRANSFERRED_IN, MembershipReason.ADMITTED, MembershipReason.RECORDED]
 TRANSFER_REASONS = [MembershipReason.MOVED, MembershipReason.RESTRUCTURED]
+
+
+def member_label(member) -> str:
+    """How a member reads in a picker: the name, the cell and its đảng bộ (two members may share a name)."""
+    return f"{member.full_name} ({with_parent(member.cell, getattr(member, 'cell_parent_name', None))})"
+
+
+class MemberSelect(RemoteSelect):
+    """The member picker: a few options, the rest from ``members:member_autocomplete`` as the user types
+    (``data-under`` / ``data-full`` narrow what it proposes, as the form's queryset does)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, url_name="members:member_autocomplete", **kwargs)
+
+    def limit(self, queryset):
+        return queryset.select_related("cell").annotate(cell_parent_name=parent_name("cell__"))
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    widget = MemberSelect
+
+    def label_from_instance(self, obj):
+        return member_label(obj)
 
 
 def reason_choices(reasons):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.lists import EditableListTable, ListTable, hidden_below
 from members.register.models import Member, StatusPeriod
+from organizations.display import with_parent
 
 
 class MemberTable(ListTable):
@@ -23,6 +24,9 @@ class MemberTable(ListTable):
         model = Member
         fields = ("full_name", "gender", "birth_date", "cell", "status", "professional_level", "political_theory")
         empty_text = _("No member matches this filter.")
+
+    def render_cell(self, record, value):
+        return with_parent(value, getattr(record, "cell_parent_name", None))
 
 
 class StatusPeriodTable(EditableListTable):

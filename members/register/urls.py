@@ -6,6 +6,7 @@ app_name = "members"
 urlpatterns = [
     path("", views.member_list, name="member_list"),
     path("add/", views.member_create_view, name="member_create"),
+    path("autocomplete/", views.member_autocomplete, name="member_autocomplete"),
     path("export.xlsx", views.member_export, name="member_export"),
     path("import/", views.member_import, name="member_import"),
     path("import/template.xlsx", views.member_import_template, name="member_import_template"),

@@ -9,13 +9,13 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from core.forms import add_service_error
 from core.lists import filter_rows, paginate
@@ -31,8 +31,10 @@ from members.register.forms import (
     MemberLeaveForm,
     MemberTransferForm,
     StatusPeriodForm,
+    member_label,
 )
 from members.register.models import Member, StatusPeriod
+from members.register.sections import read_sections
 from members.register.services import (
     member_create,
     member_leave,
@@ -44,9 +46,10 @@ from members.register.services import (
 from members.register.sizes import size_warnings_for
 from members.register.statistics import composition, summary_sentence
 from members.register.tables import MemberTable, StatusPeriodTable
+from organizations.display import parent_name
 from organizations.forms import CompositionForm
 from organizations.models import Organization
-from organizations.permissions import Perm
+from organizations.permissions import PERMS, Perm
 from organizations.scoping import require_anywhere, scope_paths, user_can, user_has_anywhere
 
 PER_PAGE = 50
@@ -71,6 +74,8 @@ def _member_to_change(request, pk) -> Member:
 def member_list(request):
     require_anywhere(request.user, Perm.VIEW)
     filterset, queryset = _filtered_members(request)
+    # Each row's cell is named with its đảng bộ (read for the page's rows only).
+    queryset = queryset.annotate(cell_parent_name=parent_name("cell__"))
     table = paginate(request, MemberTable(queryset), PER_PAGE)
     # Where staff work on members: the size rules' warnings of the grassroots organization (or unit) the list
     # is filtered to, so a cell below 3 full members is seen while its members are being changed.
@@ -126,17 +131,25 @@ def _history(member: Member, *, with_sensitive: bool) -> list[dict]:
 
 @login_required
 def member_detail(request, pk):
-    member = get_object_or_404(Member.objects.visible_to(request.user).select_related("cell"), pk=pk)
+    """A member's whole story on one page: the profile, membership periods (transfers among them),
+    status periods, positions and the audit trail from the register; ratings by year, this year's
+    attendance, admission and probation, inspections and discipline from the sections the apps above the
+    register provide (``members.register.sections``). Each section links to its records."""
+    member = get_object_or_404(Member.objects.visible_to(request.user).select_related("cell")
+                               .annotate(cell_parent_name=parent_name("cell__")), pk=pk)
     with_sensitive = user_can(request.user, Perm.VIEW_SENSITIVE, member.cell)
     return render(request, "members/member_detail.html", {
         "member": member,
         "is_full": member.is_full_member_on(dt.date.today()),
         "with_sensitive": with_sensitive,
         "can_change": user_can(request.user, Perm.CHANGE_MEMBERS, member.cell),
-        "periods": member.periods.select_related("cell").order_by("-valid"),
+        "periods": member.periods.select_related("cell").annotate(cell_parent_name=parent_name("cell__"))
+        .order_by("-valid"),
         "status_periods": member.status_periods.order_by("-valid"),
         "positions": member.positions.select_related("organization").order_by("-valid"),
         "history": _history(member, with_sensitive=with_sensitive),
+        # Ratings, attendance, admission, inspections: the sections higher apps register (sections.py).
+        "sections": read_sections(request.user, member),
     })
 
 
@@ -379,3 +392,29 @@ def status_period_edit(request, pk):
         "title": _("A status period of %(name)s") % {"name": member.full_name},
         "history": _period_history(period),
     })
+@login_required
+@require_GET
+def member_autocomplete(request):
+    """The members a picker proposes for ``?q=`` (name, with or without diacritics): party members the user
+    may act on with ``?action=``, ``?under=`` an organization the user sees (its subtree), ``?full=1`` full
+    members only; each named with the cell and its đảng bộ. The form still validates the value against its
+    own queryset: this only proposes."""
+    from core.autocomplete import autocomplete_response, query_text
+    action = request.GET.get("action") or Perm.VIEW
+    if action not in PERMS:
+        raise Http404
+    qs = Member.objects.visible_to(request.user, action).in_party()
+    under = request.GET.get("under", "")
+    if under:
+        organization = get_object_or_404(Organization.objects.visible_to(request.user),
+                                         pk=int(under) if under.isdigit() else 0)
+        qs = qs.filter(cell__path__startswith=organization.path)
+    if request.GET.get("full"):
+        qs = qs.exclude(full_membership_date__isnull=True)
+    q = query_text(request)
+    if q:
+        qs = qs.search(q)
+    qs = (qs.select_related("cell").annotate(cell_parent_name=parent_name("cell__"))
+          .order_by("full_name", "pk"))
+    return autocomplete_response(qs, member_label)
+

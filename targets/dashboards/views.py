@@ -34,6 +34,7 @@ from django.views.decorators.http import require_GET
 from core.charts import hbar_chart, line_chart
 from core.formatting import number
 from core.params import YEARS, int_param, year_param
+from organizations.display import parent_name
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.population import under_during
@@ -356,11 +357,13 @@ def target_detail(request, pk, org, year):
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     under = RawSQL(_PLACED_UNDER_DURING, [organization.pk, start, end])
     subordinates = (_attainments(user).filter(target=target, year=year, organization_id__in=under)
-                    .exclude(organization=organization).select_related("organization").order_by(*orders[sort]))
+                    .exclude(organization=organization).select_related("organization")
+                    .annotate(organization_parent_name=parent_name("organization__")).order_by(*orders[sort]))
     page = Paginator(subordinates, PER_PAGE).get_page(request.GET.get("page"))
     rows = []
     for a in page.object_list:
         a.target = target
+        a.organization.parent_name = a.organization_parent_name  # a cell is named with its đảng bộ
         row = figure_row(target, a)
         row.update({"organization": a.organization, "pulls_down": _pulls_down(target, a, attainment),
                     "below_bound": a.status == Status.NOT_MET,
