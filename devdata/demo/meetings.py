@@ -1,10 +1,11 @@
-"""Demo cell meetings 2021–2025 on top of the demo register (devdata.demo.register): regular monthly
+"""Demo cell meetings from 2021 to ``today`` (this month partly logged: the cells whose meeting day has come)
+on top of the demo register (devdata.demo.register): regular monthly
 meetings for every cell on the dates it existed with about 3 % of months missing, a thematic meeting
 each quarter for about 85 % of cells, one or two forums a year for some, upper-level attendees from
 committee positions, and Phú Thọ rubric scores for the cells of the enterprise bloc.
 
-Fast by construction: meetings are generated in Python (about 30,000 rows, one bulk insert with
-history rows by ``INSERT … SELECT``), attendance and scores with ``INSERT … SELECT`` statements that join
+Fast by construction: meetings are generated in Python (about 30,000 rows, one COPY with history rows by
+``INSERT … SELECT``, devdata.demo.bulk), attendance and scores with ``INSERT … SELECT`` statements that join
 each meeting to the membership periods valid on its date. Deterministic: the rng is seeded and the
 per-member draws hash (seed, cell, date, member) in SQL."""
 
@@ -17,6 +18,7 @@ from collections.abc import Callable
 
 from django.db import connection, transaction
 
+from devdata.demo.bulk import insert_with_history
 from meetings.choices import AgendaItem, MeetingKind
 from meetings.models import Meeting, Rubric, UpperAttendance
 from meetings.services import rubric_choose
@@ -62,18 +64,6 @@ WHERE m.id BETWEEN %(first)s AND %(last)s AND m.kind = 'regular' AND m.rubric_id
 """
 
 
-def _history_sql(model) -> str:
-    """INSERT … SELECT of the historical "+" rows of the model's rows with ids in [first, last]."""
-    history = model.history.model
-    columns = [f.column for f in history._meta.concrete_fields
-               if f.column not in ("history_id", "history_date", "history_change_reason", "history_type",
-                                   "history_user_id")]
-    cols = ", ".join(columns)
-    return (f"INSERT INTO {history._meta.db_table} ({cols}, history_date, history_change_reason, history_type, "
-            f"history_user_id) SELECT {cols}, now(), 'demo', '+', NULL FROM {model._meta.db_table} "
-            f"WHERE id BETWEEN %(first)s AND %(last)s")
-
-
 def _upper_attendees(rng: random.Random, meetings: list[Meeting]) -> int:
     """About a quarter of regular meetings get one upper-level attendee: a committee member of an
     organization above the cell on that date, the nearest level first."""
@@ -108,13 +98,15 @@ def _month_day(rng: random.Random, year: int, month: int, lo: int = 3, hi: int =
 
 
 @transaction.atomic
-def seed_meetings(*, seed: int, start_year: int = 2021, end_year: int = 2025,
+def seed_meetings(*, seed: int, start_year: int = 2021, end_year: int | None = None, today: dt.date | None = None,
                   log: Callable[[str], None] | None = None) -> dict:
-    """Create the demo meetings on the organizations and members already in the database. Returns counts."""
+    """Create the demo meetings on the organizations and members already in the database, none after
+    ``today`` (default the real today; ``end_year`` default today's year). Returns counts."""
     started = time.perf_counter()
     say = log or (lambda _msg: None)
     rng = random.Random(f"meetings:{seed}")
-    today = dt.date.today()
+    today = today or dt.date.today()
+    end_year = today.year if end_year is None else end_year
 
     rubric = Rubric.objects.filter(name__startswith="Phú Thọ").first()
     scored = Organization.objects.filter(code=SCORED_BLOC_CODE).first()
@@ -163,12 +155,11 @@ def seed_meetings(*, seed: int, start_year: int = 2021, end_year: int = 2025,
                     if founded <= day <= today and (dissolved is None or day < dissolved):
                         make(cell_id, path, day, MeetingKind.FORUM)
     say(f"meetings: {len(meetings)} generated")
-    created = Meeting.objects.bulk_create(meetings, batch_size=5000)
-    ids = [m.pk for m in created]
-    first, last = min(ids, default=0), max(ids, default=-1)
+    insert_with_history(Meeting, meetings, reason="demo")  # with the audit trail's "created" rows
+    created = meetings
+    first, last = (meetings[0].pk, meetings[-1].pk) if meetings else (0, -1)
     params = {"seed": str(seed), "first": first, "last": last, "reasons": REASONS, "n_reasons": len(REASONS)}
     with connection.cursor() as cur:
-        cur.execute(_history_sql(Meeting), params)  # the audit trail's "created" row, in one statement
         say(f"meetings inserted at {time.perf_counter() - started:.1f} s")
         cur.execute(_ATTENDANCE, params)
         attendance = cur.rowcount
