@@ -22,6 +22,7 @@ from devdata.demo.bulk import insert_with_history
 from meetings.choices import AgendaItem, MeetingKind
 from meetings.models import Meeting, Rubric, UpperAttendance
 from meetings.services import rubric_choose
+from members.register.models import StatusPeriod
 from organizations.choices import CELL_KINDS
 from organizations.models import Organization
 
@@ -31,7 +32,8 @@ STANDARD_AGENDA = [AgendaItem.DUES, AgendaItem.CURRENT_AFFAIRS, AgendaItem.REVIE
                    AgendaItem.NEXT_TASKS]
 
 # Per-member draws: a deterministic number 0–999 from the seed, the cell, the date and the member, computed
-# once per row; exclusions from the (few) exemption and special-duty periods.
+# once per row; exclusions from the (few) exemption and special-duty periods, looked up only for the members
+# who have one (``excludable``).
 _ATTENDANCE = """
 INSERT INTO meetings_attendance (meeting_id, member_id, status, reason, excluded_kind)
 SELECT id, member_id,
@@ -42,8 +44,10 @@ SELECT id, member_id,
 FROM (
   SELECT m.id, p.member_id,
          abs(hashtext(%(seed)s || ':' || m.cell_id || ':' || m.date || ':' || p.member_id)) %% 1000 AS draw,
-         (SELECT min(s.kind) FROM members_statusperiod s
-          WHERE s.member_id = p.member_id AND s.valid @> m.date AND s.kind IN ('exempted', 'special_duty')) AS ex_kind
+         CASE WHEN p.member_id = ANY(%(excludable)s) THEN
+           (SELECT min(s.kind) FROM members_statusperiod s
+             WHERE s.member_id = p.member_id AND s.valid @> m.date AND s.kind IN ('exempted', 'special_duty'))
+         END AS ex_kind
   FROM meetings_meeting m
   JOIN members_membershipperiod p ON p.cell_id = m.cell_id AND p.valid @> m.date
   WHERE m.id BETWEEN %(first)s AND %(last)s
@@ -158,7 +162,10 @@ def seed_meetings(*, seed: int, start_year: int = 2021, end_year: int | None = N
     insert_with_history(Meeting, meetings, reason="demo")  # with the audit trail's "created" rows
     created = meetings
     first, last = (meetings[0].pk, meetings[-1].pk) if meetings else (0, -1)
-    params = {"seed": str(seed), "first": first, "last": last, "reasons": REASONS, "n_reasons": len(REASONS)}
+    excludable = sorted(StatusPeriod.objects.filter(kind__in=["exempted", "special_duty"])
+                        .values_list("member_id", flat=True).distinct())
+    params = {"seed": str(seed), "first": first, "last": last, "reasons": REASONS, "n_reasons": len(REASONS),
+              "excludable": excludable}
     with connection.cursor() as cur:
         say(f"meetings inserted at {time.perf_counter() - started:.1f} s")
         cur.execute(_ATTENDANCE, params)

@@ -1406,6 +1406,7 @@ class DemoBuilder:
     def _finish_profiles(self) -> None:
         """Job titles, phone numbers, citizen IDs and party card numbers, once birth dates are final."""
         rng, fake = self.rng, self.fake
+        later = random.Random(f"later-cards:{self.seed}")
         province_codes = {"ld": "068", "tv": "084", "qt": "045", "kt": "062"}
         mobile = ["090", "091", "093", "094", "096", "097", "098", "032", "033", "034", "035", "036", "037", "038",
                   "039", "070", "076", "077", "078", "079", "081", "082", "083", "084", "085", "086", "088", "089"]
@@ -1431,8 +1432,11 @@ class DemoBuilder:
                     break
             p["citizen_id"] = cid
             if p["full_membership_date"] is not None:  # the card is handed over with full membership
+                # Cards of full memberships after 2025 come from a generator of their own: the fixed history
+                # draws the same numbers whatever today is.
+                draw = rng if p["full_membership_date"].year <= LAST_FIXED_YEAR else later
                 while True:
-                    card = f"{rng.randint(10_000_000, 99_999_999)}"
+                    card = f"{draw.randint(10_000_000, 99_999_999)}"
                     if card not in self.cards:
                         self.cards.add(card)
                         break

@@ -41,6 +41,11 @@ class Command(BaseCommand):
         from devdata.demo.register import build_demo, check_today, has_data, reset_demo
         from organizations.models import Organization
 
+        today = today or dt.date.today()
+        try:
+            check_today(today)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
         if if_empty and Organization.objects.exists():
             self.stdout.write("Demo data: the database already has party organizations; nothing loaded.")
             return
@@ -49,11 +54,6 @@ class Command(BaseCommand):
                 "The database already holds party organizations or members. Run with --reset to delete them "
                 "(every organization, member and demo user) and load the demo data, or with --if-empty to skip."
             )
-        today = today or dt.date.today()
-        try:
-            check_today(today)
-        except ValueError as error:
-            raise CommandError(str(error)) from None
         verbosity = options.get("verbosity", 1)
         log = self.stdout.write if verbosity >= 2 else None
         started = time.perf_counter()
