@@ -541,6 +541,7 @@ class PlannedMember:
     move: tuple[dt.date, Cell] | None = None
     leave: tuple[dt.date, str, str] | None = None  # date, reason, note
     later_leave: tuple[dt.date, str, str] | None = None  # a leaving after 2025 (kept apart: see _plan_later_years)
+    later: bool = False  # admitted after 2025: its profile is drawn from the later years' generator
     student: bool = False
     obj: Member | None = None
 
@@ -1209,7 +1210,7 @@ class DemoBuilder:
                                            ages=(D(year, 12, 31), 18, 62))
                     if profile["admission_date"] <= self.today:
                         self.plan.append(PlannedMember(profile, cell, profile["admission_date"],
-                                                       MembershipReason.ADMITTED))
+                                                       MembershipReason.ADMITTED, later=True))
                 leaving = 0
                 while pool and leaving < yearly_leavers:
                     pm = pool.pop()
@@ -1405,12 +1406,15 @@ class DemoBuilder:
 
     def _finish_profiles(self) -> None:
         """Job titles, phone numbers, citizen IDs and party card numbers, once birth dates are final."""
-        rng, fake = self.rng, self.fake
-        later = random.Random(f"later-cards:{self.seed}")
+        fixed_rng, fake = self.rng, self.fake
+        # Members admitted after 2025, and cards of full memberships after 2025, draw from a generator of their
+        # own: the fixed history draws the same numbers whatever today is.
+        later = random.Random(f"later-profiles:{self.seed}")
         province_codes = {"ld": "068", "tv": "084", "qt": "045", "kt": "062"}
         mobile = ["090", "091", "093", "094", "096", "097", "098", "032", "033", "034", "035", "036", "037", "038",
                   "039", "070", "076", "077", "078", "079", "081", "082", "083", "084", "085", "086", "088", "089"]
         for pm in self.plan:
+            rng = later if pm.later else fixed_rng
             p = pm.profile
             work = (pm.ref_cell or pm.cell).work
             if "job_title" not in p:
@@ -1432,8 +1436,6 @@ class DemoBuilder:
                     break
             p["citizen_id"] = cid
             if p["full_membership_date"] is not None:  # the card is handed over with full membership
-                # Cards of full memberships after 2025 come from a generator of their own: the fixed history
-                # draws the same numbers whatever today is.
                 draw = rng if p["full_membership_date"].year <= LAST_FIXED_YEAR else later
                 while True:
                     card = f"{draw.randint(10_000_000, 99_999_999)}"
