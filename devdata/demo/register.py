@@ -43,8 +43,8 @@ from members.register.choices import (
 )
 from members.register.models import Member
 from members.register.services import (
-    member_leave,
     members_bulk_create,
+    members_leave_bulk,
     members_transfer_bulk,
     position_add,
     status_period_add,
@@ -1468,8 +1468,11 @@ class DemoBuilder:
                     events.append((leave[0], 1, (pm, leave)))
         events.sort(key=lambda e: (e[0], e[1]))
         n_moves = n_leaves = 0
+        leavings: list = []  # written together, up to the next move (which must find them gone or still there)
         for day, kind, payload in events:
             if kind == 0:
+                n_leaves += members_leave_bulk(leavings=leavings, user=None)
+                leavings = []
                 cell_pk, group = payload
                 n_moves += members_transfer_bulk(
                     members=[pm.obj for pm in group], to_cell=self.cell_by_pk[cell_pk].org, date=day, user=None,
@@ -1477,8 +1480,8 @@ class DemoBuilder:
                 )
             else:
                 pm, (day, reason, note) = payload
-                member_leave(member=pm.obj, date=day, reason=reason, user=None, note=note)
-                n_leaves += 1
+                leavings.append((pm.obj, day, reason, note))
+        n_leaves += members_leave_bulk(leavings=leavings, user=None)
         self.log(f"  history: {n_moves} moves, {n_leaves} leavings")
 
     def restructure_2025(self) -> None:

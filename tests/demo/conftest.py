@@ -1,7 +1,7 @@
 """The full demo data set, built once for the whole test run.
 
 ``manage.py seed_demo --seed 2025`` (the register, then admissions, ratings, inspections, meetings and the
-targets: about 90 s) runs once, when the first test of this package needs it, inside a transaction that is
+targets: about a minute) runs once, when the first test of this package needs it, inside a transaction that is
 rolled back when the last test of the package has run. Every test here runs in a savepoint of that
 transaction (pytest-django's own per-test transaction), so what a test changes — even a ``--reset`` rebuild —
 is undone before the next one, and no test outside this package ever sees the demo.
