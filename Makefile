@@ -13,7 +13,7 @@ BENCH_ARGS ?=
 .PHONY: install run test test-fast lint messages check-deploy bench clean help
 
 help:
-	@echo "make run    - run the site with demo data, worker and beat on http://127.0.0.1:8000"
+	@echo "make run    - run the site with demo data, worker and beat on http://127.0.0.1:8000 (PORT=8123 / HOST=0.0.0.0 to change)"
 	@echo "make test   - run the whole test suite (unit, real worker, browser)"
 	@echo "make test-fast - unit tests only (no worker, no browser, no full demo build)"
 	@echo "make lint   - the layers contract (import-linter) and ruff; run first by make test"
@@ -28,6 +28,8 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
+# PORT and HOST (from the environment or `make run PORT=8123`) choose the address; devrun stops before starting
+# anything when that port is taken.
 run: $(STAMP)
 	$(PY) manage.py devrun
 

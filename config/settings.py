@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.forms",  # the widget templates, found through TEMPLATES (FORM_RENDERER below)
     # Third party
     "bootstrap",  # Bootstrap 5 served locally (django-bootstrap-static)
     "django_htmx",
@@ -99,6 +100,9 @@ ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
+# Widgets render through TEMPLATES, so templates/django/forms/ may override one: the select option names
+# the empty choice in Vietnamese instead of Django's "---------".
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

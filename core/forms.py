@@ -5,6 +5,11 @@ from __future__ import annotations
 from crispy_forms.layout import Column, Row
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# The empty choice of a select, instead of Django's "---------" (templates/django/forms/widgets/select_option.html
+# shows the same words for every select the widgets render).
+EMPTY_CHOICE = _("— Choose —")
 
 
 def date_input():

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import date_input
+from core.forms import EMPTY_CHOICE, date_input
 from meetings.choices import MARKABLE, AgendaItem, AttendanceStatus, MeetingFormat, MeetingKind
 from members.register.models import Member
 from organizations.forms import OrganizationChoiceField, active_organizations
@@ -28,6 +28,11 @@ def changeable_cells(user):
 
 
 class MemberChoice(forms.ModelChoiceField):
+    def __init__(self, *args, **kwargs):
+        # The meeting form writes its own <select>, so the widget template's placeholder does not apply.
+        kwargs.setdefault("empty_label", EMPTY_CHOICE)
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj):
         return obj.full_name
 

@@ -82,6 +82,7 @@ ACCESS: dict[str, Access] = {
     "targets:run_detail": Access(ok=TARGET_EDITORS, kwargs=run_pk, denied=403, denied_overrides={"outsider": 404}),
     "targets:run_progress": Access(ok=TARGET_EDITORS, kwargs=run_pk, denied=403, denied_overrides={"outsider": 404}),
     # The API: lists answer everyone logged in (no_role gets an empty list); objects outside the scope are 404.
+    "api:root": ApiAccess(ok=ALL),
     "api:resolution-list": ApiAccess(ok=ALL),
     "api:resolution-detail": ApiAccess(ok=RESOLUTION_VIEWERS, kwargs=resolution_pk, denied=404),
     "api:target-list": ApiAccess(ok=ALL),

@@ -4,8 +4,9 @@ the ceremony, two sponsors and the probation's outcome (full membership, struck 
 one conversion recorded late); each active cell also gets candidates in progress at every stage, a few
 of them stuck, and a few candidates no longer considered.
 
-Deterministic: ``random.Random(seed)``, rows read in a fixed order, no dependence on today's date. Fast:
-a handful of reads and bulk inserts (with their audit rows)."""
+Deterministic: ``random.Random(seed)``, rows read in a fixed order; the pipeline is dated back from ``today``
+(the demo's last day) and nothing is dated after it (a conversion not yet due is left pending). Fast: a handful
+of reads and bulk inserts (with their audit rows)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,6 @@ from organizations.choices import TCCSD_KINDS, Sector
 from organizations.models import Organization
 
 D = dt.date
-DATA_AS_OF = D(2025, 12, 31)
 # Days before the ceremony each stage was reached (the decision within 30 working days of the ceremony).
 OFFSETS = {
     StageCode.OUTSTANDING: 420, StageCode.SYMPATHIZER: 360, StageCode.COURSE: 300, StageCode.APPLICATION: 120,
@@ -48,8 +48,9 @@ def _doc(code: str, day: dt.date, n: int) -> dict:
     return {"document_number": f"{n:03d}-{prefix}/{day.year}", "document_date": day, "issuer": ISSUERS[code]}
 
 
-def seed_admissions(*, seed: int, log: Callable[[str], None] | None = None) -> dict:
+def seed_admissions(*, seed: int, today: dt.date | None = None, log: Callable[[str], None] | None = None) -> dict:
     log = log or (lambda message: None)
+    today = today or dt.date.today()
     if Candidate.objects.exists():
         log("  admissions already present: skipped")
         return {"admitted": 0, "in_progress": 0}
@@ -99,6 +100,8 @@ def seed_admissions(*, seed: int, log: Callable[[str], None] | None = None) -> d
                 late_done = True
         elif member.left_on and period.end_reason == MembershipReason.STRUCK_OFF:
             outcome, decided = ProbationOutcome.STRUCK_OFF, member.left_on
+        if decided is not None and decided > today:  # the cell has not decided yet
+            outcome, decided = ProbationOutcome.PENDING, None
         candidate = Candidate(
             cell_id=period.cell_id, full_name=member.full_name, gender=member.gender, birth_date=member.birth_date,
             ethnicity=member.ethnicity, religion=member.religion, job_title=member.job_title,
@@ -118,17 +121,18 @@ def seed_admissions(*, seed: int, log: Callable[[str], None] | None = None) -> d
         for sponsor in rng.sample(pool, min(2, len(pool))):
             sponsor_rows.append((candidate, sponsor[0], ceremony - dt.timedelta(days=OFFSETS[StageCode.APPLICATION])))
 
-    # Candidates still in the pipeline (or dropped) in every active cell, reference date 31/12/2025.
+    # Candidates still in the pipeline (or dropped) in every cell active today, their stages dated back from it.
     in_progress = 0
     codes = [c for c in OFFSETS if c != StageCode.CEREMONY]
     for o in orgs:
-        if o["kind"] not in ("grassroots_cell", "sub_cell") or o["dissolved_on"] is not None:
+        if o["kind"] not in ("grassroots_cell", "sub_cell") or (o["dissolved_on"] is not None
+                                                                and o["dissolved_on"] <= today):
             continue
         sector = sector_of_path.get(o["pk"])
         for _ in range(rng.choice([0, 1, 1, 2, 3])):
             reached = rng.randint(0, len(codes) - 1)
             stuck = rng.random() < 0.15
-            last = DATA_AS_OF - dt.timedelta(days=rng.randint(200, 400) if stuck else rng.randint(5, 150))
+            last = today - dt.timedelta(days=rng.randint(200, 400) if stuck else rng.randint(5, 150))
             # The stages reached, dated back from the latest so the order holds.
             base = last + dt.timedelta(days=OFFSETS[codes[reached]])
             gender = "female" if rng.random() < 0.5 else "male"

@@ -1,8 +1,9 @@
-"""Demo inspections, supervision and discipline 2021–2025, on the register and ratings already loaded
-(called by seed_demo after devdata.demo.ratings.seed_ratings). Shares follow seed 000's targets — 30–35%
-of members and of chi bộ trực thuộc inspected each year, ≥ 25% of TCCSĐ under Điều 30 over the term —
-with some years short of target. Inspections are bulk-inserted; discipline goes through the service
-(one case decided in 2025 for a 2024 violation, which re-rates the already decided 2024 rating)."""
+"""Demo inspections, supervision and discipline from 2021 to ``today`` (nothing finished or decided after it),
+on the register and ratings already loaded (called by seed_demo after devdata.demo.ratings.seed_ratings).
+Shares follow seed 000's targets — 30–35% of members and of chi bộ trực thuộc inspected each year, ≥ 25% of
+TCCSĐ under Điều 30 over the term — with some years short of target. Inspections are bulk-inserted;
+discipline goes through the service (one case decided in 2025 for a 2024 violation, which re-rates the
+already decided 2024 rating)."""
 
 from __future__ import annotations
 
@@ -24,10 +25,11 @@ from members.register.models import Member, MembershipPeriod
 from organizations.choices import TCCSD_KINDS, OrgKind
 from organizations.models import Organization, OrganizationPlacement
 
-YEARS = range(2021, 2026)
+FIRST_YEAR = 2021
 # Shares aimed at each year; 2022 (members) and 2023/2025 (cells) fall short of 30% on purpose.
 MEMBER_SHARE = {2021: 0.33, 2022: 0.27, 2023: 0.34, 2024: 0.32, 2025: 0.31}
 SUB_CELL_SHARE = {2021: 0.32, 2022: 0.34, 2023: 0.26, 2024: 0.33, 2025: 0.28}
+LATER_SHARE = 0.32  # the years after 2025
 TCCSD_TERM_SHARE = 0.28
 CONCLUSIONS = [Conclusion.NO_SHORTCOMING] * 14 + [Conclusion.SHORTCOMINGS] * 5 + [Conclusion.VIOLATION]
 TEXT = {
@@ -57,7 +59,9 @@ def _record(rng, *, year, body, kind, article, number, activity=Activity.INSPECT
         follow_up_done_on=start + dt.timedelta(days=80) if follow == FollowUp.DONE else None)
 
 
-def seed_inspections(*, seed: int, log: Callable[[str], None] | None = None) -> dict:
+def seed_inspections(*, seed: int, today: dt.date | None = None, log: Callable[[str], None] | None = None) -> dict:
+    today = today or dt.date.today()
+    years = range(FIRST_YEAR, today.year + 1)
     started = time.perf_counter()
     say = log or (lambda _msg: None)
     rng = random.Random(f"inspections:{seed}")
@@ -72,8 +76,8 @@ def seed_inspections(*, seed: int, log: Callable[[str], None] | None = None) -> 
         member_links.extend((len(records) - 1, m) for m in members)
         org_links.extend((len(records) - 1, o) for o in organizations)
 
-    for year in YEARS:
-        mid = dt.date(year, 6, 30)
+    for year in years:
+        mid = min(dt.date(year, 6, 30), today)
         placements = list(OrganizationPlacement.objects.on(mid).values_list("organization_id", "path", "kind"))
         by_path = {path: org_id for org_id, path, _kind in placements}
         step = Organization.steplen
@@ -84,7 +88,7 @@ def seed_inspections(*, seed: int, log: Callable[[str], None] | None = None) -> 
         n = 0
         for cell_id in sorted(by_cell):
             members = by_cell[cell_id]
-            chosen = rng.sample(members, math.floor(len(members) * MEMBER_SHARE[year] + rng.random()))
+            chosen = rng.sample(members, math.floor(len(members) * MEMBER_SHARE.get(year, LATER_SHARE) + rng.random()))
             if not chosen:
                 continue
             n += 1
@@ -96,7 +100,8 @@ def seed_inspections(*, seed: int, log: Callable[[str], None] | None = None) -> 
                     members=chosen[: max(1, len(chosen) // 3)])
         # Chi bộ trực thuộc: inspected by their đảng ủy cơ sở.
         sub_cells = [(org_id, path) for org_id, path, kind in placements if kind == OrgKind.SUB_CELL]
-        for i, (org_id, path) in enumerate(rng.sample(sub_cells, round(len(sub_cells) * SUB_CELL_SHARE[year]))):
+        share = SUB_CELL_SHARE.get(year, LATER_SHARE)
+        for i, (org_id, path) in enumerate(rng.sample(sub_cells, round(len(sub_cells) * share))):
             parent = by_path.get(path[:-step])
             if parent is None:
                 continue
@@ -108,7 +113,7 @@ def seed_inspections(*, seed: int, log: Callable[[str], None] | None = None) -> 
     term_tccsd = sorted(set(OrganizationPlacement.objects.filter(kind__in=TCCSD_KINDS, valid__overlap=(start, end))
                             .values_list("organization_id", flat=True)))
     for i, org_id in enumerate(rng.sample(term_tccsd, math.ceil(len(term_tccsd) * TCCSD_TERM_SHARE))):
-        year = rng.choice(list(YEARS))
+        year = rng.choice([y for y in years if y <= 2025])
         placement = OrganizationPlacement.objects.on(dt.date(year, 6, 30)).filter(organization_id=org_id).first()
         if placement is None:
             continue
@@ -130,6 +135,16 @@ def seed_inspections(*, seed: int, log: Callable[[str], None] | None = None) -> 
                         kind=InspectionKind.VIOLATION_SIGNS, number=f"{i + 1:02d}-QĐ/UBKT-32"),
                 organizations=[org_id])
 
+    # Nothing after today: an inspection not finished by then is not recorded yet, a follow-up not done yet is
+    # still in progress (its due date may lie ahead).
+    keep = [i for i, record in enumerate(records) if record.end_date <= today]
+    renumber = {old: new for new, old in enumerate(keep)}
+    records = [records[i] for i in keep]
+    member_links = [(renumber[i], m) for i, m in member_links if i in renumber]
+    org_links = [(renumber[i], o) for i, o in org_links if i in renumber]
+    for record in records:
+        if record.follow_up_done_on is not None and record.follow_up_done_on > today:
+            record.follow_up, record.follow_up_done_on = FollowUp.IN_PROGRESS, None
     # Scope: the subject's current organization path (the member's cell), as the service sets it.
     cell_of = dict(Member.objects.filter(pk__in={m for _i, m in member_links}).values_list("pk", "cell_id"))
     subject_path: dict[int, str] = {}
@@ -145,9 +160,9 @@ def seed_inspections(*, seed: int, log: Callable[[str], None] | None = None) -> 
                                   batch_size=5000)
     through_o.objects.bulk_create([through_o(inspection_id=saved[i].pk, organization_id=o) for i, o in org_links],
                                   batch_size=5000)
-    disciplines = _disciplines(rng)
+    disciplines = _disciplines(rng, today)
     for root in roots:
-        for year in YEARS:
+        for year in years:
             m, c = member_coverage(root, *year_period(year)), sub_cell_coverage(root, *year_period(year))
             say(f"  {root.name} {year}: members {m.share}% ({m.covered}/{m.total}), "
                 f"sub-cells {c.share}% ({c.covered}/{c.total})")
@@ -163,7 +178,7 @@ def _grassroots(cell: Organization) -> Organization:
     return cell if cell.kind in TCCSD_KINDS else Organization.objects.get(path=cell.path[:-Organization.steplen])
 
 
-def _disciplines(rng) -> int:
+def _disciplines(rng, today: dt.date) -> int:
     """A handful of cases through the service. Same-year cases take members already rated KHT that year
     (the discipline was known at the rating); one is decided in 2025 for a 2024 violation of a member
     rated HTT, so the 2024 rating is annulled and re-rated KHT."""
@@ -183,6 +198,8 @@ def _disciplines(rng) -> int:
         (2024, "HTT", "reprimand", dt.date(2025, 3, 18), {}),  # found a year later: re-rates 2024
     ]
     for n, (year, level, form, day, extra) in enumerate(cases, start=1):
+        if day > today:
+            continue
         member = pick(year, level, **extra)
         if member is None or member.cell is None:
             continue

@@ -1,10 +1,11 @@
-"""Demo cell meetings 2021–2025 on top of the demo register (devdata.demo.register): regular monthly
+"""Demo cell meetings from 2021 to ``today`` (this month partly logged: the cells whose meeting day has come)
+on top of the demo register (devdata.demo.register): regular monthly
 meetings for every cell on the dates it existed with about 3 % of months missing, a thematic meeting
 each quarter for about 85 % of cells, one or two forums a year for some, upper-level attendees from
 committee positions, and Phú Thọ rubric scores for the cells of the enterprise bloc.
 
-Fast by construction: meetings are generated in Python (about 30,000 rows, one bulk insert with
-history rows by ``INSERT … SELECT``), attendance and scores with ``INSERT … SELECT`` statements that join
+Fast by construction: meetings are generated in Python (about 30,000 rows, one COPY with history rows by
+``INSERT … SELECT``, devdata.demo.bulk), attendance and scores with ``INSERT … SELECT`` statements that join
 each meeting to the membership periods valid on its date. Deterministic: the rng is seeded and the
 per-member draws hash (seed, cell, date, member) in SQL."""
 
@@ -17,9 +18,11 @@ from collections.abc import Callable
 
 from django.db import connection, transaction
 
+from devdata.demo.bulk import insert_with_history
 from meetings.choices import AgendaItem, MeetingKind
 from meetings.models import Meeting, Rubric, UpperAttendance
 from meetings.services import rubric_choose
+from members.register.models import StatusPeriod
 from organizations.choices import CELL_KINDS
 from organizations.models import Organization
 
@@ -29,7 +32,8 @@ STANDARD_AGENDA = [AgendaItem.DUES, AgendaItem.CURRENT_AFFAIRS, AgendaItem.REVIE
                    AgendaItem.NEXT_TASKS]
 
 # Per-member draws: a deterministic number 0–999 from the seed, the cell, the date and the member, computed
-# once per row; exclusions from the (few) exemption and special-duty periods.
+# once per row; exclusions from the (few) exemption and special-duty periods, looked up only for the members
+# who have one (``excludable``).
 _ATTENDANCE = """
 INSERT INTO meetings_attendance (meeting_id, member_id, status, reason, excluded_kind)
 SELECT id, member_id,
@@ -40,8 +44,10 @@ SELECT id, member_id,
 FROM (
   SELECT m.id, p.member_id,
          abs(hashtext(%(seed)s || ':' || m.cell_id || ':' || m.date || ':' || p.member_id)) %% 1000 AS draw,
-         (SELECT min(s.kind) FROM members_statusperiod s
-          WHERE s.member_id = p.member_id AND s.valid @> m.date AND s.kind IN ('exempted', 'special_duty')) AS ex_kind
+         CASE WHEN p.member_id = ANY(%(excludable)s) THEN
+           (SELECT min(s.kind) FROM members_statusperiod s
+             WHERE s.member_id = p.member_id AND s.valid @> m.date AND s.kind IN ('exempted', 'special_duty'))
+         END AS ex_kind
   FROM meetings_meeting m
   JOIN members_membershipperiod p ON p.cell_id = m.cell_id AND p.valid @> m.date
   WHERE m.id BETWEEN %(first)s AND %(last)s
@@ -60,18 +66,6 @@ JOIN meetings_rubricsection sec ON sec.rubric_id = m.rubric_id
 JOIN meetings_rubriccriterion cr ON cr.section_id = sec.id
 WHERE m.id BETWEEN %(first)s AND %(last)s AND m.kind = 'regular' AND m.rubric_id IS NOT NULL
 """
-
-
-def _history_sql(model) -> str:
-    """INSERT … SELECT of the historical "+" rows of the model's rows with ids in [first, last]."""
-    history = model.history.model
-    columns = [f.column for f in history._meta.concrete_fields
-               if f.column not in ("history_id", "history_date", "history_change_reason", "history_type",
-                                   "history_user_id")]
-    cols = ", ".join(columns)
-    return (f"INSERT INTO {history._meta.db_table} ({cols}, history_date, history_change_reason, history_type, "
-            f"history_user_id) SELECT {cols}, now(), 'demo', '+', NULL FROM {model._meta.db_table} "
-            f"WHERE id BETWEEN %(first)s AND %(last)s")
 
 
 def _upper_attendees(rng: random.Random, meetings: list[Meeting]) -> int:
@@ -108,13 +102,15 @@ def _month_day(rng: random.Random, year: int, month: int, lo: int = 3, hi: int =
 
 
 @transaction.atomic
-def seed_meetings(*, seed: int, start_year: int = 2021, end_year: int = 2025,
+def seed_meetings(*, seed: int, start_year: int = 2021, end_year: int | None = None, today: dt.date | None = None,
                   log: Callable[[str], None] | None = None) -> dict:
-    """Create the demo meetings on the organizations and members already in the database. Returns counts."""
+    """Create the demo meetings on the organizations and members already in the database, none after
+    ``today`` (default the real today; ``end_year`` default today's year). Returns counts."""
     started = time.perf_counter()
     say = log or (lambda _msg: None)
     rng = random.Random(f"meetings:{seed}")
-    today = dt.date.today()
+    today = today or dt.date.today()
+    end_year = today.year if end_year is None else end_year
 
     rubric = Rubric.objects.filter(name__startswith="Phú Thọ").first()
     scored = Organization.objects.filter(code=SCORED_BLOC_CODE).first()
@@ -163,12 +159,14 @@ def seed_meetings(*, seed: int, start_year: int = 2021, end_year: int = 2025,
                     if founded <= day <= today and (dissolved is None or day < dissolved):
                         make(cell_id, path, day, MeetingKind.FORUM)
     say(f"meetings: {len(meetings)} generated")
-    created = Meeting.objects.bulk_create(meetings, batch_size=5000)
-    ids = [m.pk for m in created]
-    first, last = min(ids, default=0), max(ids, default=-1)
-    params = {"seed": str(seed), "first": first, "last": last, "reasons": REASONS, "n_reasons": len(REASONS)}
+    insert_with_history(Meeting, meetings, reason="demo")  # with the audit trail's "created" rows
+    created = meetings
+    first, last = (meetings[0].pk, meetings[-1].pk) if meetings else (0, -1)
+    excludable = sorted(StatusPeriod.objects.filter(kind__in=["exempted", "special_duty"])
+                        .values_list("member_id", flat=True).distinct())
+    params = {"seed": str(seed), "first": first, "last": last, "reasons": REASONS, "n_reasons": len(REASONS),
+              "excludable": excludable}
     with connection.cursor() as cur:
-        cur.execute(_history_sql(Meeting), params)  # the audit trail's "created" row, in one statement
         say(f"meetings inserted at {time.perf_counter() - started:.1f} s")
         cur.execute(_ATTENDANCE, params)
         attendance = cur.rowcount

@@ -43,8 +43,8 @@ from members.register.choices import (
 )
 from members.register.models import Member
 from members.register.services import (
-    member_leave,
     members_bulk_create,
+    members_leave_bulk,
     members_transfer_bulk,
     position_add,
     status_period_add,
@@ -64,7 +64,11 @@ D = dt.date
 REF = D(2024, 12, 31)  # the reference date of the baseline figures
 HISTORY_START = D(2021, 1, 1)  # members admitted earlier are recorded from this day
 RESTRUCTURE = D(2025, 7, 1)  # RULES §5: the 2025 reorganization
-DATA_AS_OF = D(2025, 12, 31)  # probation ending after this day has not ended yet: no full membership date
+# The demo ends on "today" (a parameter, default the real today): probation ending after it has not ended yet, and
+# the years after 2025 get their admissions and leavings up to it. Its fixed history (the baselines of the seed
+# documents, the 2025 restructuring) needs a today on or after the restructuring.
+EARLIEST_TODAY = RESTRUCTURE
+LAST_FIXED_YEAR = 2025  # the history drawn year by year after it (DemoBuilder._plan_later_years)
 
 PROVINCE_NAME = "Tỉnh ủy Demo"
 TV_PARTY_NAME = "Đảng bộ các cơ quan Đảng tỉnh"
@@ -536,6 +540,8 @@ class PlannedMember:
     ref_cell: Cell | None = None  # where the member is on REF (None: not a member on REF)
     move: tuple[dt.date, Cell] | None = None
     leave: tuple[dt.date, str, str] | None = None  # date, reason, note
+    later_leave: tuple[dt.date, str, str] | None = None  # a leaving after 2025 (kept apart: see _plan_later_years)
+    later: bool = False  # admitted after 2025: its profile is drawn from the later years' generator
     student: bool = False
     obj: Member | None = None
 
@@ -664,9 +670,17 @@ def reset_demo() -> None:
 
 # ---------------------------------------------------------------------------------------------- builder
 
+def check_today(today: dt.date) -> dt.date:
+    if today < EARLIEST_TODAY:
+        raise ValueError(f"the demo's history needs a today on or after {EARLIEST_TODAY:%d/%m/%Y} "
+                         f"(the 2025 restructuring); got {today:%d/%m/%Y}")
+    return today
+
+
 class DemoBuilder:
-    def __init__(self, seed: int, log: Callable[[str], None] | None = None):
+    def __init__(self, seed: int, log: Callable[[str], None] | None = None, today: dt.date | None = None):
         self.seed = seed
+        self.today = check_today(today or dt.date.today())
         self.rng = random.Random(seed)
         self.fake = Faker("vi_VN")
         self.fake.seed_instance(seed)
@@ -1008,9 +1022,10 @@ class DemoBuilder:
             table = RELIGIONS["lowland_minority"]
         return self.rng.choices(*table)[0]
 
-    def _dates(self, window: tuple[dt.date, dt.date], *, recent_bias: bool, adm_age=(18.3, 24.0, 42.0)):
+    def _dates(self, window: tuple[dt.date, dt.date], *, recent_bias: bool, adm_age=(18.3, 24.0, 42.0),
+               ages=(REF, 22, 62)):
         """An admission date in ``window`` and a birth date giving an admission age of at least 18 and an age
-        of 22–62 on REF."""
+        within ``ages`` (day, youngest, oldest: 22–62 on REF)."""
         rng = self.rng
         lo, hi = window
         span = (hi - lo).days
@@ -1023,18 +1038,18 @@ class DemoBuilder:
             a_lo, a_mode, a_hi = adm_age
             age_days = int(rng.triangular(a_lo, a_hi, a_mode) * 365.25)
             birth = admission - dt.timedelta(days=age_days)
-            if add_years(birth, 18) <= admission and 22 <= age_on(birth, REF) <= 62:
+            if add_years(birth, 18) <= admission and ages[1] <= age_on(birth, ages[0]) <= ages[2]:
                 return admission, birth
         raise RuntimeError("no admission/birth date pair fits")  # pragma: no cover
 
     def _person(self, bloc: Bloc, cell: Cell, window, *, recent_bias=False, probation_fails=False,
-                adm_age=(18.3, 24.0, 42.0)) -> dict:
+                adm_age=(18.3, 24.0, 42.0), ages=(REF, 22, 62)) -> dict:
         rng = self.rng
         gender = "female" if rng.random() < bloc.female else "male"
         ethnicity = cell.ethnic(rng)
-        admission, birth = self._dates(window, recent_bias=recent_bias, adm_age=adm_age)
+        admission, birth = self._dates(window, recent_bias=recent_bias, adm_age=adm_age, ages=ages)
         full = add_years(admission, 1)
-        if probation_fails or full > DATA_AS_OF:
+        if probation_fails or full > self.today:
             full = None
         level = rng.choices(*LEVELS[cell.work])[0]
         theory = rng.choices(*THEORY[cell.work])[0]
@@ -1057,16 +1072,19 @@ class DemoBuilder:
             self._plan_bloc(bloc)
         self._exact_ld_profiles()
         self._plan_positions()
+        self._plan_later_years()
         self._finish_profiles()
         self.log(f"  planned {len(self.plan)} members")
 
-    def _spread(self, bloc: Bloc, count: int, capacity: Callable[[Cell], int]) -> list[Cell]:
-        """``count`` cells drawn in proportion to their size, none more often than its capacity allows."""
+    def _spread(self, bloc: Bloc, count: int, capacity: Callable[[Cell], int],
+                cells: list[Cell] | None = None) -> list[Cell]:
+        """``count`` cells (of the bloc, or of ``cells``) drawn in proportion to their size, none more often
+        than its capacity allows."""
         rng = self.rng
         used: dict[int, int] = {}
         picked = []
         for _ in range(count):
-            open_ = [c for c in bloc.cells if used.get(c.org.pk, 0) < capacity(c)]
+            open_ = [c for c in (bloc.cells if cells is None else cells) if used.get(c.org.pk, 0) < capacity(c)]
             cell = rng.choices(open_, weights=[c.ref_count for c in open_])[0]
             used[cell.org.pk] = used.get(cell.org.pk, 0) + 1
             picked.append(cell)
@@ -1166,6 +1184,50 @@ class DemoBuilder:
         for cell in self._spread(bloc, bloc.admissions_2025, lambda c: 10 ** 6):
             profile = self._person(bloc, cell, (D(2025, 1, 10), D(2025, 6, 28)), adm_age=(18.3, 23.0, 36.0))
             add(PlannedMember(profile, cell, profile["admission_date"], MembershipReason.ADMITTED))
+
+    def _plan_later_years(self) -> None:
+        """Each year after 2025 up to today: admissions and leavings at the blocs' 2021–2024 rates, dated over
+        the whole year and kept only up to today (so a later today extends the same history). Drawn from a
+        generator of their own, after everything else is planned, so the fixed history is the same whatever
+        today is; leavers are recorded members holding no position, and every cell keeps its stable core."""
+        if self.today.year <= LAST_FIXED_YEAR:
+            return
+        saved, self.rng = self.rng, random.Random(f"later-years:{self.seed}")
+        rng = self.rng
+        holders = {id(p[0]) for p in self.positions}
+        merged_away = f"Chi bộ {TV_MERGE_SOURCE}"
+        for bloc in self.blocs.values():
+            cells = [c for c in bloc.cells if c.org.name != merged_away]
+            yearly_admissions = round(sum(bloc.admissions.values()) / len(bloc.admissions))
+            yearly_leavers = round(bloc.leavers / len(bloc.admissions))
+            stable_left = {c.org.pk: sum(pm.stable for pm in c.members) for c in bloc.cells}
+            pool = [pm for c in cells for pm in c.members if pm.stable and id(pm) not in holders]
+            rng.shuffle(pool)
+            for year in range(LAST_FIXED_YEAR + 1, self.today.year + 1):
+                window = (D(year, 1, 5), D(year, 12, 20))
+                for cell in self._spread(bloc, yearly_admissions, lambda c: 10 ** 6, cells=cells):
+                    profile = self._person(bloc, cell, window, adm_age=(18.3, 23.0, 36.0),
+                                           ages=(D(year, 12, 31), 18, 62))
+                    if profile["admission_date"] <= self.today:
+                        self.plan.append(PlannedMember(profile, cell, profile["admission_date"],
+                                                       MembershipReason.ADMITTED, later=True))
+                leaving = 0
+                while pool and leaving < yearly_leavers:
+                    pm = pool.pop()
+                    if stable_left[pm.ref_cell.org.pk] <= self._keep(bloc, pm.ref_cell) + 1:
+                        continue
+                    stable_left[pm.ref_cell.org.pk] -= 1
+                    leaving += 1
+                    day = D(year, rng.randint(1, 12), rng.randint(1, 28))
+                    if day > self.today:
+                        continue
+                    old = age_on(pm.profile["birth_date"], day) >= 58
+                    reason = MembershipReason.DECEASED if old and rng.random() < 0.2 else \
+                        MembershipReason.TRANSFERRED_OUT
+                    note = "Từ trần" if reason == MembershipReason.DECEASED else (
+                        "Nghỉ hưu, chuyển sinh hoạt đảng về nơi cư trú" if old else "Chuyển công tác ra ngoài Đảng bộ")
+                    pm.later_leave = (day, reason, note)
+        self.rng = saved
 
     def _full_core(self, bloc: Bloc) -> None:
         """Every cell keeps at least 3 full members on every day from 01/01/2021: at least 3 of its stable
@@ -1344,11 +1406,15 @@ class DemoBuilder:
 
     def _finish_profiles(self) -> None:
         """Job titles, phone numbers, citizen IDs and party card numbers, once birth dates are final."""
-        rng, fake = self.rng, self.fake
+        fixed_rng, fake = self.rng, self.fake
+        # Members admitted after 2025, and cards of full memberships after 2025, draw from a generator of their
+        # own: the fixed history draws the same numbers whatever today is.
+        later = random.Random(f"later-profiles:{self.seed}")
         province_codes = {"ld": "068", "tv": "084", "qt": "045", "kt": "062"}
         mobile = ["090", "091", "093", "094", "096", "097", "098", "032", "033", "034", "035", "036", "037", "038",
                   "039", "070", "076", "077", "078", "079", "081", "082", "083", "084", "085", "086", "088", "089"]
         for pm in self.plan:
+            rng = later if pm.later else fixed_rng
             p = pm.profile
             work = (pm.ref_cell or pm.cell).work
             if "job_title" not in p:
@@ -1370,8 +1436,9 @@ class DemoBuilder:
                     break
             p["citizen_id"] = cid
             if p["full_membership_date"] is not None:  # the card is handed over with full membership
+                draw = rng if p["full_membership_date"].year <= LAST_FIXED_YEAR else later
                 while True:
-                    card = f"{rng.randint(10_000_000, 99_999_999)}"
+                    card = f"{draw.randint(10_000_000, 99_999_999)}"
                     if card not in self.cards:
                         self.cards.add(card)
                         break
@@ -1396,22 +1463,25 @@ class DemoBuilder:
         for (day, cell_pk), group in moves.items():
             events.append((day, 0, (cell_pk, group)))
         for pm in self.plan:
-            if pm.leave:
-                events.append((pm.leave[0], 1, pm))
+            for leave in (pm.leave, pm.later_leave):
+                if leave:
+                    events.append((leave[0], 1, (pm, leave)))
         events.sort(key=lambda e: (e[0], e[1]))
         n_moves = n_leaves = 0
+        leavings: list = []  # written together, up to the next move (which must find them gone or still there)
         for day, kind, payload in events:
             if kind == 0:
+                n_leaves += members_leave_bulk(leavings=leavings, user=None)
+                leavings = []
                 cell_pk, group = payload
                 n_moves += members_transfer_bulk(
                     members=[pm.obj for pm in group], to_cell=self.cell_by_pk[cell_pk].org, date=day, user=None,
                     reason=MembershipReason.MOVED, note="Chuyển sinh hoạt đảng trong Đảng bộ",
                 )
             else:
-                pm = payload
-                day, reason, note = pm.leave
-                member_leave(member=pm.obj, date=day, reason=reason, user=None, note=note)
-                n_leaves += 1
+                pm, (day, reason, note) = payload
+                leavings.append((pm.obj, day, reason, note))
+        n_leaves += members_leave_bulk(leavings=leavings, user=None)
         self.log(f"  history: {n_moves} moves, {n_leaves} leavings")
 
     def restructure_2025(self) -> None:
@@ -1528,13 +1598,15 @@ class DemoBuilder:
             if got != expected:
                 raise AssertionError(f"{theory}: {got} != {expected}")
 
-    def build(self) -> DemoResult:
+    def build(self, progress: Callable[[str], None] | None = None) -> DemoResult:
         started = time.perf_counter()
         for stage in (self.build_tree, self.build_mass_organizations, self.plan_members, self.write_members,
                       self.write_history, self.restructure_2025, self.write_positions_and_status):
             stage_started = time.perf_counter()
             stage()
             self.log(f"    ({stage.__name__}: {time.perf_counter() - stage_started:.1f} s)")
+            if progress:
+                progress(f"register, {stage.__name__.replace('_', ' ')}: {time.perf_counter() - stage_started:.1f} s")
         users = self.write_users()
         self.check()
         return DemoResult(
@@ -1544,6 +1616,8 @@ class DemoBuilder:
         )
 
 
-def build_demo(seed: int = 2025, log: Callable[[str], None] | None = None) -> DemoResult:
-    """Build the demo data set into an empty register. Call inside a transaction."""
-    return DemoBuilder(seed, log).build()
+def build_demo(seed: int = 2025, log: Callable[[str], None] | None = None, today: dt.date | None = None,
+               progress: Callable[[str], None] | None = None) -> DemoResult:
+    """Build the demo data set into an empty register, its history ending on ``today`` (default: the real
+    today). Call inside a transaction. ``progress`` hears of each stage as it ends."""
+    return DemoBuilder(seed, log, today).build(progress)

@@ -4,8 +4,10 @@ organizations can supply (reported figures, models and exemplars, documents adop
 the bloc's secretaries' briefings) and the titles beside the ratings, then compute every target once.
 
 Deterministic from the seed; the figures are drawn around each target's bound so that some targets are
-met and some are not. Rows are written in bulk with their history rows (the demo is a trusted loader;
-the services check the same rules for real entries)."""
+met and some are not. Nothing is dated after ``today``: a year's figures are reported from its rating day, a
+report not yet sent is still due, and after the seed documents' terms (which end in 2025) the periodic
+reports go on being sent, so the boards show reports due in any year. Rows are written in bulk with their
+history rows (the demo is a trusted loader; the services check the same rules for real entries)."""
 
 from __future__ import annotations
 
@@ -16,8 +18,11 @@ from collections.abc import Callable
 from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
+from devdata.demo.bulk import analyze
+from devdata.demo.ratings import rated_years
 from devdata.demo.register import CODE_KT, CODE_LD, CODE_PROVINCE, CODE_QT, CODE_TV
 from members.ratings.models import OrganizationRating, RecognitionAward
+from members.ratings.rules import rating_date
 from organizations.choices import CELL_KINDS, TCCSD_KINDS, OrgKind
 from organizations.models import Organization, OrganizationPlacement
 from targets.engine.choices import Family, RunKind
@@ -47,7 +52,9 @@ def _on(scope: Organization, year: int, kinds, day: dt.date | None = None) -> li
                 .order_by("path").values_list("organization_id", flat=True))
 
 
-def seed_targets(*, seed: int, log: Callable[[str], None] | None = None, recompute: bool = True) -> dict:
+def seed_targets(*, seed: int, today: dt.date | None = None, log: Callable[[str], None] | None = None,
+                 recompute: bool = True) -> dict:
+    today = today or dt.date.today()
     rng = random.Random(f"targets:{seed}")
     orgs = {o.code: o for o in Organization.objects.filter(code__in=set(ATTACH.values()) | {CODE_PROVINCE})}
     counts = {"figures": 0, "models": 0, "documents": 0, "submissions": 0, "titles": 0, "briefings": 0}
@@ -59,30 +66,36 @@ def seed_targets(*, seed: int, log: Callable[[str], None] | None = None, recompu
         resolution.issuing_body = orgs.get(ISSUER.get(resolution.code, ATTACH[resolution.code]))
         resolution.save(update_fields=["scope", "issuing_body"])
         targets = list(resolution.targets.filter(active=True))
-        years = [y for y in DEMO_YEARS if any(t.first_year <= y <= t.last_year for t in targets)]
+        years = [y for y in DEMO_YEARS if y <= today.year and any(t.first_year <= y <= t.last_year for t in targets)]
         for year in years:
             in_force = [t for t in targets if t.first_year <= year <= t.last_year]
-            counts["figures"] += _figures(rng, scope, year, [t for t in in_force if t.family == Family.REP])
+            if rating_date(year) <= today:  # a year's figures come with its year-end review
+                counts["figures"] += _figures(rng, scope, year, [t for t in in_force if t.family == Family.REP])
             if year < 2020:
                 continue  # the other records start with the demo's meetings and ratings
             counts["models"] += _models(rng, scope, year, [t for t in in_force if t.family == Family.MODEL])
             counts["documents"] += _documents(rng, scope, year, [t for t in in_force if t.family == Family.DOC],
-                                              resolution.start_year)
-            counts["submissions"] += _submissions(rng, scope, year, [t for t in in_force if t.family == Family.DUE])
-            counts["briefings"] += _briefings(rng, scope, year, [t for t in in_force if t.family == Family.MEET])
+                                              resolution.start_year, today)
+            reports = PeriodicReport.objects.filter(
+                code__in={t.params.get("report") for t in in_force if t.family == Family.DUE})
+            counts["submissions"] += _submissions(rng, scope, year, reports, today)
+            counts["briefings"] += _briefings(rng, scope, year, [t for t in in_force if t.family == Family.MEET],
+                                              today)
+    # After the seed documents' terms the organizations go on sending their periodic reports.
+    province = orgs.get(CODE_PROVINCE)
+    for year in range(max(DEMO_YEARS) + 1, today.year + 1):
+        if province is not None:
+            counts["submissions"] += _submissions(rng, province, year, PeriodicReport.objects.order_by("code"), today)
     counts["titles"] = _titles(rng)
-    counts["upper_mass_ratings"] = _upper_mass_ratings(rng, orgs.get(CODE_PROVINCE))
+    counts["upper_mass_ratings"] = _upper_mass_ratings(rng, orgs.get(CODE_PROVINCE), rated_years(today))
     if log:
         log(f"targets demo: {counts}")
     if recompute:
-        from django.db import connection
-
         from targets.engine.recompute import full_plan, run_recompute
 
         # The demo inserted hundreds of thousands of rows in this transaction; without fresh statistics the
         # planner takes the meeting and attendance tables for empty and a metric query can run for minutes.
-        with connection.cursor() as cur:
-            cur.execute("ANALYZE")
+        analyze()
 
         run = RecomputeRun.objects.create(kind=RunKind.FULL)
         run = run_recompute(run, full_plan(run))
@@ -126,7 +139,7 @@ def _models(rng, scope, year, targets) -> int:
     return len(rows)
 
 
-def _documents(rng, scope, year, targets, term_start) -> int:
+def _documents(rng, scope, year, targets, term_start, today) -> int:
     cadences = {t.params.get("cadence") for t in targets}
     rows = []
     cells = _on(scope, year, CELL_KINDS)
@@ -137,30 +150,34 @@ def _documents(rng, scope, year, targets, term_start) -> int:
         for org_id in cells:
             for document in documents:
                 if rng.random() < 0.97:
-                    rows.append(DocumentAdoption(organization_id=org_id, document=document, year=year,
-                                                 adopted_on=dt.date(year, 1, rng.randint(5, 28)), reference="demo"))
+                    adopted = dt.date(year, 1, rng.randint(5, 28))
+                    if adopted <= today:
+                        rows.append(DocumentAdoption(organization_id=org_id, document=document, year=year,
+                                                     adopted_on=adopted, reference="demo"))
     bulk_create_with_history(rows, DocumentAdoption, batch_size=2000)
     return len(rows)
 
 
-def _submissions(rng, scope, year, targets) -> int:
+def _submissions(rng, scope, year, reports, today) -> int:
+    """The reports of ``year`` sent by the TCCSĐ under ``scope``: most on time, some late, a few never; none
+    after today (those are still due)."""
     rows = []
-    for report in PeriodicReport.objects.filter(code__in={t.params.get("report") for t in targets}):
+    for report in reports:
         for quarter in report.periods():
             due = report.due_date(year, quarter)
             for org_id in _on(scope, year, TCCSD_KINDS, day=min(due, dt.date(year, 12, 15))):
                 late = rng.random() < 0.1
                 if rng.random() < 0.03:
                     continue  # never sent
-                rows.append(ReportSubmission(report=report, organization_id=org_id, year=year, quarter=quarter,
-                                             submitted_on=due + dt.timedelta(days=rng.randint(1, 9) if late
-                                                                               else -rng.randint(0, 6)),
-                                             reference="demo"))
+                sent = due + dt.timedelta(days=rng.randint(1, 9) if late else -rng.randint(0, 6))
+                if sent <= today:
+                    rows.append(ReportSubmission(report=report, organization_id=org_id, year=year, quarter=quarter,
+                                                 submitted_on=sent, reference="demo"))
     bulk_create_with_history(rows, ReportSubmission, batch_size=2000)
     return len(rows)
 
 
-def _briefings(rng, scope, year, targets) -> int:
+def _briefings(rng, scope, year, targets, today) -> int:
     """KH-4: the bloc committee's quarterly briefing of cell secretaries (one quarter skipped now and then)."""
     if not any(t.params.get("measure") == "briefings_quarterly" for t in targets):
         return 0
@@ -169,7 +186,7 @@ def _briefings(rng, scope, year, targets) -> int:
     made = 0
     for quarter in (1, 2, 3, 4):
         day = dt.date(year, quarter * 3 - 1, 10 + rng.randint(0, 10))
-        if not scope.existed_on(day) or rng.random() < 0.12:
+        if not scope.existed_on(day) or rng.random() < 0.12 or day > today:
             continue
         Meeting.objects.create(cell=scope, kind="briefing", date=day, start_time=dt.time(8), end_time=dt.time(11),
                                conclusions="Giao ban bí thư chi bộ quý")
@@ -177,7 +194,7 @@ def _briefings(rng, scope, year, targets) -> int:
     return made
 
 
-def _upper_mass_ratings(rng, province) -> int:
+def _upper_mass_ratings(rng, province, years) -> int:
     """The blocs' own mass organizations (TV-9c, LD-6), rated by the provincial committee each year."""
     from members.ratings.models import RatingScheme
     from organizations.choices import MassOrgLevel
@@ -186,7 +203,7 @@ def _upper_mass_ratings(rng, province) -> int:
     if province is None:
         return 0
     rows = []
-    for year in range(2021, 2026):
+    for year in years:
         scheme = RatingScheme.objects.for_year("organization", year).first()
         levels = {lv.code: lv for lv in scheme.levels.all()}
         for mass in MassOrganization.objects.filter(level=MassOrgLevel.UPPER).select_related("organization"):

@@ -60,6 +60,14 @@ class RatingScheme(models.Model):
         return self.name
 
 
+def level_names(codes: list[str]) -> list[str]:
+    """What a user reads for level codes ("DTC_HTXS" → "Đủ tư cách, hoàn thành xuất sắc nhiệm vụ"), in order:
+    the name in the newest scheme that has the code; a code no scheme has stays as it is. One query."""
+    names = dict(RatingLevel.objects.filter(code__in=codes).order_by("scheme__valid_from_year", "scheme_id")
+                 .values_list("code", "name"))  # later rows win: the newest scheme's name
+    return [names.get(code, code) for code in codes]
+
+
 class RatingLevel(models.Model):
     """One level of a scheme; ``rank`` 1 is the best. Score bands where the scheme has a score."""
 

@@ -437,6 +437,103 @@ def organization_grid(*, committee: Organization, kind: str, year: int) -> Grid:
     return read_grid(ORGANIZATIONS, organization=committee, kind=kind, year=year)
 
 
+def member_grids(*, organizations: list[Organization], year: int) -> list[Grid]:
+    """The member grids of many grassroots organizations for one year, each as ``member_grid`` reads it (the
+    same rows in the same order, facts, current ratings, versions), in a constant number of queries instead of
+    a handful per grid: for loaders that rate every TCCSĐ of a year (the demo). Each organization must be a
+    TCCSĐ on the year's rating date (its own decider)."""
+    day = rating_date(year)
+    scheme = scheme_for(MEMBERS.scheme_subject, year)
+    levels = list(scheme.levels.all())
+    placed = dict(OrganizationPlacement.objects.on(day).values_list("organization_id", "path"))
+    kinds = dict(OrganizationPlacement.objects.on(day).filter(organization__in=organizations)
+                 .values_list("organization_id", "kind"))
+    grid_of_path = {}
+    for org in organizations:
+        if kinds.get(org.pk) not in TCCSD_KINDS:
+            raise ValidationError(_("“%(org)s” is not a grassroots party organization on %(day)s.")
+                                  % {"org": org, "day": day})
+        grid_of_path[placed[org.pk]] = Grid(MEMBERS, org, org, None, year, scheme, levels=levels)
+    steps = Organization.steplen
+
+    def grid_of(cell_id):
+        path = placed.get(cell_id, "")
+        return next((grid_of_path[path[:n]] for n in range(steps, len(path) + 1, steps)
+                     if path[:n] in grid_of_path), None)
+
+    # The database orders the rows (its collation) as each grid's own query does.
+    periods = [(grid_of(p.cell_id), p) for p in MembershipPeriod.objects.on(day).select_related("member", "cell")
+               .order_by("cell__name", "member__full_name", "member_id")]
+    periods = [(grid, p) for grid, p in periods if grid is not None]
+    ids = [p.member_id for _grid, p in periods]
+    current = {r.member_id: r for r in MemberRating.objects.current().filter(member_id__in=ids, year=year)
+               .select_related("self_level", "proposed_level", "decided_level")}
+    last = dict(MemberRating.objects.decided().filter(member_id__in=ids, year=year - 1)
+                .values_list("member_id", "decided_level__code"))
+    facts = member_facts(ids, year)
+    for grid, p in periods:
+        grid.rows.append(MemberRow(key=p.member_id, name=p.member.full_name, organization=p.cell,
+                                   facts=facts.get(p.member_id, MemberFacts()), current=current.get(p.member_id),
+                                   last_year=last.get(p.member_id), member=p.member))
+    grids = list(grid_of_path.values())
+    for grid in grids:
+        grid.version = _version([row.current for row in grid.rows if row.current is not None])
+    return grids
+
+
+def organization_grids(*, committees: list[Organization], kind: str, year: int) -> list[Grid]:
+    """The organization grids of ``kind`` of many committees for one year, each as ``organization_grid``
+    reads it, in a constant number of queries (for loaders such as the demo). A committee that did not exist
+    on the rating date is refused as the single grid refuses it."""
+    day = rating_date(year)
+    scheme = scheme_for(ORGANIZATIONS.scheme_subject, year)
+    levels = list(scheme.levels.all())
+    ORGANIZATIONS.decider(None, kind, day)  # refuses an unknown kind
+    placements = list(OrganizationPlacement.objects.on(day).values_list("organization_id", "path"))
+    where = dict(placements)
+    grids, grid_of_path = [], {}
+    for committee in committees:
+        if committee.pk not in where:
+            raise ValidationError(_("“%(org)s” did not exist on %(day)s.") % {"org": committee, "day": day})
+        grid = Grid(ORGANIZATIONS, committee, committee, kind, year, scheme, levels=levels)
+        grids.append(grid)
+        grid_of_path[where[committee.pk]] = grid
+    steps = Organization.steplen
+    parent_grid = {org_id: grid_of_path.get(path[:-steps]) for org_id, path in placements}
+    children = list(Organization.objects.filter(pk__in=[i for i, g in parent_grid.items() if g is not None])
+                    .select_related("host_unit").order_by("name"))
+    facts = organization_facts([c.pk for c in children], year) if kind in (OrgRatingKind.PARTY_ORG,
+                                                                            OrgRatingKind.LEADERSHIP) else {}
+    if kind == OrgRatingKind.MASS_ORG:
+        masses = MassOrganization.objects.filter(organization__in=children, active=True).select_related(
+            "organization").order_by("organization__name", "kind")
+        for m in masses:
+            parent_grid[m.organization_id].rows.append(OrgRow(
+                key=f"m{m.pk}", name=m.name, organization=m.organization, facts=OrganizationFacts(), current=None,
+                last_year=None, mass_organization=m))
+    for c in children if kind != OrgRatingKind.MASS_ORG else ():
+        grid = parent_grid[c.pk]
+        if kind == OrgRatingKind.PARTY_ORG or (kind == OrgRatingKind.LEADERSHIP and c.kind in COMMITTEE_KINDS):
+            grid.rows.append(OrgRow(key=f"o{c.pk}", name=c.name, organization=c, facts=facts[c.pk], current=None,
+                                    last_year=None))
+        elif kind == OrgRatingKind.UNIT and c.host_unit_id:
+            grid.rows.append(OrgRow(key=f"u{c.host_unit_id}", name=c.host_unit.name, organization=c,
+                                    facts=OrganizationFacts(), current=None, last_year=None, host_unit=c.host_unit))
+    current: dict[int, dict] = {}
+    for r in OrganizationRating.objects.current().filter(kind=kind, year=year, deciding_committee__in=committees) \
+            .select_related("self_level", "proposed_level", "decided_level"):
+        current.setdefault(r.deciding_committee_id, {})[_org_key(r)] = r
+    last = {_org_key(r): r.decided_level.code for r in OrganizationRating.objects.decided().filter(
+        kind=kind, year=year - 1, organization__in=[row.organization for g in grids for row in g.rows])
+        .select_related("decided_level")}
+    for grid in grids:
+        mine = current.get(grid.decider.pk, {})
+        for row in grid.rows:
+            row.current, row.last_year = mine.get(row.key), last.get(row.key)
+        grid.version = _version(list(mine.values()))
+    return grids
+
+
 def other_decided(grid: Grid) -> dict[str, int]:
     """Decided ratings the cap counts together with the grid's, outside it: the other cells of the TCCSĐ;
     for a committee, subjects it decided that are not listed under it any more. One query."""
@@ -639,11 +736,24 @@ def _differs(current, chosen: dict, item: RowInput, extras: dict) -> bool:
             or any(v is not None and getattr(current, f) != v for f, v in extras.items()))
 
 
-def _write(grid: Grid, items: list[RowInput], chosen_by_key: dict, user, cap_exception_reason: str) -> dict:
+def grid_new_ratings(grid: Grid, rows: list[RowInput], *, cap_exception_reason: str = "") -> list:
+    """For a trusted bulk loader (the demo): validate ``rows`` of a freshly read grid with no current ratings
+    exactly as ``ratings_save`` does (user None) and return the unsaved ratings it would create, so that the
+    grids of a whole year can be inserted — with their history rows — in one statement. The caller emits the
+    change events (or mutes them) and must not pass a grid whose decider another pending grid shares: the cap
+    counts the decider's decided ratings already in the database."""
+    if any(row.current is not None for row in grid.rows):
+        raise ValueError("grid_new_ratings writes new ratings only; save a grid with ratings through ratings_save")
+    chosen = _validate(grid, rows, None, cap_exception_reason)
+    new, _updated, _replaced = _changes(grid, rows, chosen, None, cap_exception_reason)
+    return new
+
+
+def _changes(grid: Grid, items: list[RowInput], chosen_by_key: dict, actor, cap_exception_reason: str):
+    """The ratings a save creates, the current ones it updates, and the decided ones it replaces (old, new)."""
     subject, model = grid.subject, grid.subject.model
     by_key = {row.key: row for row in grid.rows}
     now = timezone.now()
-    actor = user if user is not None and user.is_authenticated else None
     new, updated = [], []
     replaced: list[tuple] = []
     for item in items:
@@ -669,6 +779,13 @@ def _write(grid: Grid, items: list[RowInput], chosen_by_key: dict, user, cap_exc
             _apply(current, chosen, item, extras, actor, now, exception)
             updated.append(current)
         # else: the same decided level: locked, the proposals beside it are not rewritten
+    return new, updated, replaced
+
+
+def _write(grid: Grid, items: list[RowInput], chosen_by_key: dict, user, cap_exception_reason: str) -> dict:
+    subject, model = grid.subject, grid.subject.model
+    actor = user if user is not None and user.is_authenticated else None
+    new, updated, replaced = _changes(grid, items, chosen_by_key, actor, cap_exception_reason)
     # Annul the replaced decisions first: the one-current-rating constraint allows one non-annulled row.
     for old, _fresh in replaced:
         old.status, old.annul_reason = RatingStatus.ANNULLED, _("Replaced by a new decision")

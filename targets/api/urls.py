@@ -8,14 +8,15 @@ from targets.api import views as api
 
 app_name = "api"
 
-# SimpleRouter: list and detail routes only (no browsable root, no format suffixes), so every URL name
-# here is one the access test classifies.
+# SimpleRouter: list and detail routes only (no format suffixes), so every URL name here is one the access test
+# classifies; the root (the list of endpoints) is a view of its own.
 router = SimpleRouter()
 router.register("resolutions", api.ResolutionViewSet, basename="resolution")
 router.register("targets", api.TargetViewSet, basename="target")
 router.register("attainments", api.AttainmentViewSet, basename="attainment")
 
 urlpatterns = [
+    path("", api.ApiRoot.as_view(), name="root"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     *router.urls,
 ]

@@ -19,9 +19,14 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
 
 from targets.engine.choices import Family
 from targets.engine.formatting import bounds_text, missing_text
@@ -134,6 +139,24 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no rows
             return self.queryset.none()
         return self.scoped_queryset()
+
+
+class ApiRoot(APIView):
+    """What /api/ offers (the README points here): each endpoint with its address and what it holds."""
+
+    authentication_classes = ScopedReadOnlyViewSet.authentication_classes
+
+    @extend_schema(exclude=True)  # the schema lists the endpoints themselves
+    def get(self, request):
+        endpoints = [
+            ("resolutions", "api:resolution-list", _("Resolutions, plans and programmes within your scope")),
+            ("targets", "api:target-list", _("Their targets (filters: resolution, code, family)")),
+            ("attainments", "api:attainment-list",
+             _("Computed figures (filters: resolution, target, organization, year)")),
+            ("schema", "api:schema", _("The OpenAPI schema of this API")),
+        ]
+        return Response({"endpoints": [{"name": name, "url": reverse(url_name, request=request), "description": text}
+                                       for name, url_name, text in endpoints]})
 
 
 class ResolutionViewSet(ScopedReadOnlyViewSet):

@@ -13,6 +13,7 @@ it. A target is visible when its resolution is, or when the user sees one of its
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -34,6 +35,7 @@ from django.views.decorators.http import require_GET
 from core.charts import hbar_chart, line_chart
 from core.formatting import number
 from core.params import YEARS, int_param, year_param
+from members.ratings.models import level_names
 from organizations.display import parent_name
 from organizations.models import Organization
 from organizations.permissions import Perm
@@ -409,6 +411,11 @@ def records(request, pk, org, year):
     if attainment is not None:
         attainment.target, attainment.organization = target, organization
     listing = drilldown.record_list(target, organization, year, user)
+    levels = list(target.params.get("levels", []))
+    if listing is not None and levels:
+        # The description names the levels counted by their codes (drilldown); a user reads their names.
+        listing = dataclasses.replace(listing, description=listing.description.replace(
+            ", ".join(levels), "; ".join(level_names(levels))))
     page, rows = None, []
     if listing is not None:
         page = Paginator(listing.queryset, PER_PAGE).get_page(request.GET.get("page"))

@@ -1,7 +1,7 @@
 """The full demo data set, built once for the whole test run.
 
 ``manage.py seed_demo --seed 2025`` (the register, then admissions, ratings, inspections, meetings and the
-targets: about 90 s) runs once, when the first test of this package needs it, inside a transaction that is
+targets: about a minute) runs once, when the first test of this package needs it, inside a transaction that is
 rolled back when the last test of the package has run. Every test here runs in a savepoint of that
 transaction (pytest-django's own per-test transaction), so what a test changes — even a ``--reset`` rebuild —
 is undone before the next one, and no test outside this package ever sees the demo.
@@ -15,10 +15,15 @@ change no seed 000 figure). The one adaptation: the determinism test compares a 
 register digest the build printed before the other loaders ran (today equal to the digest of the full demo's
 members, but that is not what the test is about).
 
+The demo's history ends on the day it is built for (``--today``, default the real today). These tests build it
+for ``DEMO_TODAY`` (31/12/2025, the last day of the seed documents' terms), so the figures they count by hand
+stay true whatever day the suite runs; tests/test_demo_today.py builds it for other days.
+
 The tests are marked ``demo`` (pyproject.toml); ``make test-fast`` leaves them out."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from types import SimpleNamespace
@@ -26,6 +31,8 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+
+DEMO_TODAY = dt.date(2025, 12, 31)
 
 
 @pytest.fixture(scope="package")
@@ -35,7 +42,7 @@ def demo_data(django_db_setup, django_db_blocker):
         out = io.StringIO()
         # Verbosity 2 prints the register's digest (devdata.demo.register.member_digest) as it stood when the
         # register was complete, before admissions added the members they admit.
-        call_command("seed_demo", seed=2025, stdout=out, verbosity=2)
+        call_command("seed_demo", seed=2025, today=DEMO_TODAY, stdout=out, verbosity=2)
         output = out.getvalue()
         found = re.search(r"^Register digest: (\w+)$", output, re.MULTILINE)
         assert found, "seed_demo -v 2 no longer prints the register digest"

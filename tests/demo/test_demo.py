@@ -26,6 +26,7 @@ from organizations.models import (
     OrganizationPlacement,
     RoleAssignment,
 )
+from tests.demo.conftest import DEMO_TODAY
 
 pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 D = dt.date
@@ -260,7 +261,7 @@ def test_the_same_seed_gives_the_same_register(built):
     """A register-only rebuild (``--reset``: undone with the test's savepoint) gives the register the full build
     had made before its other loaders ran (the digest it printed)."""
     out = io.StringIO()
-    call_command("seed_demo", reset=True, seed=2025, register_only=True, stdout=out)
+    call_command("seed_demo", reset=True, seed=2025, register_only=True, today=DEMO_TODAY, stdout=out)
     assert demo.member_digest() == built.digest
     assert Organization.objects.filter(code=demo.CODE_PROVINCE).count() == 1
     assert Member.objects.under_on(built.org(demo.CODE_LD), REF).count() == 2712

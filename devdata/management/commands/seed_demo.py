@@ -1,16 +1,26 @@
 """Load the demo data set (devdata.demo.register): a province with four party organizations modelled on the
-five source documents, ~5,000 members with their history 2021–2025, and a demo user for every role."""
+five source documents, ~5,000 members with their history from 2021 to today (``--today`` for another day), and
+a demo user for every role. Each step prints its progress as it ends."""
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 import time
 
 from django.core.management import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import transaction
+
+
+def _day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date YYYY-MM-DD") from None
 
 
 class Command(BaseCommand):
-    help = "Load deterministic demo data (organizations, members with history 2021–2025, users for every role)."
+    help = "Load deterministic demo data (organizations, members with history 2021 to today, users for every role)."
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true",
@@ -20,14 +30,22 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2025, help="the same seed gives the same data (default 2025)")
         parser.add_argument("--register-only", action="store_true",
                             help="build the tree, the register and the users, without ratings, meetings and admissions")
+        parser.add_argument("--today", type=_day, default=None,
+                            help="YYYY-MM-DD: the demo's last day (default: today); its history runs up to it")
 
     def handle(self, *args, if_empty: bool = False, reset: bool = False, seed: int = 2025,
-               register_only: bool = False, **options):
+               register_only: bool = False, today: dt.date | None = None, **options):
         from core.events import muted
         from devdata.demo import EXTENSIONS
-        from devdata.demo.register import build_demo, has_data, reset_demo
+        from devdata.demo.bulk import analyze
+        from devdata.demo.register import build_demo, check_today, has_data, reset_demo
         from organizations.models import Organization
 
+        today = today or dt.date.today()
+        try:
+            check_today(today)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
         if if_empty and Organization.objects.exists():
             self.stdout.write("Demo data: the database already has party organizations; nothing loaded.")
             return
@@ -39,6 +57,12 @@ class Command(BaseCommand):
         verbosity = options.get("verbosity", 1)
         log = self.stdout.write if verbosity >= 2 else None
         started = time.perf_counter()
+
+        def progress(message: str) -> None:
+            self.stdout.write(f"  [{time.perf_counter() - started:5.1f} s] {message}")
+            self.stdout.flush()
+
+        progress(f"demo up to {today:%d/%m/%Y} (seed {seed})")
         # The loader writes through the same services as users, which announce every change to the targets
         # engine; the demo computes every target once at the end instead (devdata.demo.targets).
         with transaction.atomic(), muted():
@@ -51,16 +75,15 @@ class Command(BaseCommand):
                 from targets.engine.catalogue import load
 
                 load(apps)
-            result = build_demo(seed=seed, log=log)
+            result = build_demo(seed=seed, log=log, today=today, progress=progress)
             # Thousands of rows were just inserted in this transaction: give the planner real statistics
             # before the loaders below query them (ANALYZE may run inside a transaction).
-            with connection.cursor() as cur:
-                cur.execute("ANALYZE")
+            analyze("organizations", "members")
             if not register_only:
                 for loader in EXTENSIONS:
                     step = time.perf_counter()
-                    loader(seed=seed, log=log)
-                    self.stdout.write(f"  {loader.__module__}.{loader.__name__}: {time.perf_counter() - step:.1f} s")
+                    loader(seed=seed, today=today, log=log)
+                    progress(f"{loader.__module__.rsplit('.', 1)[-1]}: {time.perf_counter() - step:.1f} s")
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(
             f"Demo data loaded (seed {result.seed}) in {elapsed:.1f} s: {result.organizations} party organizations, "
