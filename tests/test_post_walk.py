@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from tests.post_access import ANONYMOUS, POSTS
+from tests.post_access import ANONYMOUS, OBJECT_SCOPE, POSTS
 from tests.test_url_access import _all_url_names, _ours, world  # noqa: F401  (world: the URL-access test world)
 from tests.url_access import ACCESS, PERSONAS
 
@@ -195,3 +195,27 @@ def test_a_create_refused_for_bad_input_writes_no_host_unit(world):  # noqa: F81
         transaction.set_rollback(True)
     assert response.status_code == 200 and "parent" in response.context["form"].errors  # refused: wrong parent
     assert changed == [], f"a refused create (200) changed {changed}"
+
+
+@pytest.mark.parametrize("entry", OBJECT_SCOPE, ids=lambda e: e.name)
+def test_an_action_view_checks_the_object_it_acts_on(entry, world):  # noqa: F811
+    """Issue 19: the object acted on decides, not a permission held somewhere (see tests/post_access.py)."""
+    url = reverse(entry.name, kwargs=entry.kwargs(world) if entry.kwargs else None)
+    data = entry.payload(world) if entry.payload else {}
+    clients = _clients(world)
+    del clients[ANONYMOUS]
+    before = snapshot()
+    failures = []
+    for persona, client in clients.items():
+        with transaction.atomic():
+            if entry.method == "get":
+                response = client.get(url)
+            else:
+                response = client.post(url, {**data, "csrfmiddlewaretoken": client.cookies["csrftoken"].value})
+            changed = changed_tables(before, snapshot())
+            transaction.set_rollback(True)
+        if response.status_code != entry.expected(persona):
+            failures.append(f"{persona}: {response.status_code} != {entry.expected(persona)}")
+        if entry.method == "post" and (persona in entry.ok) != bool(changed):
+            failures.append(f"{persona}: answered {response.status_code}, changed {changed}")
+    assert not failures, f"{entry.method.upper()} {entry.name} {url}:\n" + "\n".join(failures)
