@@ -16,6 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from core.excel import safe_cell
 from reports.document import COUNT, COUNT_SHARE, DELTA, MEASURE, PERCENT, RATIO, RESULT, Column, Document, Table
 
 PERCENT_FORMAT = "0.0%"
@@ -95,7 +96,7 @@ def _sheet_title(name: str, used: set[str]) -> str:
 
 
 def _cell(ws, value, *, fmt=None, font=None, align=None):
-    c = WriteOnlyCell(ws, value=value)
+    c = safe_cell(WriteOnlyCell(ws, value=value))
     if fmt and isinstance(value, (int, float)):
         c.number_format = fmt
     if font:

@@ -25,6 +25,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from core.excel import save as save_workbook
+from core.excel import text_row
 from members.register.choices import ETHNICITY_CHOICES, Gender, PoliticalTheory, ProfessionalLevel, Religion
 from members.register.models import Member
 from members.register.services import RowErrors, members_bulk_create, sensitive_export_record
@@ -173,7 +175,7 @@ def write_members_xlsx(members: Iterable[Member], fileobj, *, sensitive: bool) -
         ws.append(header)
         count = 0
         for member in members:
-            ws.append([_export_value(ws, column, member, labels) for column in columns])
+            ws.append(text_row(ws, [_export_value(ws, column, member, labels) for column in columns]))
             count += 1
         wb.save(fileobj)
     return count
@@ -241,7 +243,7 @@ def build_template(fileobj, *, user) -> None:
         for row, text in enumerate(instructions(), start=1):
             notes.cell(row=row, column=1, value=text).alignment = Alignment(wrap_text=True)
         notes.cell(row=1, column=1).font = HEADER_FONT
-        wb.save(fileobj)
+        save_workbook(wb, fileobj)
 
 
 def instructions() -> list[str]:
