@@ -9,7 +9,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import date_input, two_columns
+from core.forms import BoundedNumbers, date_input, two_columns
 from core.uploads import XlsxUploadForm
 from members.register.choices import LEAVING_REASONS, MembershipReason
 from members.register.models import Member
@@ -29,7 +29,7 @@ def reason_choices(reasons):
     return [(r.value, r.label) for r in MembershipReason if r in reasons]
 
 
-class MemberProfileForm(forms.ModelForm):
+class MemberProfileForm(BoundedNumbers, forms.ModelForm):
     """The profile fields of PROFILE_FIELDS. Sensitive fields are left out when ``with_sensitive`` is
     false, so the page never carries values the user may not see; the service then leaves them as
     they are."""
