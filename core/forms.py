@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from crispy_forms.layout import Column, Row
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 
@@ -63,7 +63,7 @@ def _column_range(form, name) -> tuple:
     model = getattr(getattr(form, "_meta", None), "model", None)
     try:
         model_field = model._meta.get_field(name) if model is not None else None
-    except Exception:  # noqa: BLE001 - a form field that is no model field
+    except FieldDoesNotExist:  # a form field that is no model field
         model_field = None
     if model_field is not None and hasattr(model_field, "get_internal_type"):
         internal = model_field.get_internal_type()
