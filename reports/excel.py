@@ -141,11 +141,12 @@ def render_xlsx(document: Document) -> bytes:
     wb = Workbook(write_only=True)
     used: set[str] = set()
     summary = wb.create_sheet(_sheet_title(document.summary.sheet if document.summary else "Tổng hợp", used))
-    heading = [document.subject]
+    # A draft says so on its first line (the number it has not got is not on the summary either).
+    heading = [f"{document.subject} — DỰ THẢO" if document.header.draft else document.subject]
     if document.summary is not None:
         _write_tables(summary, [document.summary], heading=heading)
     else:
-        summary.append([_cell(summary, document.subject, font=TITLE)])
+        summary.append([_cell(summary, heading[0], font=TITLE)])
     if document.facts:  # who and when, under the summary (after the table: the frozen header stays first)
         summary.append([])
         for label, value in document.facts:

@@ -351,6 +351,17 @@ def year_report_of_a1(w):
     return {"pk": run.pk}
 
 
+def draft_of_a1(w):
+    """A finished draft (no number yet) of Đảng bộ Sở A1's composition report."""
+    from reports.models import ReportRun
+
+    run = ReportRun.objects.create(kind="composition", title="Cơ cấu đảng viên (dự thảo)", organization=w.tree.a1,
+                                   parameters={"organization": w.tree.a1.pk, "day": "2024-12-31",
+                                               "issued_on": "2025-01-15"},
+                                   formats="pdf", status="done", progress=100)
+    return {"pk": run.pk}
+
+
 def mark_payload(w):
     from django.utils import timezone
 
@@ -539,6 +550,11 @@ POSTS: dict[str, Post] = {
     "reports:run_create": Post(ok=IN_SCOPE - {"cell_secretary"},
                                denied_overrides={"cell_secretary": 200, "outsider": 200},
                                payload=composition_report_payload),
+    # Issuing A1's draft gives it A1's next document number (ISSUE_REPORTS on A1: administrator, committee staff,
+    # grassroots officer); leadership and inspection staff see the draft (403), the cell secretary does not (404).
+    "reports:run_issue": Post(ok=frozenset({"administrator", "committee_staff", "grassroots_officer"}),
+                              kwargs=draft_of_a1, denied_overrides={**OUT_OF_SCOPE, "cell_secretary": 404},
+                              payload=lambda w: {}),
     # Marking A1's year-end report submitted records a submission of A1 (REPORT_FIGURES on A1).
     "reports:run_mark_submitted": Post(
         ok=REPORTERS - {"cell_secretary"}, kwargs=year_report_of_a1,
@@ -588,7 +604,7 @@ def bloc_b_run(w):
     return {"pk": run.pk}
 
 
-def report_of_b1(w, kind="composition"):
+def report_of_b1(w, kind="composition", *, draft=False):
     """A finished report of cell B1 with a (tiny) PDF: beside bloc A, so bloc A's users do not see it."""
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
@@ -600,7 +616,7 @@ def report_of_b1(w, kind="composition"):
                   if kind == "resolution_year" else {"organization": w.tree.b1.pk, "day": "2024-12-31"})
     run = ReportRun.objects.create(kind=kind, title="Báo cáo của Chi bộ Sở B1", organization=w.tree.b1,
                                    parameters=parameters, formats="pdf", status="done", progress=100, pdf_file=name,
-                                   document_number=1, document_reference="01-BC/CB")
+                                   document_number=None if draft else 1, document_reference="" if draft else "01-BC/CB")
     return {"pk": run.pk}
 
 
@@ -628,6 +644,8 @@ OBJECT_SCOPE: list[ObjectScope] = [
                 ok_status=200),
     ObjectScope("reports:run_download", lambda w: {**report_of_b1(w), "format": "pdf"},
                 ok=frozenset({"administrator", "outsider"}), method="get", ok_status=200),
+    ObjectScope("reports:run_issue", lambda w: report_of_b1(w, draft=True), ok=frozenset({"administrator", "outsider"}),
+                payload=lambda w: {}),
     ObjectScope("reports:run_mark_submitted", lambda w: report_of_b1(w, "resolution_year"),
                 ok=frozenset({"administrator", "outsider"}), payload=mark_payload),
 ]
