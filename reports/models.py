@@ -40,7 +40,7 @@ class ReportRun(BackgroundRun):
                                           help_text=_("e.g. 12-BC/ĐUK"))
     # Issued: given its official number by staff with ISSUE_REPORTS (reports.services.issue); until then a draft.
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, blank=True,
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("who issued it"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+")
     files_purged_at = models.DateTimeField(_("files removed at"), null=True, blank=True)
     # The periodic-report submission (targets, family DUE) this report was marked as.

@@ -84,6 +84,8 @@ ACCESS: dict[str, Access] = {
     # Member register: lists and exports for every role (within its subtree); no_role sees nothing.
     "members:member_list": Access(ok=VIEWERS),
     "members:member_export": Access(ok=VIEWERS),
+    # The log of reads of sensitive data: administrators only (MANAGE_ROLES); everyone else 403.
+    "members:sensitive_log": Access(ok=ROLE_MANAGERS),
     "members:member_detail": Access(ok=VIEWERS - {"outsider"}, kwargs=member_in_a1_1, denied=404),
     # Creating and importing need CHANGE_MEMBERS somewhere: the outsider has it over bloc B.
     "members:member_create": Access(ok=MEMBER_EDITORS | {"outsider"}),

@@ -12,13 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import BoundedNumbers, date_input, two_columns
 from core.uploads import XlsxUploadForm
 from members.register.choices import LEAVING_REASONS, MembershipReason
-from members.register.models import Member
+from members.register.models import SENSITIVE_FIELDS, Member
 from members.register.services import PROFILE_FIELDS
 from organizations.forms import CellChoiceField
 from organizations.permissions import Perm
 from organizations.scoping import restrict_form_fields
 
-SENSITIVE_FIELDS = ("ethnicity", "religion", "citizen_id")
 DATE_FIELDS = ("birth_date", "admission_date", "full_membership_date")
 
 START_REASONS = [MembershipReason.TRANSFERRED_IN, MembershipReason.ADMITTED, MembershipReason.RECORDED]

@@ -24,21 +24,26 @@ from members.register import excel
 from members.register.choices import MembershipReason
 from members.register.filters import MemberFilterSet
 from members.register.forms import (
-    SENSITIVE_FIELDS,
     MemberCreateForm,
     MemberEditForm,
     MemberImportForm,
     MemberLeaveForm,
     MemberTransferForm,
 )
-from members.register.models import Member
-from members.register.services import member_create, member_leave, member_transfer, member_update
+from members.register.models import SENSITIVE_FIELDS, Member, SensitiveAccess
+from members.register.services import (
+    member_create,
+    member_leave,
+    member_transfer,
+    member_update,
+    sensitive_access_record,
+)
 from members.register.statistics import composition, summary_sentence
-from members.register.tables import MemberTable
+from members.register.tables import MemberTable, SensitiveAccessTable
 from organizations.forms import CompositionForm
 from organizations.models import Organization
 from organizations.permissions import Perm
-from organizations.scoping import require_anywhere, user_can, user_has_anywhere
+from organizations.scoping import require_anywhere, scope_roots, user_can, user_has_anywhere
 
 PER_PAGE = 50
 IMPORT_SESSION_KEY = "members_import"
@@ -48,6 +53,17 @@ def _filtered_members(request):
     """The filterset and the members it selects, within the user's scope. The list page and the export
     both use this, so an export holds exactly the rows of the list it was started from."""
     return filter_rows(request, MemberFilterSet, Member.objects.visible_to(request.user).select_related("cell"))
+
+
+def _log_organization(request, filterset):
+    """The organization a list or export was about, for the sensitive-data log: the one chosen, else the top of
+    the user's scope."""
+    return filterset.chosen_organization() or scope_roots(request.user, Perm.VIEW).first()
+
+
+def _log_member_page(request, member: Member, what: str) -> None:
+    sensitive_access_record(user=request.user, kind=SensitiveAccess.Kind.PAGE, what=what, organization=member.cell,
+                            member_ids=[member.pk])
 
 
 def _member_to_change(request, pk) -> Member:
@@ -63,6 +79,12 @@ def member_list(request):
     require_anywhere(request.user, Perm.VIEW)
     filterset, queryset = _filtered_members(request)
     table = paginate(request, MemberTable(queryset), PER_PAGE)
+    sensitive = filterset.sensitive_filters()
+    if sensitive:  # the list reveals who has that ethnicity: logged like an export of it
+        sensitive_access_record(user=request.user, kind=SensitiveAccess.Kind.LIST, what="members",
+                                organization=_log_organization(request, filterset), filters=filterset.params(),
+                                member_ids=[row.record.pk for row in table.paginated_rows],
+                                rows=table.paginator.count)
     return render(request, "members/member_list.html", {
         "filterset": filterset,
         "table": table,
@@ -115,6 +137,8 @@ def _history(member: Member, *, with_sensitive: bool) -> list[dict]:
 def member_detail(request, pk):
     member = get_object_or_404(Member.objects.visible_to(request.user).select_related("cell"), pk=pk)
     with_sensitive = user_can(request.user, Perm.VIEW_SENSITIVE, member.cell)
+    if with_sensitive:
+        _log_member_page(request, member, "member_detail")
     return render(request, "members/member_detail.html", {
         "member": member,
         "is_full": member.is_full_member_on(dt.date.today()),
@@ -165,6 +189,8 @@ def member_edit(request, pk):
                 return redirect("members:member_detail", pk=member.pk)
     else:
         form = MemberEditForm(instance=member, initial={"version": member.version}, with_sensitive=with_sensitive)
+    if with_sensitive:  # the form shows the sensitive values (or takes new ones)
+        _log_member_page(request, member, "member_edit")
     return render(request, "members/member_form.html", {
         "form": form, "member": member, "title": _("Edit %(name)s") % {"name": member.full_name},
     })
@@ -218,11 +244,12 @@ def member_leave_view(request, pk):
 @require_http_methods(["GET"])
 def member_export(request):
     """The filtered list as .xlsx, streamed from a temporary file. Sensitive columns only for users who
-    may see them for every exported member; such exports are logged in SensitiveExport."""
+    may see them for every exported member; such exports are logged in SensitiveAccess."""
     require_anywhere(request.user, Perm.VIEW)
     filterset, queryset = _filtered_members(request)
     sensitive = excel.can_export_sensitive(request.user, filterset.chosen_organization())
-    tmp, _rows = excel.export_members(queryset, user=request.user, sensitive=sensitive, filters=filterset.params())
+    tmp, _rows = excel.export_members(queryset, user=request.user, sensitive=sensitive, filters=filterset.params(),
+                                      organization=_log_organization(request, filterset))
     filename = f"dang-vien-{dt.date.today():%Y%m%d}.xlsx"
     return FileResponse(tmp, as_attachment=True, filename=filename, content_type=XLSX)
 
@@ -289,3 +316,14 @@ def organization_composition(request, pk):
     return render(request, "members/organization_composition.html", {
         "org": org, "form": form, "comp": comp, "day": day, "sentence": summary_sentence(comp),
     })
+
+
+@login_required
+def sensitive_log(request):
+    """Who read sensitive personal data, when, of which members or with which filter: for administrators, of the
+    organizations they administer (MANAGE_ROLES), newest first."""
+    require_anywhere(request.user, Perm.MANAGE_ROLES)
+    entries = (SensitiveAccess.objects.visible_to(request.user, Perm.MANAGE_ROLES)
+               .select_related("user", "organization").order_by("-at", "-pk"))
+    table = paginate(request, SensitiveAccessTable(entries), PER_PAGE)
+    return render(request, "members/sensitive_log.html", {"table": table})
