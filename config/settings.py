@@ -298,6 +298,11 @@ TARGETS_RECOMPUTE_PAUSE = float(env_str("TARGETS_RECOMPUTE_PAUSE", "0") or 0)
 REPORTS_TASK_QUEUE = env_str("REPORTS_TASK_QUEUE", "")
 # Generated files are kept this many days under MEDIA_ROOT/reports/, then deleted by the beat job.
 REPORTS_RETENTION_DAYS = env_int("REPORTS_RETENTION_DAYS", 90)
+
+# Excel uploads (core.uploads.check_workbook): checked before they are parsed, refused beyond these.
+UPLOAD_MAX_UNCOMPRESSED_MB = env_int("UPLOAD_MAX_UNCOMPRESSED_MB", 100)
+UPLOAD_MAX_ROWS = env_int("UPLOAD_MAX_ROWS", 20_000)
+UPLOAD_MAX_COLUMNS = env_int("UPLOAD_MAX_COLUMNS", 100)
 # A run still "running" after this many minutes lost its worker: shown (and marked) as failed.
 REPORTS_STALE_MINUTES = env_int("REPORTS_STALE_MINUTES", 30)
 # The place written before the date in report headers ("Lâm Đồng"); empty: the province's name.
