@@ -58,6 +58,13 @@ ACCESS: dict[str, Access] = {
     "login": Access(ok=ALL, public=True, ok_status=302),  # logged-in users are sent home; anonymous get 200
     "password_change": Access(ok=ALL),
     "password_change_done": Access(ok=ALL),
+    # The e-mail reset is for everyone, signed in or not; a forged link shows "no longer valid" (200).
+    "password_reset": Access(ok=ALL, public=True),
+    "password_reset_done": Access(ok=ALL, public=True),
+    "password_reset_confirm": Access(ok=ALL, public=True, kwargs=lambda w: {"uidb64": "MQ", "token": "forged-link"}),
+    "password_reset_complete": Access(ok=ALL, public=True),
+    # A one-time reset link for a user is made by an administrator only.
+    "password_reset_link": Access(ok=ROLE_MANAGERS, kwargs=lambda w: {"pk": w.personas.no_role.pk}),
     "healthz": Access(ok=ALL, public=True),
     "notification_list": Access(ok=ALL),
     "notification_read": Access(ok=frozenset(), kwargs=lambda w: {"pk": 1}, denied=405),  # POST only

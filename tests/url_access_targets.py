@@ -94,5 +94,6 @@ ACCESS: dict[str, Access] = {
     "api:attainment-list": ApiAccess(ok=ALL),
     "api:attainment-detail": ApiAccess(ok=BLOC_A_VIEWERS, kwargs=attainment_pk, denied=404),
     # The schema describes the API, not data: public (drf-spectacular's default permission).
-    "api:schema": Access(ok=ALL, public=True),
+    # Behind login since issue 19 (it describes every endpoint): anonymous gets 401 like the rest of the API.
+    "api:schema": ApiAccess(ok=ALL),
 }
