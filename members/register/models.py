@@ -219,8 +219,10 @@ class SensitiveAccess(models.Model):
     at = models.DateTimeField(auto_now_add=True)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.EXPORT)
     what = models.CharField(max_length=100)
+    # No database constraint: the log outlives what it is about (bulk rebuilds of the tree delete organizations
+    # with SQL of their own, which a constraint would refuse); a dangling id reads as no organization.
     organization = models.ForeignKey("organizations.Organization", verbose_name=_("organization"), null=True,
-                                     blank=True, on_delete=models.SET_NULL, related_name="+")
+                                     blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False)
     member_ids = models.JSONField(_("members"), default=list, blank=True)
     filters = models.JSONField(default=dict)
     rows = models.PositiveIntegerField(default=0)

@@ -28,8 +28,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='sensitiveaccess',
             name='organization',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL,
-                                    related_name='+', to='organizations.organization', verbose_name='organization'),
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True,
+                                    on_delete=django.db.models.deletion.SET_NULL, related_name='+',
+                                    to='organizations.organization', verbose_name='organization'),
         ),
         migrations.AddField(
             model_name='sensitiveaccess',
