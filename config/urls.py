@@ -14,6 +14,13 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    # Reset by e-mail, or by a one-time link an administrator makes (password_reset_link) where there is no e-mail.
+    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("password/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("password/link/<int:pk>/", views.password_reset_link, name="password_reset_link"),
     # The tree's pages, with those about an organization that the register computes (its composition).
     path("organizations/", include((organizations_urls.urlpatterns + register_urls.organization_patterns,
                                     organizations_urls.app_name))),

@@ -1,10 +1,16 @@
-"""Site-wide views: the home page, the health endpoint and the error pages."""
+"""Site-wide views: the home page, the health endpoint, the error pages and the administrator's one-time
+password link."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.tokens import default_token_generator
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from core import health
 
@@ -64,3 +70,23 @@ def error_500(request):
     from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def password_reset_link(request, pk):
+    """An administrator makes a one-time link with which a user chooses a new password — the reset that works
+    without e-mail. The link is Django's reset token: it stops working once used (the password it was made for
+    changes) or after PASSWORD_RESET_TIMEOUT; nothing is stored, and every session of the user ends when the new
+    password is set."""
+    from organizations.scoping import require_administrator
+
+    require_administrator(request.user)
+    target = get_object_or_404(get_user_model(), pk=pk, is_active=True)
+    link = None
+    if request.method == "POST":
+        path = reverse("password_reset_confirm", kwargs={"uidb64": urlsafe_base64_encode(force_bytes(target.pk)),
+                                                         "token": default_token_generator.make_token(target)})
+        link = request.build_absolute_uri(path)
+    return render(request, "registration/reset_link.html", {"target": target, "link": link})

@@ -8,13 +8,21 @@ nothing; confirming runs the kept file again for real, rolled back too when anyt
 claimed by an atomic rename first, so of two confirmations sent at once (a double click) only one runs,
 and it is deleted afterwards. Uploads abandoned for a day are purged when the next one starts.
 
+Before anything parses it, a kept file is checked (``check_workbook``): its uncompressed size, its rows and
+columns against the settings UPLOAD_MAX_UNCOMPRESSED_MB, UPLOAD_MAX_ROWS and UPLOAD_MAX_COLUMNS, and no XML part
+may declare a DTD or entities (defusedxml). The check reads the zip's directory and streams each sheet's XML,
+stopping at the first limit passed, so a zip bomb, a billion-laughs workbook or a million-row sheet is refused
+in well under a second with a message naming the limit, instead of a 500 or minutes of parsing.
+
 This module knows no app: the member import and the rating grid upload give it a session key and their
 ``run``."""
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +32,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,6 +63,85 @@ class XlsxUploadForm(forms.Form):
         if upload.size > MAX_IMPORT_BYTES:
             raise ValidationError(_("The file is larger than 10 MB. Split it into several files."), code="size")
         return upload
+
+
+@dataclass
+class UploadProblem:
+    """A problem of the whole file (no row, no column), shown like an import's own problems."""
+
+    message: str
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self):
+        return self.message
+
+
+_SHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+_COLUMN_LETTERS = re.compile(r"^[A-Z]+")
+
+
+def _column_number(ref: str) -> int:
+    letters = _COLUMN_LETTERS.match(ref or "")
+    number = 0
+    for ch in letters.group(0) if letters else "":
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+def _too_many(limit_name: str, limit: int, what: str) -> str:
+    if what == "rows":
+        return gettext("A sheet has more than %(limit)s rows (%(setting)s): split the file into several files.") % {
+            "limit": f"{limit:,}".replace(",", "."), "setting": limit_name}
+    return gettext("A sheet has more than %(limit)s columns (%(setting)s): start from the template.") % {
+        "limit": limit, "setting": limit_name}
+
+
+def check_workbook(path: Path) -> list[UploadProblem]:
+    """What refuses ``path`` before it is parsed (empty: parse it). A file that is not a zip is left to the
+    parser, which says it is not a workbook."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import iterparse
+
+    max_bytes = settings.UPLOAD_MAX_UNCOMPRESSED_MB * 1024 * 1024
+    max_rows, max_columns = settings.UPLOAD_MAX_ROWS, settings.UPLOAD_MAX_COLUMNS
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return []
+    with archive:
+        entries = archive.infolist()
+        if sum(e.file_size for e in entries) > max_bytes:
+            return [UploadProblem(gettext(
+                "Uncompressed, the file is larger than %(limit)s MB (UPLOAD_MAX_UNCOMPRESSED_MB): it is not a "
+                "workbook the application can read. Save it again from Excel or split it.")
+                % {"limit": settings.UPLOAD_MAX_UNCOMPRESSED_MB})]
+        try:
+            for entry in entries:
+                if not entry.filename.endswith((".xml", ".rels")):
+                    continue
+                sheet = bool(_SHEET.match(entry.filename))
+                rows = 0
+                # ZipExtFile never inflates more than the size the directory declares (checked above).
+                with archive.open(entry) as stream:
+                    for _event, element in iterparse(stream, forbid_dtd=True):
+                        if not sheet:
+                            element.clear()
+                            continue
+                        tag = element.tag.rsplit("}", 1)[-1]
+                        if tag == "c" and _column_number(element.get("r", "")) > max_columns:
+                            return [UploadProblem(_too_many("UPLOAD_MAX_COLUMNS", max_columns, "columns"))]
+                        if tag == "row":
+                            rows += 1
+                            if rows > max_rows:
+                                return [UploadProblem(_too_many("UPLOAD_MAX_ROWS", max_rows, "rows"))]
+                            element.clear()  # bounded memory: the rows already counted are dropped
+        except DefusedXmlException:
+            return [UploadProblem(gettext("The file declares XML entities or a document type, which workbooks "
+                                          "saved by Excel never do: it is refused. Save it again from Excel."))]
+        except (zipfile.BadZipFile, OSError, EOFError, SyntaxError):
+            return [UploadProblem(gettext("The file could not be read as an Excel workbook (.xlsx)."))]
+    return []
 
 
 @dataclass
@@ -122,6 +210,10 @@ class XlsxUpload:
         with path.open("wb") as fh:
             for chunk in upload.chunks():
                 fh.write(chunk)
+        refused = check_workbook(path)
+        if refused:
+            path.unlink(missing_ok=True)
+            return UploadResult(refused, 0, pending, committed=False)
         with transaction.atomic():
             problems, count = self.run(path, pending, False)
             transaction.set_rollback(True)  # a preview never saves, whatever ``run`` did

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import BoundedNumbers
 from inspections.models import Discipline, Inspection
 from members.register.models import Member
 from organizations.models import Organization
@@ -14,7 +15,7 @@ from organizations.scoping import restrict_form_fields
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class InspectionForm(forms.ModelForm):
+class InspectionForm(BoundedNumbers, forms.ModelForm):
     class Meta:
         model = Inspection
         fields = ["activity", "kind", "conducting_body", "charter_article", "decision_number", "decision_date",
@@ -45,7 +46,7 @@ class InspectionForm(forms.ModelForm):
         return data
 
 
-class DisciplineRecordForm(forms.ModelForm):
+class DisciplineRecordForm(BoundedNumbers, forms.ModelForm):
     class Meta:
         model = Discipline
         fields = ["member", "organization", "leadership_collective", "form", "violation_year", "decision_number",

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import EMPTY_CHOICE, date_input
+from core.forms import EMPTY_CHOICE, BoundedNumbers, date_input
 from meetings.choices import MARKABLE, AgendaItem, AttendanceStatus, MeetingFormat, MeetingKind
 from members.register.models import Member
 from organizations.forms import OrganizationChoiceField, active_organizations
@@ -42,7 +42,7 @@ class PositionChoice(forms.ModelMultipleChoiceField):
         return f"{obj.member.full_name} — {obj.get_position_display()}, {obj.organization.name}"
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(BoundedNumbers, forms.Form):
     """The whole log of a meeting on one page. Built for a cell and its expected attendees (membership
     periods on the date shown): one present / with reason / without reason choice per member, everyone
     present unless tapped; exempted members and those on special duty are listed without a choice."""
@@ -168,12 +168,19 @@ class RubricForm(forms.Form):
             rows.append(cells)
         return rows
 
-    @staticmethod
-    def _number(text, n):
+    # Points are stored with 5 digits, one after the comma (RubricCriterion.max_points, RubricLevel.min_points).
+    MAX_POINTS = Decimal("9999.9")
+
+    @classmethod
+    def _number(cls, text, n):
         try:
-            return Decimal(text.replace(",", "."))
+            value = Decimal(text.replace(",", "."))
         except ArithmeticError as exc:
             raise forms.ValidationError(_("Line %(n)d: “%(text)s” is not a number.") % {"n": n, "text": text}) from exc
+        if not value.is_finite() or abs(value) > cls.MAX_POINTS:
+            raise forms.ValidationError(_("Line %(n)d: “%(text)s” is not a number from 0 to %(max)s.")
+                                        % {"n": n, "text": text, "max": "9999,9"})
+        return value
 
     def clean_criteria(self):
         sections: dict[str, list] = {}
@@ -194,7 +201,7 @@ class RubricForm(forms.Form):
         return rules
 
 
-class RubricChooseForm(forms.Form):
+class RubricChooseForm(BoundedNumbers, forms.Form):
     organization = OrganizationChoiceField(label=_("Use for the cells under"), queryset=active_organizations())
     from_year = forms.IntegerField(label=_("From year"), min_value=2000, max_value=2100)
 

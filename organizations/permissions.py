@@ -23,6 +23,8 @@ class Perm:
     # figures only organizations can supply: reported figures, models and exemplars, documents adopted,
     # periodic report submissions (targets of families REP, MODEL, DOC, DUE)
     REPORT_FIGURES = "report_figures"
+    # give a generated report its official document number ("Số 12-BC/ĐUK"): until then it is a draft
+    ISSUE_REPORTS = "issue_reports"
 
 
 # Every permission name (what a remote picker's ``?action=`` may ask for).
@@ -30,7 +32,7 @@ PERMS = frozenset(value for name, value in vars(Perm).items() if name.isupper())
 
 _STAFF = {Perm.VIEW, Perm.VIEW_SENSITIVE, Perm.CHANGE_TREE, Perm.CHANGE_MEMBERS, Perm.PROPOSE_RATINGS,
           Perm.DECIDE_MEMBER_RATINGS, Perm.DECIDE_ORG_RATINGS, Perm.CHANGE_MEETINGS, Perm.RUN_ADMISSIONS,
-          Perm.CHANGE_TARGETS, Perm.REPORT_FIGURES}
+          Perm.CHANGE_TARGETS, Perm.REPORT_FIGURES, Perm.ISSUE_REPORTS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMINISTRATOR: frozenset(_STAFF | {Perm.MANAGE_ROLES, Perm.CHANGE_INSPECTIONS}),
@@ -38,7 +40,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.INSPECTION_STAFF: frozenset({Perm.VIEW, Perm.CHANGE_INSPECTIONS}),
     Role.GRASSROOTS_OFFICER: frozenset({Perm.VIEW, Perm.CHANGE_MEMBERS, Perm.PROPOSE_RATINGS,
                                         Perm.DECIDE_MEMBER_RATINGS, Perm.CHANGE_MEETINGS, Perm.RUN_ADMISSIONS,
-                                        Perm.REPORT_FIGURES}),
+                                        Perm.REPORT_FIGURES, Perm.ISSUE_REPORTS}),
     Role.CELL_SECRETARY: frozenset({Perm.VIEW, Perm.PROPOSE_RATINGS, Perm.CHANGE_MEETINGS, Perm.REPORT_FIGURES}),
     Role.LEADERSHIP: frozenset({Perm.VIEW}),
 }

@@ -101,6 +101,30 @@ def user_has_anywhere(user, perm: str) -> bool:
     return paths is None or bool(paths)
 
 
+def is_administrator(user) -> bool:
+    """Whether ``user`` administers the whole application: a superuser, or the administrator role over every
+    root of the tree. Actions that reach every organization at once (a full recompute, its run pages, the
+    sensitive-data log) are theirs; an administrator of one bloc is an administrator of that bloc only."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    from organizations.choices import Role
+    from organizations.models import Organization
+
+    scope_paths(user, Perm.VIEW)  # fills the per-request cache of the user's roles
+    held = set(getattr(user, _CACHE_ATTR, {}).get(Role.ADMINISTRATOR, []))
+    roots = set(Organization.objects.filter(depth=1, dissolved_on__isnull=True).values_list("path", flat=True))
+    return bool(held) and roots <= held
+
+
+def require_administrator(user) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if not is_administrator(user):
+        raise PermissionDenied
+
+
 def require_anywhere(user, perm: str) -> None:
     """403 for a page a user's roles do not allow anywhere (objects outside the scope are 404s instead)."""
     from django.core.exceptions import PermissionDenied

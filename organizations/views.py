@@ -31,7 +31,7 @@ from organizations.forms import (
 )
 from organizations.models import MassOrganization, Organization, RoleAssignment
 from organizations.permissions import PERMS, Perm
-from organizations.scoping import require_anywhere, scope_paths, user_can
+from organizations.scoping import is_administrator, require_anywhere, scope_paths, user_can
 from organizations.tables import OrganizationTable
 
 PER_PAGE = 100  # organizations a page: a search result, or the sub-organizations on an organization's page
@@ -257,7 +257,8 @@ def role_list(request):
     require_anywhere(request.user, Perm.MANAGE_ROLES)
     assignments = (RoleAssignment.objects.visible_to(request.user, Perm.MANAGE_ROLES)
                    .select_related("user", "organization").order_by("organization__path", "user__username"))
-    return render(request, "organizations/role_list.html", {"assignments": assignments[:500]})
+    return render(request, "organizations/role_list.html", {"assignments": assignments[:500],
+                                                            "may_reset": is_administrator(request.user)})
 
 
 @login_required

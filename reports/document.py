@@ -65,7 +65,8 @@ class Header:
 
     higher_body: str = ""
     issuing_body: str = ""
-    number_text: str = ""  # "Số 12-BC/ĐUK", set when the number is allocated (PDF only)
+    number_text: str = ""  # "Số 12-BC/ĐUK", set once the report is issued (PDF only)
+    draft: bool = False  # not issued: marked "DỰ THẢO", no number
     place: str = ""
     issued_on: dt.date | None = None
     signer_authority: str = ""  # "T/M BAN THƯỜNG VỤ"

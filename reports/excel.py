@@ -16,6 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from core.excel import safe_cell
 from reports.document import COUNT, COUNT_SHARE, DELTA, MEASURE, PERCENT, RATIO, RESULT, Column, Document, Table
 
 PERCENT_FORMAT = "0.0%"
@@ -95,7 +96,7 @@ def _sheet_title(name: str, used: set[str]) -> str:
 
 
 def _cell(ws, value, *, fmt=None, font=None, align=None):
-    c = WriteOnlyCell(ws, value=value)
+    c = safe_cell(WriteOnlyCell(ws, value=value))
     if fmt and isinstance(value, (int, float)):
         c.number_format = fmt
     if font:
@@ -140,11 +141,12 @@ def render_xlsx(document: Document) -> bytes:
     wb = Workbook(write_only=True)
     used: set[str] = set()
     summary = wb.create_sheet(_sheet_title(document.summary.sheet if document.summary else "Tổng hợp", used))
-    heading = [document.subject]
+    # A draft says so on its first line (the number it has not got is not on the summary either).
+    heading = [f"{document.subject} — DỰ THẢO" if document.header.draft else document.subject]
     if document.summary is not None:
         _write_tables(summary, [document.summary], heading=heading)
     else:
-        summary.append([_cell(summary, document.subject, font=TITLE)])
+        summary.append([_cell(summary, heading[0], font=TITLE)])
     if document.facts:  # who and when, under the summary (after the table: the frozen header stays first)
         summary.append([])
         for label, value in document.facts:

@@ -38,6 +38,10 @@ class ReportRun(BackgroundRun):
     document_number = models.PositiveIntegerField(_("document number"), null=True, blank=True)
     document_reference = models.CharField(_("document reference"), max_length=60, blank=True,
                                           help_text=_("e.g. 12-BC/ĐUK"))
+    # Issued: given its official number by staff with ISSUE_REPORTS (reports.services.issue); until then a draft.
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("who issued it"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
     files_purged_at = models.DateTimeField(_("files removed at"), null=True, blank=True)
     # The periodic-report submission (targets, family DUE) this report was marked as.
     submission = models.ForeignKey("records.ReportSubmission", verbose_name=_("submission"), null=True, blank=True,
@@ -55,6 +59,10 @@ class ReportRun(BackgroundRun):
         return self.title or f"{self.kind} #{self.pk}"
 
     # ----------------------------------------------------------------------------------------- state
+
+    @property
+    def is_draft(self) -> bool:
+        return self.document_number is None
 
     @property
     def format_list(self) -> list[str]:

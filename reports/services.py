@@ -103,21 +103,21 @@ def generate(run: ReportRun | int, *, raise_errors: bool = False) -> ReportRun:
     if run.status == RunStatus.DONE:
         return run
     run.mark_running(progress=0, messages=[])
-    allocated = None
     try:
         with translation.override(report_language()):
             kind = get_kind(run.kind)
             _step(run, 5, "Bắt đầu")
             document = kind.build(run.parameters, progress=lambda percent, message="": _step(run, percent, message))
             header = document.header
+            # A number is given only when staff with the right issue the report (``issue``); until then the
+            # document is a draft: "DỰ THẢO" and no number.
+            if run.document_number is not None:
+                header.number_text = f"Số {run.document_reference}"
+            else:
+                header.draft = True
             if ReportFormat.PDF in run.format_list:
                 from reports.pdf import render_pdf
 
-                if run.document_number is None:
-                    allocated = allocate_number(run.organization, header.document_type, header.term)
-                    run.record(document_number=allocated,
-                            document_reference=f"{allocated:02d}-{header.document_type}/{header.abbreviation}")
-                header.number_text = f"Số {run.document_reference}"
                 _step(run, 70, "Tạo tệp PDF")
                 pdf = render_pdf(document)
                 run.pdf_file.save(_file_name(run, "pdf"), ContentFile(pdf), save=False)
@@ -133,9 +133,6 @@ def generate(run: ReportRun | int, *, raise_errors: bool = False) -> ReportRun:
         run.mark_done(progress=100, messages=[*run.messages, "Hoàn thành"])
     except Exception as exc:
         log.exception("report run %s (%s) failed", run.pk, run.kind)
-        if allocated is not None:
-            release_number(run.organization, header.document_type, header.term, allocated)
-            run.record(document_number=None, document_reference="")
         with translation.override(report_language()):
             message = _("The report could not be generated: %(error)s") % {"error": _reason(exc)}
         run.mark_failed(message)
@@ -145,6 +142,41 @@ def generate(run: ReportRun | int, *, raise_errors: bool = False) -> ReportRun:
 
 
 # ------------------------------------------------------------------------------------ document numbers
+
+def issue(*, run: ReportRun, user=None, queue: bool = True) -> ReportRun:
+    """Issue a finished draft: give it the next official number of its organization (type, term) and generate
+    its files again with that number and without the draft mark. Only staff with ISSUE_REPORTS on the report's
+    organization may (``user=None``: a trusted caller such as ``manage.py generate_report --issue``); a number is
+    used once, by an issued report, never by a draft somebody merely generated."""
+    from reports.document import build_header
+
+    with transaction.atomic():
+        run = ReportRun.objects.select_for_update().select_related("organization").get(pk=run.pk)
+        if user is not None and not user_can(user, Perm.ISSUE_REPORTS, run.organization):
+            raise PermissionDenied
+        if run.shown_status != RunStatus.DONE:
+            raise ValidationError(_("Only a finished report can be issued."))
+        if run.document_number is not None:
+            raise ValidationError(_("This report has already been issued as number %(ref)s.")
+                                  % {"ref": run.document_reference})
+        if ReportFormat.PDF not in run.format_list:
+            raise ValidationError(_("Only a report with a PDF document can be issued."))
+        header = build_header(run.organization, run.parameters, document_type=get_kind(run.kind).document_type)
+        number = allocate_number(run.organization, header.document_type, header.term)
+        run.document_number = number
+        run.document_reference = f"{number:02d}-{header.document_type}/{header.abbreviation}"
+        run.issued_at, run.issued_by = timezone.now(), user if user and user.is_authenticated else None
+        run.status, run.progress = RunStatus.QUEUED, 0
+        run.save(update_fields=["document_number", "document_reference", "issued_at", "issued_by", "status",
+                                "progress"])
+        if queue:
+            from reports.tasks import generate_report
+
+            transaction.on_commit(lambda: generate_report.apply_async(args=[run.pk], **queue_option()))
+    if not queue:
+        run = generate(run)
+    return run
+
 
 def allocate_number(issuing_body, document_type: str, term: str) -> int:
     """The next number of (issuing body, type, term), in its own short transaction holding the row lock:
@@ -180,6 +212,8 @@ def mark_submitted(*, run: ReportRun, report, year: int, quarter: int = 0, user=
         raise PermissionDenied
     if run.kind != "resolution_year" or run.status != RunStatus.DONE:
         raise ValidationError(_("Only a finished year-end report can be marked as submitted."))
+    if run.document_number is None:
+        raise ValidationError(_("A draft cannot be marked as submitted: issue the report first."))
     if run.submission_id is not None:
         raise ValidationError(_("This report has already been marked as submitted."))
     submission = report_submission_create(

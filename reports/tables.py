@@ -40,7 +40,8 @@ class RunTable(ListTable):
         link = format_html('<a href="{}">{}</a>', reverse("reports:run_detail", args=[record.pk]),
                            record.title or record.kind)
         if not record.document_reference:
-            return link
+            return format_html('{} <span class="badge text-bg-secondary" data-test="draft">{}</span>', link,
+                               gettext("draft"))
         return format_html('{}<div class="small text-body-secondary">{}</div>', link,
                            gettext("No. %(ref)s") % {"ref": record.document_reference})
 

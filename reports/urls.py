@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:pk>/", views.run_detail, name="run_detail"),
     path("<int:pk>/progress/", views.run_progress, name="run_progress"),
     path("<int:pk>/download/<str:format>/", views.run_download, name="run_download"),
+    path("<int:pk>/issue/", views.run_issue, name="run_issue"),
     path("<int:pk>/submitted/", views.run_mark_submitted, name="run_mark_submitted"),
 ]

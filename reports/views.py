@@ -73,14 +73,25 @@ def _run_for(request, pk) -> ReportRun:
         "organization", "requested_by", "submission__report"), pk=pk)
 
 
+def _run_to_act_on(request, pk, perm: str) -> ReportRun:
+    """The run an action changes: seen (else 404), and ``perm`` on its organization (else 403)."""
+    run = _run_for(request, pk)
+    if not user_can(request.user, perm, run.organization):
+        raise PermissionDenied
+    return run
+
+
 def _context(request, run: ReportRun) -> dict:
     may_mark = (run.kind == "resolution_year" and run.shown_status == RunStatus.DONE and run.submission_id is None
+                and run.document_number is not None
                 and user_can(request.user, Perm.REPORT_FIGURES, run.organization))
     form = None
     if may_mark:
         year = run.parameters.get("year") or timezone.localdate().year
         form = MarkSubmittedForm(initial={"year": year}, prefix="mark")
-    return {"run": run, "kind": KINDS.get(run.kind), "may_mark": may_mark, "mark_form": form,
+    may_issue = (run.shown_status == RunStatus.DONE and run.document_number is None and "pdf" in run.format_list
+                 and user_can(request.user, Perm.ISSUE_REPORTS, run.organization))
+    return {"run": run, "kind": KINDS.get(run.kind), "may_mark": may_mark, "mark_form": form, "may_issue": may_issue,
             "tccsd": run.organization.is_tccsd, "progress_url": reverse("reports:run_progress", args=[run.pk]),
             "note_template": "reports/_run_note.html", "after_template": "reports/_run_after.html"}
 
@@ -114,10 +125,24 @@ def run_download(request, pk, format):
 
 @login_required
 @require_POST
+def run_issue(request, pk):
+    """Give the draft its official number and generate it again as issued (staff with ISSUE_REPORTS there)."""
+    run = _run_to_act_on(request, pk, Perm.ISSUE_REPORTS)
+    try:
+        run = services.issue(run=run, user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Issued as number %(ref)s: the document is being generated again with it.")
+                         % {"ref": run.document_reference})
+    return redirect("reports:run_detail", pk=run.pk)
+
+
+@login_required
+@require_POST
 def run_mark_submitted(request, pk):
-    run = _run_for(request, pk)
-    if not user_can(request.user, Perm.REPORT_FIGURES, run.organization):
-        raise PermissionDenied
+    run = _run_to_act_on(request, pk, Perm.REPORT_FIGURES)
     form = MarkSubmittedForm(request.POST, prefix="mark")
     if form.is_valid():
         try:

@@ -59,7 +59,14 @@ from tests.url_access import (
     status_period_of_member,
 )
 from tests.url_access_records import REPORTERS, figure_of_a1, model_of_a1_1, submission_of_a1
-from tests.url_access_targets import BESIDE, TARGET_EDITORS, bloc_a_resolution, resolution_pk, target_pk
+from tests.url_access_targets import (
+    BESIDE,
+    TARGET_EDITORS,
+    bloc_a_resolution,
+    resolution_measuring,
+    resolution_pk,
+    target_pk,
+)
 
 ANONYMOUS = "anonymous"
 OUT_OF_SCOPE = {"outsider": 404, "no_role": 404}
@@ -346,6 +353,17 @@ def year_report_of_a1(w):
     return {"pk": run.pk}
 
 
+def draft_of_a1(w):
+    """A finished draft (no number yet) of Đảng bộ Sở A1's composition report."""
+    from reports.models import ReportRun
+
+    run = ReportRun.objects.create(kind="composition", title="Cơ cấu đảng viên (dự thảo)", organization=w.tree.a1,
+                                   parameters={"organization": w.tree.a1.pk, "day": "2024-12-31",
+                                               "issued_on": "2025-01-15"},
+                                   formats="pdf", status="done", progress=100)
+    return {"pk": run.pk}
+
+
 def mark_payload(w):
     from django.utils import timezone
 
@@ -555,8 +573,102 @@ POSTS: dict[str, Post] = {
     "reports:run_create": Post(ok=IN_SCOPE - {"cell_secretary"},
                                denied_overrides={"cell_secretary": 200, "outsider": 200},
                                payload=composition_report_payload),
+    # Issuing A1's draft gives it A1's next document number (ISSUE_REPORTS on A1: administrator, committee staff,
+    # grassroots officer); leadership and inspection staff see the draft (403), the cell secretary does not (404).
+    "reports:run_issue": Post(ok=frozenset({"administrator", "committee_staff", "grassroots_officer"}),
+                              kwargs=draft_of_a1, denied_overrides={**OUT_OF_SCOPE, "cell_secretary": 404},
+                              payload=lambda w: {}),
     # Marking A1's year-end report submitted records a submission of A1 (REPORT_FIGURES on A1).
     "reports:run_mark_submitted": Post(
         ok=REPORTERS - {"cell_secretary"}, kwargs=year_report_of_a1,
         denied_overrides={**OUT_OF_SCOPE, "cell_secretary": 404}, payload=mark_payload),
 }
+
+
+# --- Object-level scope of action views (issue 19) ------------------------------------------------------------
+# An action view checks the object it acts on, not a permission held somewhere: each entry below acts on an
+# object outside bloc A (bloc B's resolution and its runs, cell B1's reports) or on everything at once (a full
+# recompute and its run), so bloc A's staff — who hold the very permission, but elsewhere — are refused, while the
+# outsider (committee staff of bloc B) and the administrator of the province are not. A GET entry is a page of
+# the object (run pages, downloads); a POST entry must also change the database exactly when allowed.
+
+@dataclass(frozen=True)
+class ObjectScope:
+    name: str
+    kwargs: Callable | None  # world -> URL kwargs
+    ok: frozenset[str]
+    method: str = "post"
+    payload: Callable | None = None  # world -> dict (POST)
+    ok_status: int = 302
+    denied: int = 404
+    denied_overrides: dict = field(default_factory=dict)
+
+    def expected(self, persona: str) -> int:
+        if persona in self.ok:
+            return self.ok_status
+        return self.denied_overrides.get(persona, self.denied)
+
+
+def bloc_b_resolution(w):
+    return resolution_measuring(w.tree.bloc_b, "thu-khoi-b", "02-NQ/ĐUK", "TKB-1")
+
+
+def global_run(w):
+    """A run of every target (a full recompute without a resolution): the administrators' only."""
+    from targets.engine.models import RecomputeRun
+
+    return {"pk": RecomputeRun.objects.create(kind="full", status="done", total=1, done=1).pk}
+
+
+def bloc_b_run(w):
+    from targets.engine.models import RecomputeRun
+
+    run = RecomputeRun.objects.create(kind="full", resolution=bloc_b_resolution(w), status="done", total=1, done=1)
+    return {"pk": run.pk}
+
+
+def report_of_b1(w, kind="composition", *, draft=False):
+    """A finished report of cell B1 with a (tiny) PDF: beside bloc A, so bloc A's users do not see it."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from reports.models import ReportRun
+
+    name = default_storage.save("reports/object-scope-b1.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    parameters = ({"resolution": bloc_b_resolution(w).pk, "organization": w.tree.b1.pk, "year": 2024}
+                  if kind == "resolution_year" else {"organization": w.tree.b1.pk, "day": "2024-12-31"})
+    run = ReportRun.objects.create(kind=kind, title="Báo cáo của Chi bộ Sở B1", organization=w.tree.b1,
+                                   parameters=parameters, formats="pdf", status="done", progress=100, pdf_file=name,
+                                   document_number=None if draft else 1, document_reference="" if draft else "01-BC/CB")
+    return {"pk": run.pk}
+
+
+_TARGETS_ELSEWHERE = {"committee_staff": 404}  # bloc A's target editors: bloc B's objects do not exist for them
+# Those who hold no CHANGE_TARGETS anywhere are refused before the object is looked up (403).
+_NO_TARGET_RIGHT = dict.fromkeys(("inspection_staff", "grassroots_officer", "cell_secretary", "leadership",
+                                  "no_role"), 403)
+
+OBJECT_SCOPE: list[ObjectScope] = [
+    # A full recompute rewrites every organization's figures: bloc A's and bloc B's staff alike are refused.
+    ObjectScope("targets:recompute", None, ok=frozenset({"administrator"}), payload=lambda w: {}, denied=403),
+    ObjectScope("targets:recompute", None, ok=frozenset({"administrator", "outsider"}),
+                payload=lambda w: {"resolution": bloc_b_resolution(w).pk}, denied=403,
+                denied_overrides=_TARGETS_ELSEWHERE),
+    ObjectScope("targets:run_detail", global_run, ok=frozenset({"administrator"}), method="get", ok_status=200,
+                denied_overrides={**_NO_TARGET_RIGHT, "outsider": 404}),
+    ObjectScope("targets:run_progress", global_run, ok=frozenset({"administrator"}), method="get", ok_status=200,
+                denied_overrides={**_NO_TARGET_RIGHT, "outsider": 404}),
+    ObjectScope("targets:run_detail", bloc_b_run, ok=frozenset({"administrator", "outsider"}), method="get",
+                ok_status=200, denied_overrides=_NO_TARGET_RIGHT),
+    ObjectScope("targets:run_progress", bloc_b_run, ok=frozenset({"administrator", "outsider"}), method="get",
+                ok_status=200, denied_overrides=_NO_TARGET_RIGHT),
+    # Report runs are B1's: seen (and downloaded, and marked submitted) only by who sees B1.
+    ObjectScope("reports:run_detail", report_of_b1, ok=frozenset({"administrator", "outsider"}), method="get",
+                ok_status=200),
+    ObjectScope("reports:run_download", lambda w: {**report_of_b1(w), "format": "pdf"},
+                ok=frozenset({"administrator", "outsider"}), method="get", ok_status=200),
+    ObjectScope("reports:run_issue", lambda w: report_of_b1(w, draft=True), ok=frozenset({"administrator", "outsider"}),
+                payload=lambda w: {}),
+    ObjectScope("reports:run_mark_submitted", lambda w: report_of_b1(w, "resolution_year"),
+                ok=frozenset({"administrator", "outsider"}), payload=mark_payload),
+]

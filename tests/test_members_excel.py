@@ -10,7 +10,7 @@ from django.utils.translation import override
 from openpyxl import Workbook, load_workbook
 
 from members.register import excel
-from members.register.models import Member, MembershipPeriod, SensitiveExport
+from members.register.models import Member, MembershipPeriod, SensitiveAccess
 from organizations.choices import Role
 from organizations.models import RoleAssignment
 from organizations.services import organization_update
@@ -325,7 +325,7 @@ def test_the_export_holds_the_rows_of_the_filtered_list_with_sensitive_columns_f
     ws = xlsx(client.get(EXPORT, params)).worksheets[0]
     assert ws.freeze_panes == "A2"
     assert ws.cell(row=2, column=headers.index(header("birth_date")) + 1).number_format == excel.DATE_FORMAT
-    logs = list(SensitiveExport.objects.filter(user=personas.committee_staff))
+    logs = list(SensitiveAccess.objects.filter(user=personas.committee_staff))
     assert len(logs) == 2
     assert (logs[0].what, logs[0].rows, logs[0].filters["organization"], logs[0].filters["q"]) == (
         "members", 40, str(tree.a1.pk), "hoang van")
@@ -342,7 +342,7 @@ def test_the_export_leaves_out_sensitive_columns_and_logs_nothing_for_other_role
     assert [r[0] for r in rows] == ["Lý Thị Mai"]
     assert header("citizen_id") not in headers and header("ethnicity") not in headers
     assert "001085012345" not in [v for r in rows for v in r]
-    assert not SensitiveExport.objects.exists()
+    assert not SensitiveAccess.objects.exists()
 
 
 def test_sensitive_columns_only_where_the_sensitive_scope_covers_the_export(tree, client):
@@ -357,8 +357,8 @@ def test_sensitive_columns_only_where_the_sensitive_scope_covers_the_export(tree
 
     whole, rows = exported(client.get(EXPORT))
     assert header("citizen_id") not in whole and len(rows) == 2
-    assert not SensitiveExport.objects.exists()
+    assert not SensitiveAccess.objects.exists()
 
     part, rows = exported(client.get(EXPORT, {"organization": tree.a1.pk}))
     assert header("citizen_id") in part and [r[0] for r in rows] == ["Trong A1"]
-    assert SensitiveExport.objects.get().rows == 1
+    assert SensitiveAccess.objects.get().rows == 1

@@ -14,6 +14,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -94,8 +95,16 @@ def params(world, tree, **extra):
 
 
 def generate(kind, parameters, formats="pdf,xlsx") -> ReportRun:
+    """A draft: generated, not issued (no number)."""
     run = services.run_create(user=None, kind=kind, params=parameters, formats=formats, queue=False)
     run = services.generate(run, raise_errors=True)
+    assert run.status == RunStatus.DONE, run.error
+    return run
+
+
+def issued(kind, parameters, formats="pdf,xlsx") -> ReportRun:
+    """Generated, then issued by a trusted caller: numbered and generated again with its number."""
+    run = services.issue(run=generate(kind, parameters, formats), user=None, queue=False)
     assert run.status == RunStatus.DONE, run.error
     return run
 
@@ -142,7 +151,7 @@ def test_abbreviations_follow_the_kind_of_issuing_body(tree):
 # ------------------------------------------------------------------------------------------- the PDF
 
 def test_the_year_end_pdf_reads_back_with_header_number_targets_and_diacritics(tree, world, output_dir):
-    run = generate("resolution_year", params(world, tree))
+    run = issued("resolution_year", params(world, tree))
     pdf_path = output_dir / "bao-cao.pdf"
     pdf_path.write_bytes(run.pdf_file.read())
     text = pdf_text(pdf_path)
@@ -362,21 +371,71 @@ def test_the_workbook_has_a_sheet_per_section_with_frozen_headers_widths_and_for
 # ---------------------------------------------------------------------------------------- numbering
 
 def test_numbers_run_per_body_type_and_term_and_restart_in_a_new_term(tree, world, output_dir):
-    first = generate("resolution_year", params(world, tree), formats="pdf")
-    second = generate("resolution_year", params(world, tree), formats="pdf")
+    first = issued("resolution_year", params(world, tree), formats="pdf")
+    second = issued("resolution_year", params(world, tree), formats="pdf")
     assert (first.document_reference, second.document_reference) == ("01-BC/ĐUK", "02-BC/ĐUK")
     path = output_dir / "second.pdf"
     path.write_bytes(second.pdf_file.read())
     assert "Số 02-BC/ĐUK" in pdf_text(path, 1, 1)
-    new_term = generate("resolution_year", params(world, tree, issued_on="2025-11-14"), formats="pdf")
+    new_term = issued("resolution_year", params(world, tree, issued_on="2025-11-14"), formats="pdf")
     assert new_term.document_reference == "01-BC/ĐUK"
-    other_body = generate("resolution_year", params(world, tree, organization=tree.a1.pk), formats="pdf")
+    other_body = issued("resolution_year", params(world, tree, organization=tree.a1.pk), formats="pdf")
     assert other_body.document_reference == "01-BC/ĐU"
     assert DocumentNumber.objects.get(issuing_body=tree.bloc_a, document_type="BC", term="2020-2025").last_number == 2
     # A number given back only when nothing was numbered after it.
     assert services.release_number(tree.bloc_a, "BC", "2020-2025", 1) is False
     assert services.release_number(tree.bloc_a, "BC", "2020-2025", 2) is True
     assert services.allocate_number(tree.bloc_a, "BC", "2020-2025") == 2
+
+
+def test_a_generated_report_is_a_draft_without_a_number_until_staff_issue_it(
+        tree, world, client_for, output_dir, django_capture_on_commit_callbacks):
+    """Issue 19 item 7: any user who could view an organization used up its official numbers by generating a
+    report. Generating now makes a draft ("DỰ THẢO", no number); only staff with ISSUE_REPORTS on the report's
+    organization give it its number, once."""
+    leadership = client_for("leadership")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = leadership.post(reverse("reports:run_create"), _post_form(world, tree))
+    run = ReportRun.objects.get()
+    assert response.status_code == 302 and run.status == RunStatus.DONE
+    assert (run.document_number, run.document_reference, run.issued_at) == (None, "", None)
+    assert not DocumentNumber.objects.exists()  # generating used no number
+    path = output_dir / "du-thao.pdf"
+    path.write_bytes(run.pdf_file.read())
+    first_page = pdf_text(path, 1, 1)
+    assert "DỰ THẢO" in first_page and "Số 01" not in first_page
+    summary = load_workbook(io.BytesIO(run.xlsx_file.read())).worksheets[0]
+    assert summary["A1"].value.endswith("— DỰ THẢO")
+    page = leadership.get(reverse("reports:run_detail", args=[run.pk])).content.decode()
+    issue_url = reverse("reports:run_issue", args=[run.pk])
+    assert 'data-test="draft"' in page and issue_url not in page
+
+    assert leadership.post(issue_url).status_code == 403  # sees the report, may not issue it
+    assert client_for("outsider").post(issue_url).status_code == 404
+    assert client_for("grassroots_officer").post(issue_url).status_code == 404  # bloc A is above A1
+    assert not DocumentNumber.objects.exists()
+    staff = client_for("committee_staff")
+    assert issue_url in staff.get(reverse("reports:run_detail", args=[run.pk])).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert staff.post(issue_url).status_code == 302
+    run.refresh_from_db()
+    assert (run.document_number, run.document_reference, run.status) == (1, "01-BC/ĐUK", RunStatus.DONE)
+    assert run.issued_by.username == "canbo" and run.issued_at is not None
+    path.write_bytes(run.pdf_file.read())
+    first_page = pdf_text(path, 1, 1)
+    assert "Số 01-BC/ĐUK" in first_page and "DỰ THẢO" not in first_page
+    # Issued once: a second issue is refused and uses no number.
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(issue_url)
+    assert DocumentNumber.objects.get().last_number == 1
+
+
+def test_a_draft_cannot_be_marked_submitted(tree, world):
+    run = generate("resolution_year", params(world, tree, organization=tree.a1.pk), formats="pdf")
+    report = PeriodicReport.objects.get(code="degradation-yearly")
+    with pytest.raises(ValidationError):
+        services.mark_submitted(run=run, report=report, year=timezone.localdate().year)
+    assert not ReportSubmission.objects.exists()
 
 
 def test_the_management_command_generates_the_same_run_and_prints_the_paths(tree, world, capsys):
@@ -494,7 +553,7 @@ def test_the_grassroots_organization_marks_its_report_submitted(tree, world, cli
     officer = client_for("grassroots_officer")
     form = officer.get(reverse("reports:run_create"), {"kind": "resolution_year"}).context["form"]
     assert world.resolution in form.fields["resolution"].queryset  # the bloc's resolution, from below
-    run = generate("resolution_year", params(world, tree, organization=tree.a1.pk))
+    run = issued("resolution_year", params(world, tree, organization=tree.a1.pk))
     assert run.document_reference == "01-BC/ĐU"
     url = reverse("reports:run_mark_submitted", args=[run.pk])
     report = PeriodicReport.objects.get(code="degradation-yearly")
@@ -518,7 +577,7 @@ def test_the_grassroots_organization_marks_its_report_submitted(tree, world, cli
 
 
 def test_retention_purges_old_files_and_keeps_the_run(tree, world, settings):
-    run = generate("resolution_year", params(world, tree))
+    run = issued("resolution_year", params(world, tree))
     path = run.pdf_file.path
     settings.REPORTS_RETENTION_DAYS = 90
     assert services.purge_old_files(now=timezone.now() + dt.timedelta(days=30)) == 0

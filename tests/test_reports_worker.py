@@ -55,7 +55,7 @@ def test_progress_goes_from_0_to_100_and_the_pdf_downloads(real_worker, settings
     assert run.status == RunStatus.DONE, run.error
     assert seen == sorted(seen) and seen[-1] == 100, seen  # never backwards, ends at 100
     assert run.started_at and run.finished_at and run.finished_at >= run.started_at
-    assert run.messages[-1] == "Hoàn thành" and run.document_reference == "01-BC/ĐUK"
+    assert run.messages[-1] == "Hoàn thành" and run.document_reference == ""  # a draft until it is issued
 
     progress = client.get(reverse("reports:run_progress", args=[run.pk])).content.decode()
     assert "hx-trigger" not in progress and reverse("reports:run_download", args=[run.pk, "pdf"]) in progress
@@ -66,6 +66,11 @@ def test_progress_goes_from_0_to_100_and_the_pdf_downloads(real_worker, settings
     (output_dir / "report.pdf").write_bytes(body)
     workbook = client.get(reverse("reports:run_download", args=[run.pk, "xlsx"]))
     assert workbook.status_code == 200 and b"".join(workbook.streaming_content)[:2] == b"PK"
+
+    # Issuing numbers it and generates it again on the worker.
+    assert client.post(reverse("reports:run_issue", args=[run.pk])).status_code == 302
+    follow(run, output_dir)
+    assert run.status == RunStatus.DONE and run.document_reference == "01-BC/ĐUK"
 
 
 def test_a_run_that_cannot_be_generated_ends_failed_with_a_message(real_worker, settings, tree, client, personas,
@@ -91,5 +96,8 @@ def test_a_run_that_cannot_be_generated_ends_failed_with_a_message(real_worker, 
     assert bad_year.status == RunStatus.FAILED
     assert bad_year.error.startswith(vi("The report could not be generated: %(error)s").split("%(")[0])
     good = services.run_create(user=None, kind="resolution_year", params=parameters, formats="pdf")
+    follow(good, output_dir)
+    assert good.status == RunStatus.DONE and good.document_reference == ""
+    services.issue(run=good, user=None)
     follow(good, output_dir)
     assert good.status == RunStatus.DONE and good.document_reference == "01-BC/ĐUK"

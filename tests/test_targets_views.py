@@ -356,24 +356,49 @@ def test_the_progress_partial_polls_while_the_run_is_under_way(tree, client_for)
     assert "hx-get" not in html and "mất kết nối cơ sở dữ liệu" in html and "bg-danger" in html
 
 
-def test_a_full_recompute_needs_change_targets_and_a_resolutions_run_its_scope(tree, client_for,
-                                                                                django_capture_on_commit_callbacks):
+def test_a_full_recompute_is_for_administrators_and_a_resolutions_run_its_scope(tree, personas, client_for,
+                                                                               django_capture_on_commit_callbacks):
+    """Issue 19 item 1: staff of one bloc POSTing without a resolution used to recompute every target of the
+    province (and could open the run's page); a full run is now the administrators' alone."""
     resolution = attach(tree.bloc_a, ("LD-4b",))
+    attach(tree.bloc_b, ("LD-4c",), code="khoib")
     assert client_for("leadership").post(reverse("targets:recompute")).status_code == 403
     assert client_for("outsider").post(reverse("targets:recompute"), {"resolution": resolution.pk}).status_code == 404
     assert client_for("committee_staff").get(reverse("targets:recompute")).status_code == 405
+    for staff in ("committee_staff", "outsider"):  # the right to change targets, but of one bloc only
+        assert client_for(staff).post(reverse("targets:recompute")).status_code == 403
     assert not RecomputeRun.objects.exists()
+    assert reverse("targets:recompute") not in client_for("committee_staff").get(
+        reverse("targets:resolution_list")).content.decode()
 
-    # A full run (every attached resolution) is any target editor's; its page too.
-    client = client_for("outsider")
+    # The administrator of the whole tree may run everything; its page is theirs alone.
+    client = client_for("administrator")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("targets:recompute"))
     run = RecomputeRun.objects.get()
-    assert run.resolution is None and run.status == RunStatus.DONE and run.total == 1
+    assert response.status_code == 302 and run.resolution is None and run.status == RunStatus.DONE
+    assert run.total == 2
     assert client.get(response.url).status_code == 200
-    # The run of bloc A's resolution is not the outsider's.
+    for staff in ("committee_staff", "outsider"):
+        assert client_for(staff).get(reverse("targets:run_detail", args=[run.pk])).status_code == 404
+        assert client_for(staff).get(reverse("targets:run_progress", args=[run.pk])).status_code == 404
+    # The run of bloc A's resolution is bloc A's staff's, not the outsider's.
     own = RecomputeRun.objects.create(kind=RunKind.FULL, resolution=resolution)
-    assert client.get(reverse("targets:run_detail", args=[own.pk])).status_code == 404
+    assert client_for("committee_staff").get(reverse("targets:run_detail", args=[own.pk])).status_code == 200
+    assert client_for("outsider").get(reverse("targets:run_detail", args=[own.pk])).status_code == 404
+
+
+def test_an_administrator_of_one_bloc_is_not_an_administrator_of_everything(tree, personas):
+    from organizations.choices import Role
+    from organizations.models import RoleAssignment
+    from organizations.scoping import is_administrator
+    from tests.factories import UserFactory
+
+    bloc_admin = UserFactory()
+    RoleAssignment.objects.create(user=bloc_admin, role=Role.ADMINISTRATOR, organization=tree.bloc_a)
+    superuser = UserFactory(is_superuser=True)
+    assert [is_administrator(u) for u in (personas.administrator, superuser, bloc_admin, personas.committee_staff,
+                                          personas.no_role)] == [True, True, False, False, False]
 
 
 # ------------------------------------------------------------------------------- the services

@@ -80,6 +80,13 @@ ACCESS: dict[str, Access] = {
     "login": Access(ok=ALL, public=True, ok_status=302),  # logged-in users are sent home; anonymous get 200
     "password_change": Access(ok=ALL),
     "password_change_done": Access(ok=ALL),
+    # The e-mail reset is for everyone, signed in or not; a forged link shows "no longer valid" (200).
+    "password_reset": Access(ok=ALL, public=True),
+    "password_reset_done": Access(ok=ALL, public=True),
+    "password_reset_confirm": Access(ok=ALL, public=True, kwargs=lambda w: {"uidb64": "MQ", "token": "forged-link"}),
+    "password_reset_complete": Access(ok=ALL, public=True),
+    # A one-time reset link for a user is made by an administrator only.
+    "password_reset_link": Access(ok=ROLE_MANAGERS, kwargs=lambda w: {"pk": w.personas.no_role.pk}),
     "healthz": Access(ok=ALL, public=True),
     "notification_list": Access(ok=ALL),
     "notification_read": Access(ok=frozenset(), kwargs=lambda w: {"pk": 1}, denied=405),  # POST only
@@ -109,6 +116,8 @@ ACCESS: dict[str, Access] = {
     # Member register: lists and exports for every role (within its subtree); no_role sees nothing.
     "members:member_list": Access(ok=VIEWERS),
     "members:member_export": Access(ok=VIEWERS),
+    # The log of reads of sensitive data: administrators only (MANAGE_ROLES); everyone else 403.
+    "members:sensitive_log": Access(ok=ROLE_MANAGERS),
     "members:member_detail": Access(ok=VIEWERS - {"outsider"}, kwargs=member_in_a1_1, denied=404),
     # Creating and importing need CHANGE_MEMBERS somewhere: the outsider has it over bloc B.
     "members:member_create": Access(ok=MEMBER_EDITORS | {"outsider"}),

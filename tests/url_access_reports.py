@@ -41,4 +41,5 @@ ACCESS = {
     "reports:run_progress": Access(ok=IN_SCOPE, kwargs=run_of_a1_1, denied=404),
     "reports:run_download": Access(ok=IN_SCOPE, kwargs=pdf_of_a1_1, denied=404),
     "reports:run_mark_submitted": Access(ok=frozenset(), kwargs=run_of_a1_1, denied=405),
+    "reports:run_issue": Access(ok=frozenset(), kwargs=run_of_a1_1, denied=405),
 }

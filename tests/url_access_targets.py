@@ -28,19 +28,24 @@ class ApiAccess(Access):
     anonymous: int = 401
 
 
-def bloc_a_resolution(w):
+def resolution_measuring(scope, code: str, number: str, target_code: str):
+    """A resolution of ``scope`` (created on demand) with one target copied from the catalogue's LD-4b."""
     from targets.engine.models import Resolution, Target
 
-    resolution, created = Resolution.objects.get_or_create(code="thu-khoi-a", defaults={
-        "number": "01-NQ/ĐUK", "title": "Nghị quyết thử của Đảng ủy Khối A", "issuer_name": "Đảng ủy Khối A",
-        "scope": w.tree.bloc_a, "start_year": 2021, "end_year": 2025})
+    resolution, created = Resolution.objects.get_or_create(code=code, defaults={
+        "number": number, "title": f"Nghị quyết thử của {scope.name}", "issuer_name": scope.name,
+        "scope": scope, "start_year": 2021, "end_year": 2025})
     if created:
         source = Target.objects.get(code="LD-4b")
         Target.objects.create(
-            resolution=resolution, code="TKA-1", order=1, family=source.family, params=source.params,
+            resolution=resolution, code=target_code, order=1, family=source.family, params=source.params,
             short_text=source.short_text, clause=source.clause, comparator=source.comparator, lower=source.lower,
             upper=source.upper, unit=source.unit, periodicity=source.periodicity)
     return resolution
+
+
+def bloc_a_resolution(w):
+    return resolution_measuring(w.tree.bloc_a, "thu-khoi-a", "01-NQ/ĐUK", "TKA-1")
 
 
 def resolution_pk(w):
@@ -90,5 +95,6 @@ ACCESS: dict[str, Access] = {
     "api:attainment-list": ApiAccess(ok=ALL),
     "api:attainment-detail": ApiAccess(ok=BLOC_A_VIEWERS, kwargs=attainment_pk, denied=404),
     # The schema describes the API, not data: public (drf-spectacular's default permission).
-    "api:schema": Access(ok=ALL, public=True),
+    # Behind login since issue 19 (it describes every endpoint): anonymous gets 401 like the rest of the API.
+    "api:schema": ApiAccess(ok=ALL),
 }

@@ -21,6 +21,8 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.excel import save as save_workbook
+from core.excel import text_row
 from members.ratings.forms import Rights, current_values, row_input
 from members.ratings.rules import rating_date
 from members.ratings.services import LEVEL_FIELDS, Grid, RowInput
@@ -132,7 +134,7 @@ def build_grid_template(fileobj, grid: Grid) -> None:
         for row_no, text in enumerate(instructions(grid), start=1):
             notes.cell(row=row_no, column=1, value=text).alignment = Alignment(wrap_text=True)
         notes.cell(row=1, column=1).font = HEADER_FONT
-        wb.save(fileobj)
+        save_workbook(wb, fileobj)
 
 
 def instructions(grid: Grid) -> list[str]:
@@ -319,11 +321,11 @@ def write_decided(ratings, fileobj) -> int:
                 decided_at = WriteOnlyCell(ws, value=timezone.localtime(rating.decided_at).replace(tzinfo=None))
                 decided_at.number_format = f"{DATE_FORMAT} HH:MM"
             by = rating.decided_by
-            ws.append([
+            ws.append(text_row(ws, [
                 rating.member.full_name, rating.cell.name, rating.grassroots.name, rating.decided_level.code,
                 rating.decided_level.name, float(rating.score) if rating.score is not None else None,
                 (by.get_full_name() or by.get_username()) if by else None, decided_at,
-            ])
+            ]))
             count += 1
         wb.save(fileobj)
     return count

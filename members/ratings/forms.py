@@ -183,9 +183,12 @@ def parse_score(text: str) -> Decimal | None:
     if "," in text and "." in text:  # 1.234,5 is not a score, but accept the decimal comma after a dot
         text = text.replace(".", "")
     try:
-        return Decimal(text.replace(",", "."))
+        score = Decimal(text.replace(",", "."))
     except InvalidOperation:
         raise ValueError(text) from None
+    if not score.is_finite():  # "NaN", "Infinity": Decimal reads them, no comparison with 0–100 can
+        raise ValueError(text)
+    return score
 
 
 def _parse_yes_no(text: str) -> bool | None:

@@ -25,6 +25,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from core.excel import save as save_workbook
+from core.excel import text_row
 from core.text import normalize_name
 from members.register.choices import (
     ETHNICITY_CHOICES,
@@ -34,15 +36,13 @@ from members.register.choices import (
     Religion,
     StatusPeriodKind,
 )
-from members.register.models import Member
-from members.register.services import RowErrors, members_bulk_create, sensitive_export_record
+from members.register.models import SENSITIVE_FIELDS, Member
+from members.register.services import RowErrors, may_see_sensitive, members_bulk_create, sensitive_export_record
 from organizations.models import Organization
 from organizations.permissions import Perm
-from organizations.scoping import scope_paths, user_can
 
 SPREADSHEET_LANGUAGE = "vi"
 DATE_FORMAT = "DD/MM/YYYY"
-SENSITIVE_FIELDS = frozenset({"ethnicity", "religion", "citizen_id"})
 CHOICES = {
     "gender": Gender.choices,
     "ethnicity": ETHNICITY_CHOICES,
@@ -129,18 +129,7 @@ def choice_labels() -> dict[str, dict[str, str]]:
 # --- Export -------------------------------------------------------------------------------------------
 
 def can_export_sensitive(user, organization: Organization | None = None) -> bool:
-    """Sensitive columns only when the user may see sensitive data of every member the export can
-    contain: the VIEW_SENSITIVE subtrees cover the VIEW subtrees, or cover the organization the list
-    is filtered to."""
-    sensitive = scope_paths(user, Perm.VIEW_SENSITIVE)
-    if sensitive is None:
-        return True
-    if organization is not None and user_can(user, Perm.VIEW_SENSITIVE, organization):
-        return True
-    visible = scope_paths(user, Perm.VIEW)
-    if visible is None or not sensitive:
-        return False
-    return all(any(path.startswith(s) for s in sensitive) for path in visible)
+    return may_see_sensitive(user, organization)
 
 
 def export_columns(sensitive: bool) -> list[Column]:
@@ -192,20 +181,20 @@ def write_members_xlsx(members: Iterable[Member], fileobj, *, sensitive: bool) -
         ws.append(header)
         count = 0
         for member in members:
-            ws.append([_export_value(ws, column, member, labels) for column in columns])
+            ws.append(text_row(ws, [_export_value(ws, column, member, labels) for column in columns]))
             count += 1
         wb.save(fileobj)
     return count
 
 
-def export_members(queryset, *, user, sensitive: bool, filters: dict):
+def export_members(queryset, *, user, sensitive: bool, filters: dict, organization=None):
     """The export as an open temporary file (deleted when closed) and its row count. An export with
     sensitive columns is logged (Decree 13/2023/NĐ-CP)."""
     tmp = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115  (returned open: the response streams it, then closes it)
     rows = write_members_xlsx(queryset.iterator(chunk_size=2000), tmp, sensitive=sensitive)
     tmp.seek(0)
     if sensitive:
-        sensitive_export_record(user=user, what="members", filters=filters, rows=rows)
+        sensitive_export_record(user=user, what="members", filters=filters, rows=rows, organization=organization)
     return tmp, rows
 
 
@@ -260,7 +249,7 @@ def build_template(fileobj, *, user) -> None:
         for row, text in enumerate(instructions(), start=1):
             notes.cell(row=row, column=1, value=text).alignment = Alignment(wrap_text=True)
         notes.cell(row=1, column=1).font = HEADER_FONT
-        wb.save(fileobj)
+        save_workbook(wb, fileobj)
 
 
 def _column(key: str) -> Column:

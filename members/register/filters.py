@@ -10,8 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.text import normalize_name
 from members.register.choices import ETHNICITY_CHOICES, Gender, PoliticalTheory, ProfessionalLevel, StatusPeriodKind
+from members.register.services import may_see_sensitive
 from organizations.filters import OrganizationFilter, visible_organizations
 from organizations.models import Organization
+from organizations.permissions import Perm
+from organizations.scoping import user_has_anywhere
 
 STATUS_CHOICES = [("full", _("Full member")), ("probationary", _("Probationary member"))]
 IN_PARTY_CHOICES = [("yes", _("Current members")), ("no", _("Transferred out or left the party")), ("all", _("All"))]
@@ -64,6 +67,10 @@ class MemberFilterSet(django_filters.FilterSet):
     PARAMS = ("q", "organization", "status", "professional_level", "political_theory", "gender", "age",
               "ethnicity", "in_party")
 
+    # Filters on sensitive personal data (Decree 13/2023/NĐ-CP): offered only to users who hold VIEW_SENSITIVE
+    # somewhere, and valid only over organizations where they hold it (members.register.services.may_see_sensitive).
+    SENSITIVE = ("ethnicity",)
+
     def __init__(self, data=None, *args, **kwargs):
         # "Still in the party" is the default view; an explicit choice (including "all") overrides it.
         data = data.copy() if data is not None else {}
@@ -71,6 +78,28 @@ class MemberFilterSet(django_filters.FilterSet):
             data["in_party"] = "yes"
         super().__init__(data, *args, **kwargs)
         self.today = dt.date.today()
+        self.user = getattr(self.request, "user", None)
+        if not user_has_anywhere(self.user, Perm.VIEW_SENSITIVE):
+            for name in self.SENSITIVE:
+                self.filters.pop(name, None)
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        data = self.form.cleaned_data if valid else {}
+        used = [name for name in self.SENSITIVE if data.get(name)]
+        if used and not may_see_sensitive(self.user, data.get("organization")):
+            for name in used:
+                self.form.add_error(name, _("Filtering by this needs the right to see sensitive personal data "
+                                            "of every member listed: choose an organization where you have it."))
+            return False
+        return valid
+
+    def sensitive_filters(self) -> dict:
+        """The sensitive filters applied (for the access log): empty when none is."""
+        if not self.is_valid():
+            return {}
+        return {name: self.form.cleaned_data[name] for name in self.SENSITIVE
+                if name in self.filters and self.form.cleaned_data.get(name)}
 
     def filter_search(self, queryset, name, value):
         # A name typed or pasted decomposed finds the stored (composed) one (core.text).

@@ -9,17 +9,16 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import date_input, two_columns
+from core.forms import BoundedNumbers, date_input, two_columns
 from core.uploads import XlsxUploadForm
 from members.register.choices import LEAVING_REASONS, MembershipReason, StatusPeriodKind
-from members.register.models import Member
+from members.register.models import SENSITIVE_FIELDS, Member
 from members.register.services import PROFILE_FIELDS
 from organizations.display import parent_name, with_parent
 from organizations.forms import CellChoiceField, RemoteSelect
 from organizations.permissions import Perm
 from organizations.scoping import restrict_form_fields
 
-SENSITIVE_FIELDS = ("ethnicity", "religion", "citizen_id")
 DATE_FIELDS = ("birth_date", "admission_date", "full_membership_date")
 
 START_REASONS = [MembershipReason.TRANSFERRED_IN, MembershipReason.ADMITTED, MembershipReason.RECORDED]
@@ -53,7 +52,7 @@ def reason_choices(reasons):
     return [(r.value, r.label) for r in MembershipReason if r in reasons]
 
 
-class MemberProfileForm(forms.ModelForm):
+class MemberProfileForm(BoundedNumbers, forms.ModelForm):
     """The profile fields of PROFILE_FIELDS. Sensitive fields are left out when ``with_sensitive`` is
     false, so the page never carries values the user may not see; the service then leaves them as
     they are."""

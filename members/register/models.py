@@ -31,6 +31,10 @@ from members.register.querysets import MemberQuerySet, MembershipPeriodQuerySet,
 from organizations.models import Organization
 from organizations.scoping import ScopedQuerySet
 
+# Sensitive personal data (Decree 13/2023/NĐ-CP), and the party card number with them: shown, filtered, sorted
+# and exported only with VIEW_SENSITIVE on the member's organization, and every such read is a SensitiveAccess.
+SENSITIVE_FIELDS = ("ethnicity", "religion", "citizen_id", "party_card_number")
+
 
 class ImmutableUnaccent(Func):
     """``public.immutable_unaccent(text)``: unaccent() pinned to its dictionary so it can be indexed
@@ -237,16 +241,38 @@ class CommitteePosition(models.Model):
         return f"{self.member}: {self.get_position_display()} {self.organization}"
 
 
-class SensitiveExport(models.Model):
-    """A record of every export that contained sensitive personal data (Decree 13/2023/NĐ-CP)."""
+class SensitiveAccessQuerySet(ScopedQuerySet):
+    pass
+
+
+class SensitiveAccess(models.Model):
+    """A record of every read of sensitive personal data (Decree 13/2023/NĐ-CP: ethnicity, religion, citizen ID;
+    the party card number too): a member's page or form showing it, a member list filtered by it, an export
+    containing it. Who, when, which members (``member_ids``) or which filter (``filters``), and the organization
+    the read was about, by which the log is scoped for the administrators who read it."""
+
+    scope_field = "organization__path"
+
+    class Kind(models.TextChoices):
+        PAGE = "page", _("member page")
+        LIST = "list", _("member list")
+        EXPORT = "export", _("export")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.EXPORT)
     what = models.CharField(max_length=100)
+    # No database constraint: the log outlives what it is about (bulk rebuilds of the tree delete organizations
+    # with SQL of their own, which a constraint would refuse); a dangling id reads as no organization.
+    organization = models.ForeignKey("organizations.Organization", verbose_name=_("organization"), null=True,
+                                     blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False)
+    member_ids = models.JSONField(_("members"), default=list, blank=True)
     filters = models.JSONField(default=dict)
     rows = models.PositiveIntegerField(default=0)
 
+    objects = SensitiveAccessQuerySet.as_manager()
+
     class Meta:
-        verbose_name = _("sensitive data export")
-        verbose_name_plural = _("sensitive data exports")
-        ordering = ["-at"]
+        verbose_name = _("sensitive data access")
+        verbose_name_plural = _("sensitive data accesses")
+        ordering = ["-at", "-pk"]

@@ -21,10 +21,10 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from core.events import emit, years_from
 from core.text import citizen_id_problem, clean_phone, normalize, normalize_name, party_card_problem, phone_problem
 from members.register.choices import LEAVING_REASONS, Gender, MembershipReason, StatusPeriodKind
-from members.register.models import CommitteePosition, Member, MembershipPeriod, SensitiveExport, StatusPeriod
+from members.register.models import CommitteePosition, Member, MembershipPeriod, SensitiveAccess, StatusPeriod
 from organizations.models import Organization
 from organizations.permissions import Perm
-from organizations.scoping import user_can
+from organizations.scoping import scope_paths, user_can
 
 # Fields a profile form or import may set directly; the cell and the periods change through transfers.
 PROFILE_FIELDS = (
@@ -55,9 +55,33 @@ def _audit_as(instance, user) -> None:
         instance._history_user = user
 
 
-def sensitive_export_record(*, user, what: str, filters: dict, rows: int) -> SensitiveExport:
-    """Log an export that contained sensitive personal data (Decree 13/2023/NĐ-CP): who, when, what filter."""
-    return SensitiveExport.objects.create(user=user, what=what, filters=filters, rows=rows)
+def may_see_sensitive(user, organization=None) -> bool:
+    """Whether ``user`` may see the sensitive data of every member a list or an export can contain: the
+    VIEW_SENSITIVE subtrees cover the organization the list is narrowed to, or all the VIEW subtrees."""
+    sensitive = scope_paths(user, Perm.VIEW_SENSITIVE)
+    if sensitive is None:
+        return True
+    if organization is not None and user_can(user, Perm.VIEW_SENSITIVE, organization):
+        return True
+    visible = scope_paths(user, Perm.VIEW)
+    if visible is None or not sensitive:
+        return False
+    return all(any(path.startswith(s) for s in sensitive) for path in visible)
+
+
+def sensitive_access_record(*, user, kind: str, what: str, organization=None, member_ids=(), filters=None,
+                            rows: int = 0) -> SensitiveAccess | None:
+    """Log a read of sensitive personal data (Decree 13/2023/NĐ-CP): who, when, which members or which filter,
+    about which organization. Trusted system callers (``user=None``) are not logged: no person read anything."""
+    if user is None or not user.is_authenticated:
+        return None
+    return SensitiveAccess.objects.create(user=user, kind=kind, what=what[:100], organization=organization,
+                                          member_ids=sorted(member_ids), filters=filters or {}, rows=rows)
+
+
+def sensitive_export_record(*, user, what: str, filters: dict, rows: int, organization=None) -> SensitiveAccess | None:
+    return sensitive_access_record(user=user, kind=SensitiveAccess.Kind.EXPORT, what=what, filters=filters,
+                                   rows=rows, organization=organization)
 
 
 def check_cell(cell: Organization, day: dt.date, field: str = "cell") -> None:

@@ -4,10 +4,12 @@ the same number of queries whatever its length."""
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from core.lists import EditableListTable, ListTable, hidden_below
-from members.register.models import Member, StatusPeriod
+from core.lists import END, NOWRAP, EditableListTable, ListTable, hidden_below
+from members.register.models import Member, SensitiveAccess, StatusPeriod
 from organizations.display import with_parent
 
 
@@ -47,3 +49,27 @@ class StatusPeriodTable(EditableListTable):
         model = StatusPeriod
         fields = ("member", "cell", "kind", "start", "end", "decision", "decision_body")
         empty_text = _("No status period matches this filter.")
+
+class SensitiveAccessTable(ListTable):
+    at = tables.DateTimeColumn(verbose_name=_("When"), format="H:i d/m/Y", attrs=NOWRAP)
+    user = tables.Column(verbose_name=_("Who"))
+    kind = tables.Column(verbose_name=_("Read"))
+    organization = tables.Column(verbose_name=_("Organization"))
+    members = tables.Column(verbose_name=_("Members or filter"), empty_values=(), orderable=False)
+    rows = tables.Column(verbose_name=_("Rows"), attrs=END)
+
+    class Meta(ListTable.Meta):
+        model = SensitiveAccess
+        fields = ("at", "user", "kind", "organization", "members", "rows")
+        empty_text = _("No read of sensitive data has been recorded.")
+        row_attrs = {"data-test": "sensitive-access"}
+
+    def render_user(self, record):
+        return record.user.get_full_name() or record.user.get_username()
+
+    def render_members(self, record):
+        links = format_html_join(", ", '<a href="{}">#{}</a>', (
+            (reverse("members:member_detail", args=[pk]), pk) for pk in record.member_ids[:20]))
+        filters = "; ".join(f"{k}={v}" for k, v in sorted(record.filters.items()))
+        return format_html("{}{}", links, format_html('<div class="small text-body-secondary">{}</div>', filters)
+                           if filters else "")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("export.xlsx", views.member_export, name="member_export"),
     path("import/", views.member_import, name="member_import"),
     path("import/template.xlsx", views.member_import_template, name="member_import_template"),
+    path("sensitive-log/", views.sensitive_log, name="sensitive_log"),
     path("<int:pk>/", views.member_detail, name="member_detail"),
     path("<int:pk>/edit/", views.member_edit, name="member_edit"),
     path("<int:pk>/transfer/", views.member_transfer_view, name="member_transfer"),

@@ -24,7 +24,6 @@ from members.register import excel
 from members.register.choices import MembershipReason
 from members.register.filters import MemberFilterSet, StatusPeriodFilterSet
 from members.register.forms import (
-    SENSITIVE_FIELDS,
     MemberCreateForm,
     MemberEditForm,
     MemberImportForm,
@@ -33,24 +32,25 @@ from members.register.forms import (
     StatusPeriodForm,
     member_label,
 )
-from members.register.models import Member, StatusPeriod
+from members.register.models import SENSITIVE_FIELDS, Member, SensitiveAccess, StatusPeriod
 from members.register.sections import read_sections
 from members.register.services import (
     member_create,
     member_leave,
     member_transfer,
     member_update,
+    sensitive_access_record,
     status_period_add,
     status_period_update,
 )
 from members.register.sizes import size_warnings_for
 from members.register.statistics import composition, summary_sentence
-from members.register.tables import MemberTable, StatusPeriodTable
+from members.register.tables import MemberTable, SensitiveAccessTable, StatusPeriodTable
 from organizations.display import parent_name
 from organizations.forms import CompositionForm
 from organizations.models import Organization
 from organizations.permissions import PERMS, Perm
-from organizations.scoping import require_anywhere, scope_paths, user_can, user_has_anywhere
+from organizations.scoping import require_anywhere, scope_paths, scope_roots, user_can, user_has_anywhere
 
 PER_PAGE = 50
 IMPORT_SESSION_KEY = "members_import"
@@ -60,6 +60,17 @@ def _filtered_members(request):
     """The filterset and the members it selects, within the user's scope. The list page and the export
     both use this, so an export holds exactly the rows of the list it was started from."""
     return filter_rows(request, MemberFilterSet, Member.objects.visible_to(request.user).select_related("cell"))
+
+
+def _log_organization(request, filterset):
+    """The organization a list or export was about, for the sensitive-data log: the one chosen, else the top of
+    the user's scope."""
+    return filterset.chosen_organization() or scope_roots(request.user, Perm.VIEW).first()
+
+
+def _log_member_page(request, member: Member, what: str) -> None:
+    sensitive_access_record(user=request.user, kind=SensitiveAccess.Kind.PAGE, what=what, organization=member.cell,
+                            member_ids=[member.pk])
 
 
 def _member_to_change(request, pk) -> Member:
@@ -80,6 +91,12 @@ def member_list(request):
     # Where staff work on members: the size rules' warnings of the grassroots organization (or unit) the list
     # is filtered to, so a cell below 3 full members is seen while its members are being changed.
     warnings = size_warnings_for(filterset.chosen_organization())
+    sensitive = filterset.sensitive_filters()
+    if sensitive:  # the list reveals who has that ethnicity: logged like an export of it
+        sensitive_access_record(user=request.user, kind=SensitiveAccess.Kind.LIST, what="members",
+                                organization=_log_organization(request, filterset), filters=filterset.params(),
+                                member_ids=[row.record.pk for row in table.paginated_rows],
+                                rows=table.paginator.count)
     return render(request, "members/member_list.html", {
         "filterset": filterset,
         "table": table,
@@ -138,6 +155,8 @@ def member_detail(request, pk):
     member = get_object_or_404(Member.objects.visible_to(request.user).select_related("cell")
                                .annotate(cell_parent_name=parent_name("cell__")), pk=pk)
     with_sensitive = user_can(request.user, Perm.VIEW_SENSITIVE, member.cell)
+    if with_sensitive:
+        _log_member_page(request, member, "member_detail")
     return render(request, "members/member_detail.html", {
         "member": member,
         "is_full": member.is_full_member_on(dt.date.today()),
@@ -191,6 +210,8 @@ def member_edit(request, pk):
                 return redirect("members:member_detail", pk=member.pk)
     else:
         form = MemberEditForm(instance=member, initial={"version": member.version}, with_sensitive=with_sensitive)
+    if with_sensitive:  # the form shows the sensitive values (or takes new ones)
+        _log_member_page(request, member, "member_edit")
     return render(request, "members/member_form.html", {
         "form": form, "member": member, "title": _("Edit %(name)s") % {"name": member.full_name},
     })
@@ -244,11 +265,12 @@ def member_leave_view(request, pk):
 @require_http_methods(["GET"])
 def member_export(request):
     """The filtered list as .xlsx, streamed from a temporary file. Sensitive columns only for users who
-    may see them for every exported member; such exports are logged in SensitiveExport."""
+    may see them for every exported member; such exports are logged in SensitiveAccess."""
     require_anywhere(request.user, Perm.VIEW)
     filterset, queryset = _filtered_members(request)
     sensitive = excel.can_export_sensitive(request.user, filterset.chosen_organization())
-    tmp, _rows = excel.export_members(queryset, user=request.user, sensitive=sensitive, filters=filterset.params())
+    tmp, _rows = excel.export_members(queryset, user=request.user, sensitive=sensitive, filters=filterset.params(),
+                                      organization=_log_organization(request, filterset))
     filename = f"dang-vien-{dt.date.today():%Y%m%d}.xlsx"
     return FileResponse(tmp, as_attachment=True, filename=filename, content_type=XLSX)
 
@@ -418,3 +440,14 @@ def member_autocomplete(request):
           .order_by("full_name", "pk"))
     return autocomplete_response(qs, member_label)
 
+
+
+@login_required
+def sensitive_log(request):
+    """Who read sensitive personal data, when, of which members or with which filter: for administrators, of the
+    organizations they administer (MANAGE_ROLES), newest first."""
+    require_anywhere(request.user, Perm.MANAGE_ROLES)
+    entries = (SensitiveAccess.objects.visible_to(request.user, Perm.MANAGE_ROLES)
+               .select_related("user", "organization").order_by("-at", "-pk"))
+    table = paginate(request, SensitiveAccessTable(entries), PER_PAGE)
+    return render(request, "members/sensitive_log.html", {"table": table})

@@ -2,6 +2,7 @@
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
 from targets.api import views as api
@@ -17,6 +18,9 @@ router.register("attainments", api.AttainmentViewSet, basename="attainment")
 
 urlpatterns = [
     path("", api.ApiRoot.as_view(), name="root"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The schema describes every endpoint and field: for signed-in users (session or token) only.
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated],
+                                               authentication_classes=api.ScopedReadOnlyViewSet.authentication_classes),
+         name="schema"),
     *router.urls,
 ]

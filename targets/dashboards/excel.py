@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from core.excel import save as save_workbook
 from targets.engine.choices import Unit
 
 HEADER_ROW = 5
@@ -69,5 +70,5 @@ def overview_workbook(data: dict) -> bytes:
         when.number_format = "dd/mm/yyyy hh:mm"
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=1)
     buffer = BytesIO()
-    workbook.save(buffer)
+    save_workbook(workbook, buffer)
     return buffer.getvalue()

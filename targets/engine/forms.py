@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from core.forms import date_input
+from core.forms import BoundedNumbers, date_input
 from core.params import YEARS
 from organizations.models import Organization
 from organizations.permissions import Perm
@@ -15,7 +15,7 @@ from organizations.scoping import restrict_form_fields
 from targets.engine.models import Resolution, Target
 
 
-class ResolutionForm(forms.ModelForm):
+class ResolutionForm(BoundedNumbers, forms.ModelForm):
     class Meta:
         model = Resolution
         fields = ["number", "kind", "title", "issuer_name", "issuing_body", "issued_on", "start_year", "end_year",
@@ -40,7 +40,7 @@ class ResolutionForm(forms.ModelForm):
         pass  # the service validates the whole resolution (targets.engine.services.resolution_update)
 
 
-class TargetForm(forms.ModelForm):
+class TargetForm(BoundedNumbers, forms.ModelForm):
     class Meta:
         model = Target
         fields = ["short_text", "clause", "comparator", "lower", "upper", "unit", "periodicity", "start_year",

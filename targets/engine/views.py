@@ -20,7 +20,7 @@ from core.forms import add_service_error
 from core.params import int_param
 from organizations.models import Organization
 from organizations.permissions import Perm
-from organizations.scoping import require_anywhere, user_has_anywhere
+from organizations.scoping import is_administrator, require_administrator, require_anywhere
 from targets.engine import services
 from targets.engine.formatting import (
     STATUS_CLASSES,
@@ -43,7 +43,7 @@ def resolution_list(request):
     resolutions = (Resolution.objects.visible_to(request.user).select_related("scope", "issuing_body")
                    .annotate(target_count=Count("targets")).order_by("-end_year", "code"))
     return render(request, "targets/resolution_list.html", {
-        "resolutions": resolutions, "may_recompute": user_has_anywhere(request.user, Perm.CHANGE_TARGETS)})
+        "resolutions": resolutions, "may_recompute": is_administrator(request.user)})
 
 
 def default_year(resolution) -> int:
@@ -160,7 +160,8 @@ def target_edit(request, pk):
 @login_required
 @require_POST
 def recompute(request):
-    """Queue a full recompute: of one resolution (``resolution`` in the form), or of every target."""
+    """Queue a full recompute: of one resolution (``resolution`` in the form) the user may change, or — for
+    administrators only — of every target: a full run rewrites every organization's figures."""
     require_anywhere(request.user, Perm.CHANGE_TARGETS)
     resolution = None
     if request.POST.get("resolution"):
@@ -168,15 +169,20 @@ def recompute(request):
                                        pk=int_param(request.POST["resolution"], 0))
         if not may_change(request.user, resolution):
             raise PermissionDenied
+    else:
+        require_administrator(request.user)
     run = start_full_recompute(user=request.user, resolution=resolution)
     return redirect("targets:run_detail", pk=run.pk)
 
 
 def _run_for(request, pk) -> RecomputeRun:
-    """Runs are for users who may change targets; a run of one resolution only within its scope."""
+    """Runs are for users who may change targets; the run is the object checked: a run of one resolution
+    only for who may change that resolution, a run of everything (full, or of the changes of every
+    organization) only for administrators. Outside that the run does not exist for the user (404)."""
     require_anywhere(request.user, Perm.CHANGE_TARGETS)
     run = get_object_or_404(RecomputeRun.objects.select_related("resolution__scope", "requested_by"), pk=pk)
-    if run.resolution_id and not may_change(request.user, run.resolution):
+    allowed = may_change(request.user, run.resolution) if run.resolution_id else is_administrator(request.user)
+    if not allowed:
         raise Http404
     return run
 

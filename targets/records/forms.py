@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import add_service_error, date_input
+from core.forms import BoundedNumbers, add_service_error, date_input
 from organizations.forms import OrganizationChoiceField
 from organizations.models import Organization
 from organizations.permissions import Perm
@@ -35,7 +35,7 @@ def year_field(**kwargs):
                               max_value=timezone.localdate().year + 1, **kwargs)
 
 
-class ServiceForm(forms.ModelForm):
+class ServiceForm(BoundedNumbers, forms.ModelForm):
     """A model form whose write is a service call: the service validates the whole record (the model's
     own validation would repeat it with other words), so ``_post_clean`` leaves the instance alone."""
 

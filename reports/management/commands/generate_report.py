@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from core.choices import RunStatus
 from organizations.models import Organization
 from reports.kinds import KINDS
-from reports.services import generate, run_create
+from reports.services import generate, issue, run_create
 from targets.engine.models import Resolution
 
 
@@ -36,6 +36,8 @@ class Command(BaseCommand):
         parser.add_argument("--term", default="")
         parser.add_argument("--signer-name", default="")
         parser.add_argument("--signer-title", default="BÍ THƯ")
+        parser.add_argument("--issue", action="store_true",
+                            help="issue the report: give it its official number (without it, a draft: DỰ THẢO)")
 
     def _organization(self, value) -> Organization:
         qs = Organization.objects.filter(code=value)
@@ -73,6 +75,8 @@ class Command(BaseCommand):
         run = run_create(user=None, kind=kind, params=params, formats=opts["format"], queue=False)
         started = time.monotonic()
         run = generate(run)
+        if opts["issue"] and run.status == RunStatus.DONE:
+            run = issue(run=run, user=None, queue=False)
         elapsed = time.monotonic() - started
         if run.status != RunStatus.DONE:
             raise CommandError(run.error)
