@@ -60,7 +60,18 @@ def by_slot(rows) -> dict[tuple[int, int], tuple]:
     return {(row[0], row[1]): row[2:] for row in rows}
 
 
-def fetch(sql: str, params: dict) -> list[tuple]:
+def fetch(sql: str, params: dict, *, hash_joins: bool = False) -> list[tuple]:
+    """Run one set-based statement. ``hash_joins`` turns nested loops off for it: the planner cannot estimate
+    the unnested slots and the steps built on them, and for a roll-up over a whole subtree (every member of
+    500,000 counted once per cell) hashing whole relations is what the hand-written floor does — measured at the
+    capital tier, LD-4b 20.6 s → 5.7 s (docs/PERFORMANCE.md)."""
     with connection.cursor() as cur:
-        cur.execute(sql, params)
-        return cur.fetchall()
+        if not hash_joins:
+            cur.execute(sql, params)
+            return cur.fetchall()
+        cur.execute("SET enable_nestloop = off")
+        try:
+            cur.execute(sql, params)
+            return cur.fetchall()
+        finally:
+            cur.execute("RESET enable_nestloop")

@@ -71,12 +71,36 @@ _CELL_UNITS = _REF + """
            %(step)s::interval) AS u
 )"""
 
+# The roll-up gives every organization above a judged cell a row per (year, reference day), and the slots' own
+# reference days come beside them ('s' rows): ``_pick_cells`` matches the two in Python, so the statement
+# needs no join with the slots, whose row estimates the planner cannot know.
 _CELL_ROLLUP = """
-SELECT ref.scope_id, ref.year, count(*), count(*) FILTER (WHERE j.ok)
+SELECT 'r', a.ancestor_id, j.year, j.ref_d, count(*)::int, (count(*) FILTER (WHERE j.ok))::int
   FROM judged j
   JOIN """ + above_on("a", "j.cell_id", "j.ref_d") + """
-  JOIN ref ON ref.scope_id = a.ancestor_id AND ref.year = j.year AND ref.ref_d = j.ref_d
-   AND ref.start_d = j.start_d AND ref.end_d = j.end_d
+ GROUP BY 2, 3, 4
+UNION ALL
+SELECT 's', ref.scope_id, ref.year, ref.ref_d, 0, 0 FROM ref"""
+
+
+def _pick_cells(rows) -> dict:
+    refs = {(scope, year): day for kind, scope, year, day, *_ in rows if kind == "s"}
+    rolled = {(scope, year, day): (n, ok) for kind, scope, year, day, n, ok in rows if kind == "r"}
+    return {key: rolled[(*key, day)] for key, day in refs.items() if (*key, day) in rolled}
+
+
+# The meetings of the slots' periods (one per year for a target) rolled up to every organization above the
+# meeting's organization that day, keyed (organization, year): the slots' rows are picked in Python.
+_PERIODS = """
+, periods AS MATERIALIZED (SELECT DISTINCT year, start_d, end_d FROM slot)"""
+
+
+def _rolled_meetings(columns: str) -> str:
+    return """
+SELECT a.ancestor_id, p.year, """ + columns + """
+  FROM per_meeting pm
+  JOIN periods p ON pm.date BETWEEN p.start_d AND p.end_d
+  JOIN """ + above_on("a", "pm.cell_id", "pm.date") + """
  GROUP BY 1, 2"""
 
 # Meetings of the period (up to today) of the given kinds, held by an organization placed under the scope
@@ -170,7 +194,7 @@ class Meetings(Metric):
                 SELECT req.year, req.start_d, req.end_d, req.ref_d, req.cell_id, {sql_ok} AS ok
                   FROM req GROUP BY 1, 2, 3, 4, 5
             )""" + _CELL_ROLLUP
-        rows = by_slot(fetch(sql, params))
+        rows = _pick_cells(fetch(sql, params))
         figures = {}
         for slot in slots:
             figure = _share(rows.get(slot.key))
@@ -207,18 +231,13 @@ class Meetings(Metric):
     def _attendance_rate(self, target, slots, params):
         """QT-4b: present ÷ expected (attendance rows not excluded) over the regular meetings."""
         # Attendance counted once per meeting, then rolled up to the slots above the meeting's cell that day.
-        sql = "WITH " + SLOTS_PERIOD_CTE + _MEETINGS_HELD + """
+        sql = "WITH " + SLOTS_PERIOD_CTE + _MEETINGS_HELD + _PERIODS + """
             , per_meeting AS MATERIALIZED (
                 SELECT m0.id, m0.cell_id, m0.date, count(*) FILTER (WHERE at.status <> 'excluded') AS expected,
                        count(*) FILTER (WHERE at.status = 'present') AS present
                   FROM m0 JOIN meetings_attendance at ON at.meeting_id = m0.id
                  GROUP BY 1, 2, 3
-            )
-            SELECT slot.scope_id, slot.year, sum(pm.expected)::int, sum(pm.present)::int, count(*)::int
-              FROM per_meeting pm
-              JOIN """ + above_on("a", "pm.cell_id", "pm.date") + """
-              JOIN slot ON slot.scope_id = a.ancestor_id AND pm.date BETWEEN slot.start_d AND slot.end_d
-             GROUP BY 1, 2"""
+            )""" + _rolled_meetings("sum(pm.expected)::int, sum(pm.present)::int, count(*)::int")
         rows = by_slot(fetch(sql, {**params, "meeting_kinds": _REGULAR}))
         figures = {}
         for slot in slots:
@@ -233,34 +252,31 @@ class Meetings(Metric):
         no meeting at all in the period, "none" would be vacuous: the count is shown as missing data."""
         # Unexcused absences counted once per meeting, rolled up to the slots above; every CTE materialized so
         # each is computed once (the planner cannot estimate them and would re-run one per slot).
-        sql = "WITH " + SLOTS_PERIOD_CTE + _MEETINGS_HELD + _REF + """
+        sql = "WITH " + SLOTS_PERIOD_CTE + _MEETINGS_HELD + _REF + _PERIODS + """
             , per_meeting AS MATERIALIZED (
                 SELECT m0.id, m0.cell_id, m0.date, count(at.id) AS unexcused
                   FROM m0 LEFT JOIN meetings_attendance at ON at.meeting_id = m0.id AND at.status = 'absent_unexcused'
                  GROUP BY 1, 2, 3
-            ), counted AS MATERIALIZED (
-                SELECT slot.scope_id, slot.year, count(*) AS meetings, sum(pm.unexcused) AS unexcused
-                  FROM per_meeting pm
-                  JOIN """ + above_on("a", "pm.cell_id", "pm.date") + """
-                  JOIN slot ON slot.scope_id = a.ancestor_id AND pm.date BETWEEN slot.start_d AND slot.end_d
-                 GROUP BY 1, 2
-            ), cells AS MATERIALIZED (
-                SELECT ref.scope_id, ref.year, count(*) AS cells
-                  FROM ref JOIN """ + under_on("pc", "ref.scope_id", "ref.ref_d") + """
-                 WHERE pc.kind = ANY(%(cell_kinds)s)
-                 GROUP BY 1, 2
+            ), counted AS MATERIALIZED (""" + _rolled_meetings("count(*)::int, sum(pm.unexcused)::int") + """
             )
-            SELECT ref.scope_id, ref.year, coalesce(counted.meetings, 0), coalesce(counted.unexcused, 0),
-                   coalesce(cells.cells, 0)
-              FROM ref
-              LEFT JOIN counted ON counted.scope_id = ref.scope_id AND counted.year = ref.year
-              LEFT JOIN cells ON cells.scope_id = ref.scope_id AND cells.year = ref.year"""
+            SELECT 'c', c.* FROM counted c
+            UNION ALL
+            SELECT 'n', ref.scope_id, ref.year, 0, count(*)::int
+              FROM ref JOIN """ + under_on("pc", "ref.scope_id", "ref.ref_d") + """
+             WHERE pc.kind = ANY(%(cell_kinds)s)
+             GROUP BY 2, 3"""
         kinds = [str(k) for k in MeetingKind if k != MeetingKind.BRIEFING]
-        rows = by_slot(fetch(sql, {**params, "meeting_kinds": kinds,
-                                   "cell_kinds": [str(k) for k in CELL_SUBJECTS["cells"]]}))
+        counted, cells_of = {}, {}
+        for kind, scope, year, a, b in fetch(sql, {**params, "meeting_kinds": kinds,
+                                                    "cell_kinds": [str(k) for k in CELL_SUBJECTS["cells"]]}):
+            if kind == "c":
+                counted[(scope, year)] = (a, b)
+            else:
+                cells_of[(scope, year)] = b
         figures = {}
         for slot in slots:
-            meetings, unexcused, cells = rows.get(slot.key, (0, 0, 0))
+            meetings, unexcused = counted.get(slot.key, (0, 0))
+            cells = cells_of.get(slot.key, 0)
             missing = []
             if not meetings:
                 missing = [("no_meetings", int(cells))] if cells else [("no_subjects", 0)]
@@ -271,13 +287,9 @@ class Meetings(Metric):
     def _regular_share(self, slots, params, condition: str, extra: dict | None = None):
         """Share of the regular meetings for which ``condition`` (over the meeting ``m0``) holds: judged once
         per meeting, then rolled up to the slots above its cell that day."""
-        sql = "WITH " + SLOTS_PERIOD_CTE + _MEETINGS_HELD + f"""
+        sql = "WITH " + SLOTS_PERIOD_CTE + _MEETINGS_HELD + _PERIODS + f"""
             , per_meeting AS MATERIALIZED (SELECT m0.id, m0.cell_id, m0.date, ({condition}) AS hit FROM m0)
-            SELECT slot.scope_id, slot.year, count(*), count(*) FILTER (WHERE pm.hit)
-              FROM per_meeting pm
-              JOIN """ + above_on("a", "pm.cell_id", "pm.date") + """
-              JOIN slot ON slot.scope_id = a.ancestor_id AND pm.date BETWEEN slot.start_d AND slot.end_d
-             GROUP BY 1, 2"""
+            """ + _rolled_meetings("count(*)::int, (count(*) FILTER (WHERE pm.hit))::int")
         rows = by_slot(fetch(sql, {**params, "meeting_kinds": _REGULAR, **(extra or {})}))
         return {slot.key: _share(rows.get(slot.key)) for slot in slots}
 

@@ -136,18 +136,20 @@ class MemberRatings(Metric):
              WHERE """ + rated_member_sql("m", "cells.rating_d") + """
              GROUP BY 1, 2, 3
         )
-        SELECT sx.scope_id, sx.year, sum(pc.population)::int, sum(pc.rated)::int, sum(pc.hits)::int
+        SELECT a.ancestor_id, pc.year, pc.rating_d, sum(pc.population)::int, sum(pc.rated)::int, sum(pc.hits)::int
           FROM per_cell pc
           JOIN """ + above_on("a", "pc.cell_id", "pc.rating_d") + """
-          JOIN sx ON sx.scope_id = a.ancestor_id AND sx.year = pc.year AND sx.rating_d = pc.rating_d
-         GROUP BY 1, 2"""
+         GROUP BY 1, 2, 3"""
 
     def compute(self, target, slots):
         from organizations.choices import CELL_KINDS
 
-        rows = by_slot(fetch(self.SQL, slot_params(slots, levels=list(target.params.get("levels", [])),
-                                                   cell_kinds=[str(k) for k in CELL_KINDS])))
-        return {slot.key: _share(rows.get(slot.key), "unrated_members") for slot in slots}
+        # Every organization above a counted cell gets a row (the roll-up needs no join with the slots, whose
+        # row estimates the planner cannot know); the slots' own rows are picked here.
+        rows = {(a, y, d): rest for a, y, d, *rest in fetch(self.SQL, slot_params(
+            slots, levels=list(target.params.get("levels", [])), cell_kinds=[str(k) for k in CELL_KINDS]),
+            hash_joins=True)}
+        return {slot.key: _share(rows.get((slot.scope_id, slot.year, slot.day)), "unrated_members") for slot in slots}
 
 
 @register
