@@ -194,9 +194,10 @@ def members_not_at_levels(scope: Scope) -> RecordList:
     day, levels = scope.rating_day, list(scope.params.get("levels", []))
     rating = MemberRating.objects.filter(member=OuterRef("member_id"), year=scope.year, status="decided")
     # Who counts is the rated population's one definition (members.ratings.population), as in the metric.
-    rated = RawSQL("SELECT m.id FROM members_member m JOIN members_membershipperiod mp ON mp.member_id = m.id "
-                   "WHERE mp.valid @> %s::date AND mp.cell_id IN (" + _UNDER_ON_DAY + ") AND "
-                   + rated_member_sql("m", "%s"), [day, scope.organization.pk, day, _kinds(CELL_KINDS), day])
+    rated = RawSQL("SELECT m.id FROM (SELECT %s::date AS d) AS rd JOIN members_membershipperiod mp "
+                   "ON mp.valid @> rd.d JOIN members_member m ON m.id = mp.member_id "
+                   "WHERE mp.cell_id IN (" + _UNDER_ON_DAY + ") AND " + rated_member_sql("m", "rd.d"),
+                   [day, scope.organization.pk, day, _kinds(CELL_KINDS)])
     qs = (MembershipPeriod.objects.visible_to(scope.user)
           .filter(valid__contains=day, cell_id__in=_under_on(scope.organization, day, CELL_KINDS))
           .filter(member_id__in=rated)
