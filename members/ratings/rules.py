@@ -16,7 +16,7 @@ from django.db import connection
 from members.ratings.choices import NotRatedReason
 from members.ratings.population import new_member_sql, new_organization_sql
 from members.register.choices import StatusPeriodKind
-from organizations.population import under_on
+from organizations.population import above_on, under_on
 
 SICK_LEAVE_DAYS = 90  # "3 months or more in the year"
 
@@ -154,10 +154,8 @@ def parent_on_rating_date(organization_id: int, year: int) -> int | None:
     day = rating_date(year)
     with connection.cursor() as cur:
         cur.execute(
-            """SELECT p.organization_id FROM organizations_organizationplacement c
-                 JOIN organizations_organizationplacement p
-                   ON p.valid @> %(day)s::date AND p.depth = c.depth - 1 AND c.path LIKE p.path || '%%'
-                WHERE c.organization_id = %(id)s AND c.valid @> %(day)s::date""",
+            "SELECT a.ancestor_id FROM (SELECT 1) AS one JOIN " + above_on("a", "%(id)s", "%(day)s")
+            + " WHERE a.ancestor_depth = a.depth - 1",
             {"id": organization_id, "day": day},
         )
         row = cur.fetchone()
