@@ -34,8 +34,11 @@ SEED = 2025
 def build_for(today: dt.date) -> None:
     """The demo builder as seed_demo runs it, for ``today``, without the final recompute of the targets (the
     engine's figures are not what this test is about)."""
+    from devdata.demo.bulk import analyze
+
     with muted():
         build_demo(seed=SEED, today=today)
+        analyze("organizations", "members")  # as seed_demo does: the loaders below plan on real statistics
         for loader in EXTENSIONS:
             if loader is seed_targets:
                 loader(seed=SEED, today=today, recompute=False)

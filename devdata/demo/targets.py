@@ -90,12 +90,12 @@ def seed_targets(*, seed: int, today: dt.date | None = None, log: Callable[[str]
     counts["upper_mass_ratings"] = _upper_mass_ratings(rng, orgs.get(CODE_PROVINCE), rated_years(today))
     if log:
         log(f"targets demo: {counts}")
+    # The demo inserted hundreds of thousands of rows in this transaction; without fresh statistics the planner
+    # takes the meeting and attendance tables for empty: a metric query, and the deferred foreign-key checks at
+    # commit (one lookup per row, planned as a scan of a "empty" table), then run for minutes.
+    analyze()
     if recompute:
         from targets.engine.recompute import full_plan, run_recompute
-
-        # The demo inserted hundreds of thousands of rows in this transaction; without fresh statistics the
-        # planner takes the meeting and attendance tables for empty and a metric query can run for minutes.
-        analyze()
 
         run = RecomputeRun.objects.create(kind=RunKind.FULL)
         run = run_recompute(run, full_plan(run))
