@@ -1448,7 +1448,7 @@ class DemoBuilder:
 
     def write_members(self) -> None:
         rows = [dict(pm.profile, cell=pm.cell.org, start_date=pm.start, start_reason=pm.reason) for pm in self.plan]
-        created = members_bulk_create(rows=rows, user=None)
+        created = members_bulk_create(rows=rows, user=None, today=self.today)
         for pm, member in zip(self.plan, created):
             pm.obj = member
         self.log(f"  members created: {len(created)}")
