@@ -55,7 +55,7 @@ def tier_digest(code: str) -> str:
     return digest.hexdigest()
 
 
-BENCH_PAGE_QUERIES = {"healthz (ceiling)": 4, "dashboard overview": 11, "dashboard drill-down": 11,
+BENCH_PAGE_QUERIES = {"healthz (ceiling)": 4, "dashboard overview": 7, "dashboard drill-down": 11,
                       "dashboard drill-down (TCCSĐ)": 10, "member list": 9, "member search 'nguyen van'": 9}
 
 

@@ -33,12 +33,16 @@ def world(tree, personas):
     from organizations.models import MassOrganization, RoleAssignment
 
     # 55 more members in A1-1: the member list has a second page, so its pager shows.
+    # The citizen ID agrees with the birth date and gender: province 001, the gender-and-century digit (0 a man,
+    # 1 a woman born in the 1900s), the two digits of the year, six more.
+    births = [dt.date(1970, 1, 1) + dt.timedelta(days=97 * n) for n in range(55)]
     members_bulk_create(rows=[
         {"full_name": f"Đảng viên Thứ {n:02d}", "gender": "female" if n % 2 else "male",
-         "birth_date": dt.date(1980, 1, 1) + dt.timedelta(days=97 * n), "ethnicity": "Kinh", "religion": "none",
+         "birth_date": born, "ethnicity": "Kinh", "religion": "none",
          "admission_date": dt.date(2010, 3, 1), "full_membership_date": dt.date(2011, 3, 1),
-         "professional_level": "university", "political_theory": "elementary", "citizen_id": f"0010900{n:05d}",
-         "cell": tree.a1_1, "start_date": dt.date(2020, 1, 1)} for n in range(55)])
+         "professional_level": "university", "political_theory": "elementary",
+         "citizen_id": f"001{n % 2}{born.year % 100:02d}{n:06d}",
+         "cell": tree.a1_1, "start_date": dt.date(2020, 1, 1)} for n, born in enumerate(births)])
     return SimpleNamespace(
         tree=tree, personas=personas, member=make_member(tree.a1_1), outside_member=make_member(tree.b1),
         mass_org=MassOrganization.objects.create(name="Công đoàn Sở A1", kind="trade_union", organization=tree.a1),
