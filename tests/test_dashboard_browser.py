@@ -95,7 +95,8 @@ def test_leadership_reads_a_figure_and_drills_to_the_records(live_server, browse
     rows = page.locator("[data-test=subordinates] tbody tr")
     assert rows.count() == 2
     first = rows.nth(0)
-    assert first.locator("[data-test=org-link]").inner_text() == "Chi bộ Sở Tư pháp"
+    # A cell is named with the đảng bộ it sits under (issue 20, item 8), in drill-downs too.
+    assert first.locator("[data-test=org-link]").inner_text() == "Chi bộ Sở Tư pháp · Đảng bộ Khối các cơ quan tỉnh"
     assert first.locator("[data-test=actual]").inner_text() == "75% = 6/8"
     assert first.locator("[data-test=pulls-down]").count() == 1
     page.screenshot(path=str(output_dir / "subordinates-desktop.png"), full_page=True)

@@ -17,15 +17,22 @@
     if (el.tomselect || typeof TomSelect === "undefined") { return; }
     var url = el.dataset.autocompleteUrl;
     var noResults = el.dataset.noResults || "Không tìm thấy";
+    var latest = 0;
     var ts = new TomSelect(el, {
       valueField: "value", labelField: "text", searchField: [], maxOptions: 50, preload: "focus",
       allowEmptyOption: true, loadThrottle: 250,
       score: function () { return function () { return 1; }; },
       shouldLoad: function () { return true; },
       load: function (query, callback) {
+        // Answers can come back out of order (the preload on focus may be slower than the typed query): an
+        // answer to anything but the latest request is dropped, or it would replace the filtered options.
+        var mine = ++latest;
         fetch(url + "?" + params(el, query), {credentials: "same-origin", headers: {"Accept": "application/json"}})
           .then(function (r) { return r.json(); })
-          .then(function (json) { ts.clearOptions(); callback(json.results); })
+          .then(function (json) {
+            if (mine !== latest) { callback(); return; }
+            ts.clearOptions(); callback(json.results);
+          })
           .catch(function () { callback(); });
       },
       render: {
