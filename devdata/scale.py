@@ -661,6 +661,8 @@ class ScaleBuilder:
              WHERE x.h %% 100 < 40
              ORDER BY c.cell_id""", params)
         self.log(f"    meetings: {regular} regular, {forums} forums")
+        with connection.cursor() as cur:  # the attendance below joins them (see STAGE_TABLES)
+            cur.execute("ANALYZE meetings_meeting")
         first_cell, last_cell = self.root.id, self.root.id + len(self.orgs) - 1
         attendance = 0
         for year in self.years:  # one statement per year keeps each transaction step observable
@@ -824,6 +826,12 @@ class ScaleBuilder:
                           self.write_inspections, self.write_records, self.write_resolution):
                 stage_started = time.perf_counter()
                 stage()
+                # Later stages join what this one wrote: without statistics the planner takes the fresh tables
+                # for empty and nests loops over them (the capital tier's member ratings took 19 minutes).
+                if STAGE_TABLES.get(stage.__name__):
+                    with connection.cursor() as cur:
+                        for table in STAGE_TABLES[stage.__name__]:
+                            cur.execute(f"ANALYZE {table}")
                 seconds = time.perf_counter() - stage_started
                 self.result.stages[stage.__name__] = round(seconds, 2)
                 self.log(f"  {stage.__name__}: {seconds:.1f} s")
@@ -837,6 +845,12 @@ class ScaleBuilder:
         self.result.seconds = round(time.perf_counter() - started, 2)
         return self.result
 
+
+# The tables a stage writes that later stages read.
+STAGE_TABLES = {
+    "write_tree": ["organizations_organization", "organizations_organizationancestry"],
+    "write_members": ["members_member", "members_membershipperiod", "members_statusperiod"],
+}
 
 # The tables the seed writes: VACUUM (ANALYZE) after a bulk load sets the visibility map (index-only scans)
 # and hint bits, and gives the planner statistics of the new data.
