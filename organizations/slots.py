@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from organizations.population import is_under_on
+
 
 @dataclass(frozen=True)
 class Slot:
@@ -30,7 +32,7 @@ class Slot:
 # Keeping ``sx`` a plain copy of the unnested arrays keeps the planner's row estimate exact — the range test
 # of that join made it estimate 5 slots for 5,062 and nest loops over them.) Pass ``slot_params(slots)``.
 SLOTS_CTE = """slot AS MATERIALIZED (
-    SELECT * FROM unnest(%(scope_ids)s::int[], %(years)s::int[], %(starts)s::date[], %(ends)s::date[],
+    SELECT * FROM unnest(%(scope_ids)s::bigint[], %(years)s::int[], %(starts)s::date[], %(ends)s::date[],
                          %(rating_days)s::date[])
         AS s(scope_id, year, start_d, end_d, rating_d)
 ), sx AS (SELECT * FROM slot)"""
@@ -39,13 +41,26 @@ SLOTS_CTE = """slot AS MATERIALIZED (
 # during the period), for measures over a whole year or term: sxp(scope_id, year, start_d, end_d, path,
 # span) where ``span`` is the part of the period the scope spent at ``path``.
 SLOTS_PERIOD_CTE = """slot AS MATERIALIZED (
-    SELECT * FROM unnest(%(scope_ids)s::int[], %(years)s::int[], %(starts)s::date[], %(ends)s::date[],
+    SELECT * FROM unnest(%(scope_ids)s::bigint[], %(years)s::int[], %(starts)s::date[], %(ends)s::date[],
                          %(rating_days)s::date[])
         AS s(scope_id, year, start_d, end_d, rating_d)
 ), sxp AS MATERIALIZED (
     SELECT slot.*, x.path, x.valid * daterange(slot.start_d, slot.end_d, '[]') AS span
       FROM slot JOIN organizations_organizationplacement x
         ON x.organization_id = slot.scope_id AND x.valid && daterange(slot.start_d, slot.end_d, '[]')
+)"""
+
+
+def top_slots_sql(name: str, source: str, day: str, group: str = "year") -> str:
+    """CTE ``name``: the rows of ``source`` (a slots relation with ``scope_id``, ``group`` and ``day``) whose
+    scope lies under no other slot of the same ``group`` and ``day``. The subtrees of these are disjoint and hold
+    every organization any slot of theirs counts, so a measure that counts once per cell reads each cell once:
+    a full run reads the scope's subtree instead of one subtree per slot (every cell once per level above it)."""
+    return f"""{name} AS MATERIALIZED (
+    SELECT * FROM {source} t
+     WHERE NOT EXISTS (SELECT 1 FROM {source} o
+                        WHERE o.{group} = t.{group} AND o.{day} = t.{day} AND o.scope_id <> t.scope_id
+                          AND {is_under_on("t.scope_id", "o.scope_id", f"t.{day}")})
 )"""
 
 

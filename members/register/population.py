@@ -17,13 +17,13 @@ MEMBERSHIP = "members_membershipperiod"
 def members_of_cell_on(alias: str, cell: str, day: str) -> str:
     """``JOIN {members_of_cell_on(...)}``: membership periods ``alias`` of the members of cell ``cell`` on
     ``day`` (``alias.member_id``)."""
-    return f"{MEMBERSHIP} {alias} ON {alias}.cell_id = {cell} AND {alias}.valid @> ({day})::date"
+    return f"{MEMBERSHIP} {alias} ON {alias}.cell_id = ({cell})::bigint AND {alias}.valid @> ({day})::date"
 
 
 def members_of_cell_during(alias: str, cell: str, span: str) -> str:
     """``JOIN {members_of_cell_during(...)}``: membership periods ``alias`` that overlap ``span`` in cell
     ``cell`` (several per member when the member left and came back)."""
-    return (f"{MEMBERSHIP} {alias} ON {alias}.cell_id = {cell} AND {alias}.valid && ({span}) "
+    return (f"{MEMBERSHIP} {alias} ON {alias}.cell_id = ({cell})::bigint AND {alias}.valid && ({span}) "
             f"AND NOT isempty({alias}.valid * ({span}))")
 
 

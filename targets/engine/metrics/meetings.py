@@ -27,6 +27,7 @@ from django.utils import timezone
 from meetings.choices import AgendaItem, MeetingKind
 from organizations.choices import OrgKind
 from organizations.population import above_on, under_during, under_on
+from organizations.slots import top_slots_sql
 from targets.engine.choices import Family
 from targets.engine.metrics.base import SLOTS_PERIOD_CTE, Figure, Metric, by_slot, fetch, register, slot_params
 
@@ -52,23 +53,24 @@ _REF = """
 )"""
 
 # The cells of the subject under the scope on the reference day — each cell once per distinct (period,
-# reference day), however many slots lie above it — one row per required unit (month or quarter): units of
-# the period that have ended (unit_next <= today) from the unit the cell was founded in. A cell without a
-# required unit has no row, so it is not judged. ``_CELL_ROLLUP`` then counts each judged cell under every
-# slot above it that day.
-_CELL_UNITS = _REF + """
+# reference day), read under the top slots only (``top_slots_sql``), however many slots lie above it — with
+# its required units (months or quarters): those of the period that have ended (before today's unit), from the
+# unit the cell was founded in, as the range [u0, u1) and their number. A cell without a required unit is not
+# judged. Each measure then counts, once per cell, the distinct units in which its meetings qualify (one join
+# with the meetings of the cell, as the hand-written floor does) and ``_CELL_ROLLUP`` counts each judged cell
+# under every slot above it that day.
+_CELL_UNITS = _REF + ", " + top_slots_sql("top", "ref", "ref_d") + """
 , cells AS MATERIALIZED (
-    SELECT DISTINCT ref.year, ref.start_d, ref.end_d, ref.ref_d, pc.organization_id AS cell_id
-      FROM ref JOIN """ + under_on("pc", "ref.scope_id", "ref.ref_d") + """
+    SELECT DISTINCT top.year, top.start_d, top.end_d, top.ref_d, pc.organization_id AS cell_id
+      FROM top JOIN """ + under_on("pc", "top.scope_id", "top.ref_d") + """
      WHERE pc.kind = ANY(%(cell_kinds)s)
-), req AS MATERIALIZED (
-    SELECT cells.*, u::date AS unit_start, (u + %(step)s::interval)::date AS unit_next
-      FROM cells
-      JOIN organizations_organization o ON o.id = cells.cell_id
-     CROSS JOIN LATERAL generate_series(
-           date_trunc(%(unit)s, greatest(cells.start_d, o.founded_on)::timestamp),
-           least(cells.end_d + 1, date_trunc(%(unit)s, %(today)s::timestamp)::date) - %(step)s::interval,
-           %(step)s::interval) AS u
+), units AS MATERIALIZED (
+    SELECT b.*, ((extract(year FROM b.u1) - extract(year FROM b.u0)) * 12
+                 + extract(month FROM b.u1) - extract(month FROM b.u0))::int / %(step_months)s AS n_units
+      FROM (SELECT cells.*, date_trunc(%(unit)s, greatest(cells.start_d, o.founded_on)::timestamp)::date AS u0,
+                   least(cells.end_d + 1, date_trunc(%(unit)s, %(today)s::timestamp)::date) AS u1
+              FROM cells JOIN organizations_organization o ON o.id = cells.cell_id) b
+     WHERE b.u1 > b.u0
 )"""
 
 # The roll-up gives every organization above a judged cell a row per (year, reference day), and the slots' own
@@ -183,16 +185,18 @@ class Meetings(Metric):
         subject = target.params.get("subject", "cells")
         if subject not in CELL_SUBJECTS:
             raise ValueError(f"unknown subject {subject!r}")
-        step = "1 month" if unit == "month" else "3 months"
-        return {**params, "unit": unit, "step": step, "cell_kinds": [str(k) for k in CELL_SUBJECTS[subject]]}
+        return {**params, "unit": unit, "step_months": 1 if unit == "month" else 3,
+                "cell_kinds": [str(k) for k in CELL_SUBJECTS[subject]]}
 
-    def _cells_share(self, slots, sql_ok: str, params: dict):
-        """Share of the judged cells for which ``sql_ok`` (a boolean aggregate over the cell's required
-        units in ``req``) holds."""
+    def _cells_share(self, slots, params: dict, meetings: str, ok: str):
+        """Share of the judged cells for which ``ok`` holds: an aggregate over the cell's meetings ``m`` that
+        satisfy ``meetings`` (a join condition over the cell's row ``u`` of ``units``), compared with
+        ``u.n_units``. Cells without such a meeting fail unless ``ok`` says otherwise."""
         sql = "WITH " + SLOTS_PERIOD_CTE + _CELL_UNITS + f"""
             , judged AS (
-                SELECT req.year, req.start_d, req.end_d, req.ref_d, req.cell_id, {sql_ok} AS ok
-                  FROM req GROUP BY 1, 2, 3, 4, 5
+                SELECT u.year, u.ref_d, u.cell_id, ({ok}) AS ok
+                  FROM units u LEFT JOIN meetings_meeting m ON m.cell_id = u.cell_id AND {meetings}
+                 GROUP BY u.year, u.ref_d, u.cell_id, u.n_units
             )""" + _CELL_ROLLUP
         rows = _pick_cells(fetch(sql, params))
         figures = {}
@@ -204,27 +208,26 @@ class Meetings(Metric):
 
     def _monthly_regular(self, target, slots, params):
         """QT-4a: cells with a regular meeting in every required month."""
-        ok = """bool_and(EXISTS (
-                    SELECT 1 FROM meetings_meeting m
-                     WHERE m.cell_id = req.cell_id AND m.kind = 'regular'
-                       AND m.date >= req.unit_start AND m.date < req.unit_next))"""
-        return self._cells_share(slots, ok, self._cell_params(target, params, "month"))
+        return self._cells_share(
+            slots, self._cell_params(target, params, "month"),
+            "m.kind = 'regular' AND m.date >= u.u0 AND m.date < u.u1",
+            "count(DISTINCT date_trunc('month', m.date)) >= u.n_units")
 
     def _forums(self, target, slots, params):
         """QT-5: cells that held at least ``min_count`` forums in the period (up to today)."""
         min_count = int(target.params.get("min_count", 1))
-        ok = """(SELECT count(*) FROM meetings_meeting m
-                  WHERE m.cell_id = req.cell_id AND m.kind = 'forum'
-                    AND m.date BETWEEN req.start_d AND least(req.end_d, %(today)s::date)) >= %(min_count)s"""
-        return self._cells_share(slots, ok, {**self._cell_params(target, params, "month"), "min_count": min_count})
+        return self._cells_share(
+            slots, {**self._cell_params(target, params, "month"), "min_count": min_count},
+            "m.kind = 'forum' AND m.date BETWEEN u.start_d AND least(u.end_d, %(today)s::date)",
+            "count(m.id) >= %(min_count)s")
 
     def _upper_quarterly(self, target, slots, params):
         """QT-6: cells where, in every required quarter, at least one meeting had an upper-level attendee."""
-        ok = """bool_and(EXISTS (
-                    SELECT 1 FROM meetings_meeting m
-                     WHERE m.cell_id = req.cell_id AND m.date >= req.unit_start AND m.date < req.unit_next
-                       AND EXISTS (SELECT 1 FROM meetings_upperattendance u WHERE u.meeting_id = m.id)))"""
-        return self._cells_share(slots, ok, self._cell_params(target, params, "quarter"))
+        return self._cells_share(
+            slots, self._cell_params(target, params, "quarter"),
+            "m.date >= u.u0 AND m.date < u.u1 AND EXISTS (SELECT 1 FROM meetings_upperattendance ua "
+            "WHERE ua.meeting_id = m.id)",
+            "count(DISTINCT date_trunc('quarter', m.date)) >= u.n_units")
 
     # --------------------------------------------------------------------------- meeting measures
 

@@ -15,6 +15,7 @@ from members.ratings.population import rated_member_sql, rated_organization_sql
 from members.register.population import members_of_cell_on
 from organizations.choices import OrgKind
 from organizations.population import above_on, under_on
+from organizations.slots import top_slots_sql
 from targets.engine.choices import Family
 from targets.engine.metrics.base import (
     SLOTS_CTE,
@@ -120,10 +121,10 @@ class MemberRatings(Metric):
 
     # Counted once per cell on the rating day (a member is in one cell on a day), then rolled up to every
     # slot above the cell: one row per cell and level rather than one per member and level.
-    SQL = "WITH " + SLOTS_CTE + """
+    SQL = "WITH " + SLOTS_CTE + ", " + top_slots_sql("top", "sx", "rating_d") + """
         , cells AS MATERIALIZED (
-            SELECT DISTINCT sx.year, sx.rating_d, c.organization_id AS cell_id
-              FROM sx JOIN """ + under_on("c", "sx.scope_id", "sx.rating_d") + """
+            SELECT DISTINCT top.year, top.rating_d, c.organization_id AS cell_id
+              FROM top JOIN """ + under_on("c", "top.scope_id", "top.rating_d") + """
              WHERE c.kind = ANY(%(cell_kinds)s)
         ), per_cell AS MATERIALIZED (
             SELECT cells.year, cells.rating_d, cells.cell_id, count(*) AS population, count(r.id) AS rated,
