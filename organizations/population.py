@@ -39,8 +39,14 @@ def under_during(alias: str, ancestor: str, span: str) -> str:
 def above_on(alias: str, organization: str, day: str) -> str:
     """``JOIN {above_on(...)}``: rows ``alias`` are the organizations ``organization`` stood under on
     ``day`` (itself included): ``alias.ancestor_id``. The roll-up of per-cell counts to the slots above."""
-    return (f"{ANCESTRY} {alias} ON {alias}.organization_id = ({organization})::bigint "
-            f"AND {alias}.valid @> ({day})::date")
+    return f"{ANCESTRY} {alias} ON {stood_under(alias, organization, day)}"
+
+
+def stood_under(alias: str, organization: str, day: str) -> str:
+    """The condition of ``above_on`` alone, on rows ``alias`` of ``ANCESTRY`` listed in a FROM: for a
+    correlated ``NOT EXISTS`` whose outer references must sit in its WHERE (PostgreSQL turns it into an anti
+    join only then; in a JOIN's ON clause it runs the subquery once per outer row)."""
+    return f"{alias}.organization_id = ({organization})::bigint AND {alias}.valid @> ({day})::date"
 
 
 def above_during(alias: str, organization: str, span: str) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from organizations.population import is_under_on
+from organizations.population import ANCESTRY, stood_under
 
 
 @dataclass(frozen=True)
@@ -58,9 +58,9 @@ def top_slots_sql(name: str, source: str, day: str, group: str = "year") -> str:
     a full run reads the scope's subtree instead of one subtree per slot (every cell once per level above it)."""
     return f"""{name} AS MATERIALIZED (
     SELECT * FROM {source} t
-     WHERE NOT EXISTS (SELECT 1 FROM {source} o
-                        WHERE o.{group} = t.{group} AND o.{day} = t.{day} AND o.scope_id <> t.scope_id
-                          AND {is_under_on("t.scope_id", "o.scope_id", f"t.{day}")})
+     WHERE NOT EXISTS (SELECT 1 FROM {ANCESTRY} up JOIN {source} o ON o.scope_id = up.ancestor_id
+                        WHERE {stood_under("up", "t.scope_id", f"t.{day}")} AND up.ancestor_id <> t.scope_id
+                          AND o.{group} = t.{group} AND o.{day} = t.{day})
 )"""
 
 
@@ -76,17 +76,21 @@ def by_slot(rows) -> dict[tuple[int, int], tuple]:
 
 
 def fetch(sql: str, params: dict, *, hash_joins: bool = False) -> list[tuple]:
-    """Run one set-based statement. ``hash_joins`` turns nested loops off for it: the planner cannot estimate
-    the unnested slots and the steps built on them, and for a roll-up over a whole subtree (every member of
-    500,000 counted once per cell) hashing whole relations is what the hand-written floor does — measured at the
-    capital tier, LD-4b 20.6 s → 5.7 s (docs/PERFORMANCE.md)."""
+    """Run one set-based statement. ``hash_joins`` turns nested loops and sorts off for it: the planner cannot
+    estimate the unnested slots and the steps built on them (it takes 582,811 meetings for 30), and for a
+    roll-up over a whole subtree (every member of 500,000 counted once per cell, every attendance row once per
+    meeting) hashing whole relations and aggregating in hash tables is what the hand-written floor does.
+    Measured at the capital tier: LD-4b 20.6 s → 5.7 s; QT-4b's per-meeting count sorted 11 million rows on
+    disk without it (docs/PERFORMANCE.md)."""
     with connection.cursor() as cur:
         if not hash_joins:
             cur.execute(sql, params)
             return cur.fetchall()
         cur.execute("SET enable_nestloop = off")
+        cur.execute("SET enable_sort = off")
         try:
             cur.execute(sql, params)
             return cur.fetchall()
         finally:
             cur.execute("RESET enable_nestloop")
+            cur.execute("RESET enable_sort")

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 
 from django.db import connection, models
 
-from devdata.scale import copy_rows, reserve_ids
+from core.bulk import copy_rows
+from devdata.scale import reserve_ids
 
 _HISTORY_OWN = ("history_id", "history_date", "history_change_reason", "history_type", "history_user_id")
 
