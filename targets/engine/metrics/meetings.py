@@ -23,12 +23,23 @@ today (``timezone.localdate()``)."""
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from meetings.choices import AgendaItem, MeetingKind
 from organizations.choices import OrgKind
 from organizations.population import above_on, under_during, under_on
 from targets.engine.choices import Family
-from targets.engine.metrics.base import SLOTS_PERIOD_CTE, Figure, Metric, by_slot, fetch, register, slot_params
+from targets.engine.metrics.base import (
+    COUNT,
+    SLOTS_PERIOD_CTE,
+    Figure,
+    Metric,
+    Param,
+    by_slot,
+    fetch,
+    register,
+    slot_params,
+)
 
 # Which cells a cell measure judges, by the ``subject`` parameter.
 CELL_SUBJECTS = {
@@ -38,8 +49,20 @@ CELL_SUBJECTS = {
     "grassroots_cells": [OrgKind.GRASSROOTS_CELL],
 }
 
-MEASURES = ("monthly_regular", "attendance_rate", "unexcused_absences", "forums", "upper_quarterly",
-            "upper_attendance_share", "scored_share", "agenda_share", "briefings_quarterly")
+MEASURE_CHOICES = (
+    ("monthly_regular", _("cells with a regular meeting in every ended month")),
+    ("attendance_rate", _("attendance at regular meetings (present ÷ expected)")),
+    ("unexcused_absences", _("absences without reason (count)")),
+    ("forums", _("cells holding forums")),
+    ("upper_quarterly", _("cells with an upper-level attendee in every ended quarter")),
+    ("upper_attendance_share", _("regular meetings with an upper-level attendee")),
+    ("scored_share", _("regular meetings scored against a rubric")),
+    ("agenda_share", _("regular meetings with an agenda item")),
+    ("briefings_quarterly", _("ended quarters with a cell secretaries' briefing conference")),
+)
+MEASURES = tuple(value for value, _label in MEASURE_CHOICES)
+# The measures that judge cells (and take the ``subject`` parameter).
+CELL_MEASURES = ("monthly_regular", "forums", "upper_quarterly")
 
 # One row per slot: the scope's last placement in the period and the reference day of cell measures.
 # ``span`` is a canonical [) range, so upper(span) - 1 is the scope's last day in the period.
@@ -144,30 +167,23 @@ def today():
 class Meetings(Metric):
     family = Family.MEET
     reads = frozenset({"meeting", "membership", "organization"})
-    params_help = {
-        "measure": ("monthly_regular (share of cells with a regular meeting in every ended month) | "
+    parameters = (
+        Param("measure", _("measure"), choices=MEASURE_CHOICES, required=True,
+              help=("monthly_regular (share of cells with a regular meeting in every ended month) | "
                     "attendance_rate (present ÷ expected at regular meetings) | unexcused_absences (count) | "
                     "forums (share of cells with at least min_count forums) | upper_quarterly (share of cells "
                     "with an upper-level attendee in every ended quarter) | upper_attendance_share | "
                     "scored_share | agenda_share (share of regular meetings) | briefings_quarterly (share of "
-                    "ended quarters with a cell secretaries' briefing conference)"),
-        "min_count": "forums: how many forums a cell needs in the year (default 1)",
-        "subject": "cell measures: cells (default) | sub_cells (chi bộ trực thuộc) | grassroots_cells",
-        "item": "agenda_share: the agenda item, e.g. commitments",
-    }
-
-    def validate_params(self, params: dict) -> list[str]:
-        problems = super().validate_params(params)
-        measure = params.get("measure")
-        if measure not in MEASURES:
-            problems.append(f"unknown measure {measure!r}")
-        if "subject" in params and params["subject"] not in CELL_SUBJECTS:
-            problems.append(f"unknown subject {params['subject']!r}")
-        if measure == "agenda_share" and params.get("item") not in AgendaItem.values:
-            problems.append(f"unknown agenda item {params.get('item')!r}")
-        if "min_count" in params and not (isinstance(params["min_count"], int) and params["min_count"] >= 1):
-            problems.append("min_count must be a whole number of at least 1")
-        return problems
+                    "ended quarters with a cell secretaries' briefing conference)")),
+        Param("subject", _("cells judged"), choices=(
+            ("cells", _("every party cell")), ("sub_cells", _("party cells under a grassroots committee")),
+            ("grassroots_cells", _("grassroots party cells"))), default="cells", when={"measure": CELL_MEASURES},
+            help="cell measures: cells (default) | sub_cells (chi bộ trực thuộc) | grassroots_cells"),
+        Param("min_count", _("forums a cell needs in the year"), COUNT, default=1, when={"measure": ("forums",)},
+              help="forums: how many forums a cell needs in the year (default 1)"),
+        Param("item", _("agenda item"), choices=AgendaItem.choices, required=True,
+              when={"measure": ("agenda_share",)}, help="agenda_share: the agenda item, e.g. commitments"),
+    )
 
     def compute(self, target, slots):
         measure = target.params.get("measure")
