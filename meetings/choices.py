@@ -13,11 +13,14 @@ class MeetingKind(models.TextChoices):
     # Held by a committee (not a cell) for the secretaries of the cells under it, every quarter (seed 003,
     # target KH-4); it records no member attendance.
     BRIEFING = "briefing", _("Cell secretaries' briefing conference")
+    # An đảng bộ cơ sở holds its regular conference twice a year (RULES §3, Điều lệ); no member attendance is
+    # recorded here either.
+    CONFERENCE = "conference", _("Grassroots party committee's regular conference")
 
 
 # Kinds held by a cell for its members (the only kinds with attendance rows) and the kinds a committee holds.
 CELL_MEETING_KINDS = (MeetingKind.REGULAR, MeetingKind.THEMATIC, MeetingKind.FORUM, MeetingKind.EXTRAORDINARY)
-COMMITTEE_MEETING_KINDS = (MeetingKind.BRIEFING,)
+COMMITTEE_MEETING_KINDS = (MeetingKind.BRIEFING, MeetingKind.CONFERENCE)
 
 
 class MeetingFormat(models.TextChoices):

@@ -34,6 +34,7 @@ from meetings.services import (
     upper_candidates,
 )
 from meetings.tables import MeetingTable
+from organizations.choices import OrgKind
 from organizations.display import parent_name
 from organizations.models import Organization
 from organizations.permissions import Perm
@@ -72,7 +73,9 @@ def _meeting_form(request, *, cell, day, meeting=None, data=None, files=None, in
     form = MeetingForm(data, files, expected=expected, candidates=candidates, criteria=_criteria(rubric),
                        initial=initial)
     # A cell logs its own kinds of meeting, a committee only its briefing conference.
-    allowed = CELL_MEETING_KINDS if cell.is_cell else COMMITTEE_MEETING_KINDS
+    allowed = CELL_MEETING_KINDS if cell.is_cell else [
+        kind for kind in COMMITTEE_MEETING_KINDS
+        if kind != MeetingKind.CONFERENCE or cell.kind == OrgKind.GRASSROOTS_COMMITTEE]  # an đảng bộ cơ sở's
     form.fields["kind"].choices = [(k.value, k.label) for k in allowed]
     if not cell.is_cell:
         form.fields["kind"].initial = MeetingKind.BRIEFING

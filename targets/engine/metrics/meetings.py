@@ -25,7 +25,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from meetings.choices import AgendaItem, MeetingKind
+from meetings.choices import COMMITTEE_MEETING_KINDS, AgendaItem, MeetingKind
 from organizations.choices import OrgKind
 from organizations.population import above_on, under_during, under_on
 from targets.engine.choices import Family
@@ -59,10 +59,12 @@ MEASURE_CHOICES = (
     ("scored_share", _("regular meetings scored against a rubric")),
     ("agenda_share", _("regular meetings with an agenda item")),
     ("briefings_quarterly", _("ended quarters with a cell secretaries' briefing conference")),
+    ("thematic_quarterly", _("cells with a thematic meeting in every ended quarter")),
+    ("conferences_half_yearly", _("đảng bộ cơ sở holding their regular conference in every ended half-year")),
 )
 MEASURES = tuple(value for value, _label in MEASURE_CHOICES)
 # The measures that judge cells (and take the ``subject`` parameter).
-CELL_MEASURES = ("monthly_regular", "forums", "upper_quarterly")
+CELL_MEASURES = ("monthly_regular", "forums", "upper_quarterly", "thematic_quarterly")
 
 # One row per slot: the scope's last placement in the period and the reference day of cell measures.
 # ``span`` is a canonical [) range, so upper(span) - 1 is the scope's last day in the period.
@@ -92,6 +94,23 @@ _CELL_UNITS = _REF + """
            date_trunc(%(unit)s, greatest(cells.start_d, o.founded_on)::timestamp),
            least(cells.end_d + 1, date_trunc(%(unit)s, %(today)s::timestamp)::date) - %(step)s::interval,
            %(step)s::interval) AS u
+)"""
+
+# As ``_CELL_UNITS`` with half-years for units (date_trunc has none): the halves of the period that have ended
+# (unit_next <= today) and in which the organization existed (ends after its founding).
+_HALF_YEARS = _REF + """
+, cells AS MATERIALIZED (
+    SELECT DISTINCT ref.year, ref.start_d, ref.end_d, ref.ref_d, pc.organization_id AS cell_id
+      FROM ref JOIN """ + under_on("pc", "ref.scope_id", "ref.ref_d") + """
+     WHERE pc.kind = ANY(%(cell_kinds)s)
+), req AS MATERIALIZED (
+    SELECT cells.*, u::date AS unit_start, (u + interval '6 months')::date AS unit_next
+      FROM cells
+      JOIN organizations_organization o ON o.id = cells.cell_id
+     CROSS JOIN LATERAL generate_series(date_trunc('year', cells.start_d::timestamp),
+                                        cells.end_d::timestamp, interval '6 months') AS u
+     WHERE u::date >= cells.start_d AND (u + interval '6 months')::date <= least(cells.end_d + 1, %(today)s::date)
+       AND (u + interval '6 months')::date > o.founded_on
 )"""
 
 # The roll-up gives every organization above a judged cell a row per (year, reference day), and the slots' own
@@ -150,6 +169,14 @@ _MEETINGS = _MEETINGS_HELD + """
 
 _REGULAR = [str(MeetingKind.REGULAR)]
 
+# A thematic meeting of the cell in the unit: held as such, or together with a regular meeting (RULES §2: it does
+# not replace the regular one, but it is held).
+THEMATIC_MEETING_SQL = "(m.kind = 'thematic' OR m.includes_thematic)"
+THEMATIC_IN_UNIT = """bool_and(EXISTS (
+                    SELECT 1 FROM meetings_meeting m
+                     WHERE m.cell_id = req.cell_id AND """ + THEMATIC_MEETING_SQL + """
+                       AND m.date >= req.unit_start AND m.date < req.unit_next))"""
+
 
 def _share(row) -> Figure:
     if row is None:
@@ -174,7 +201,9 @@ class Meetings(Metric):
                     "forums (share of cells with at least min_count forums) | upper_quarterly (share of cells "
                     "with an upper-level attendee in every ended quarter) | upper_attendance_share | "
                     "scored_share | agenda_share (share of regular meetings) | briefings_quarterly (share of "
-                    "ended quarters with a cell secretaries' briefing conference)")),
+                    "ended quarters with a cell secretaries' briefing conference) | thematic_quarterly (share of "
+                    "cells with a thematic meeting in every ended quarter) | conferences_half_yearly (share of "
+                    "đảng bộ cơ sở with a regular conference in every ended half-year)")),
         Param("subject", _("cells judged"), choices=(
             ("cells", _("every party cell")), ("sub_cells", _("party cells under a grassroots committee")),
             ("grassroots_cells", _("grassroots party cells"))), default="cells", when={"measure": CELL_MEASURES},
@@ -242,6 +271,31 @@ class Meetings(Metric):
                        AND EXISTS (SELECT 1 FROM meetings_upperattendance u WHERE u.meeting_id = m.id)))"""
         return self._cells_share(slots, ok, self._cell_params(target, params, "quarter"))
 
+    def _thematic_quarterly(self, target, slots, params):
+        """Hướng dẫn 12: cells that held a thematic meeting (on its own, or in the same session as a regular
+        one) in every required quarter."""
+        return self._cells_share(slots, THEMATIC_IN_UNIT, self._cell_params(target, params, "quarter"))
+
+    def _conferences_half_yearly(self, target, slots, params):
+        """RULES §3: the đảng bộ cơ sở under the scope on the reference day (as the cell measures take cells) that
+        held their regular conference in every required half-year: the halves of the period that have ended,
+        from the half the committee was founded in."""
+        sql = "WITH " + SLOTS_PERIOD_CTE + _HALF_YEARS + """
+            , judged AS (
+                SELECT req.year, req.start_d, req.end_d, req.ref_d, req.cell_id, bool_and(EXISTS (
+                           SELECT 1 FROM meetings_meeting m
+                            WHERE m.cell_id = req.cell_id AND m.kind = 'conference'
+                              AND m.date >= req.unit_start AND m.date < req.unit_next)) AS ok
+                  FROM req GROUP BY 1, 2, 3, 4, 5
+            )""" + _CELL_ROLLUP
+        rows = _pick_cells(fetch(sql, {**params, "cell_kinds": [str(OrgKind.GRASSROOTS_COMMITTEE)]}))
+        figures = {}
+        for slot in slots:
+            figure = _share(rows.get(slot.key))
+            figure.details = {"committees": figure.denominator}
+            figures[slot.key] = figure
+        return figures
+
     # --------------------------------------------------------------------------- meeting measures
 
     def _attendance_rate(self, target, slots, params):
@@ -281,7 +335,7 @@ class Meetings(Metric):
               FROM ref JOIN """ + under_on("pc", "ref.scope_id", "ref.ref_d") + """
              WHERE pc.kind = ANY(%(cell_kinds)s)
              GROUP BY 2, 3"""
-        kinds = [str(k) for k in MeetingKind if k != MeetingKind.BRIEFING]
+        kinds = [str(k) for k in MeetingKind if k not in COMMITTEE_MEETING_KINDS]
         counted, cells_of = {}, {}
         for kind, scope, year, a, b in fetch(sql, {**params, "meeting_kinds": kinds,
                                                     "cell_kinds": [str(k) for k in CELL_SUBJECTS["cells"]]}):
