@@ -51,9 +51,6 @@ class AgendaItem(models.TextChoices):
     NEXT_TASKS = "next_tasks", _("Next month's tasks and assignments")
 
 
-# Minimum duration in minutes (2025 guidance): 90, or 120 when a thematic meeting is held in the same session.
-MIN_MINUTES = 90
-MIN_MINUTES_COMBINED = 120
 # Hướng dẫn 12: attendance above 85 %, nobody absent with reason more than 3 times in a row.
 MIN_ATTENDANCE_RATE = 85
 MAX_EXCUSED_IN_A_ROW = 3

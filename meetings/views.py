@@ -20,7 +20,7 @@ from core.params import int_param
 from meetings.choices import CELL_MEETING_KINDS, COMMITTEE_MEETING_KINDS, AttendanceStatus, MeetingKind
 from meetings.filters import MeetingFilterSet
 from meetings.forms import MeetingForm, RubricChooseForm, RubricForm, changeable_cells
-from meetings.models import Attendance, Meeting, MeetingScore, Rubric, RubricCriterion
+from meetings.models import Attendance, Meeting, MeetingRuleSet, MeetingScore, Rubric, RubricCriterion
 from meetings.quality import frame
 from meetings.querysets import excused_streaks, expected_attendees, yearly_grades
 from meetings.reminders import cells_without_regular_meeting, previous_month
@@ -253,6 +253,7 @@ def overview(request):
                     .order_by("date", "id"))
     streaks = excused_streaks(ids, year)
     grades = yearly_grades(ids, year)
+    MeetingRuleSet.objects.attach(meetings)  # the durations of each meeting's guidance, in one query
     by_cell: dict[int, dict[int, dict]] = {pk: {} for pk in ids}
     for m in meetings:
         slot = by_cell[m.cell_id].setdefault(m.date.month, {"regular": None, "thematic": False, "other": 0})
