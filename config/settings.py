@@ -275,6 +275,9 @@ CELERY_BEAT_SCHEDULE = {
     # Daily; each cell is reminded on the day of the month its ReminderSchedule sets (default the 5th).
     "meetings-missing-reminders": {"task": "meetings.tasks.send_missing_meeting_reminders",
                                    "schedule": crontab(hour=7, minute=0)},
+    # Daily; acts 15 days before each quarter ends, for the cells without the quarter's thematic meeting.
+    "meetings-thematic-reminders": {"task": "meetings.tasks.send_thematic_meeting_reminders",
+                                    "schedule": crontab(hour=7, minute=5)},
     # Nightly full recompute of every target: repairs whatever was missed while the worker was down.
     "targets-nightly-recompute": {"task": "targets.engine.tasks.nightly_recompute",
                                   "schedule": crontab(hour=1, minute=30)},

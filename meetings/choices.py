@@ -13,11 +13,14 @@ class MeetingKind(models.TextChoices):
     # Held by a committee (not a cell) for the secretaries of the cells under it, every quarter (seed 003,
     # target KH-4); it records no member attendance.
     BRIEFING = "briefing", _("Cell secretaries' briefing conference")
+    # An đảng bộ cơ sở holds its regular conference twice a year (RULES §3, Điều lệ); no member attendance is
+    # recorded here either.
+    CONFERENCE = "conference", _("Grassroots party committee's regular conference")
 
 
 # Kinds held by a cell for its members (the only kinds with attendance rows) and the kinds a committee holds.
 CELL_MEETING_KINDS = (MeetingKind.REGULAR, MeetingKind.THEMATIC, MeetingKind.FORUM, MeetingKind.EXTRAORDINARY)
-COMMITTEE_MEETING_KINDS = (MeetingKind.BRIEFING,)
+COMMITTEE_MEETING_KINDS = (MeetingKind.BRIEFING, MeetingKind.CONFERENCE)
 
 
 class MeetingFormat(models.TextChoices):
@@ -48,9 +51,6 @@ class AgendaItem(models.TextChoices):
     NEXT_TASKS = "next_tasks", _("Next month's tasks and assignments")
 
 
-# Minimum duration in minutes (2025 guidance): 90, or 120 when a thematic meeting is held in the same session.
-MIN_MINUTES = 90
-MIN_MINUTES_COMBINED = 120
 # Hướng dẫn 12: attendance above 85 %, nobody absent with reason more than 3 times in a row.
 MIN_ATTENDANCE_RATE = 85
 MAX_EXCUSED_IN_A_ROW = 3

@@ -8,13 +8,52 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from meetings.choices import MIN_MINUTES, MIN_MINUTES_COMBINED, AgendaItem, AttendanceStatus, MeetingFormat, MeetingKind
+from meetings.choices import AgendaItem, AttendanceStatus, MeetingFormat, MeetingKind
 from meetings.querysets import AttendanceQuerySet, MeetingQuerySet, RubricQuerySet
 from members.register.models import Member
 from organizations.models import Organization
+
+
+class MeetingRuleSetQuerySet(models.QuerySet):
+    def for_date(self, day):
+        """The guidance in force on ``day``: the latest that applies from it or before."""
+        return self.filter(valid_from__lte=day).order_by("-valid_from").first()
+
+    def attach(self, meetings) -> None:
+        """Give each of ``meetings`` the guidance of its date (``Meeting.rules``) from one query, for pages
+        that judge many meetings at once."""
+        rules = list(self.order_by("valid_from"))
+        for meeting in meetings:
+            meeting.rules = next((r for r in reversed(rules) if r.valid_from <= meeting.date), None)
+
+
+class MeetingRuleSet(models.Model):
+    """The numbers of one guidance on cell meetings, from the day it applies (like the rating schemes): a new
+    guidance is a new row, and the meetings before it keep being judged by the one of their date. Shipped by
+    migration ``meetings/0006``: Hướng dẫn 12-HD/BTCTW (2018) and Hướng dẫn 42-HD/BTCTW (2025)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=255)
+    valid_from = models.DateField(_("applies from"), unique=True)
+    min_minutes = models.PositiveSmallIntegerField(_("shortest regular meeting (minutes)"))
+    # Empty: the guidance sets no longer minimum for a regular and a thematic meeting held together.
+    min_minutes_combined = models.PositiveSmallIntegerField(
+        _("shortest session with a thematic meeting (minutes)"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = MeetingRuleSetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting rule set")
+        verbose_name_plural = _("meeting rule sets")
+        ordering = ["valid_from"]
+
+    def __str__(self):
+        return f"{self.legal_basis} ({self.valid_from:%d/%m/%Y})"
 
 
 class Meeting(models.Model):
@@ -74,9 +113,21 @@ class Meeting(models.Model):
         end = self.end_time.hour * 60 + self.end_time.minute
         return end - start
 
+    @cached_property
+    def rules(self) -> MeetingRuleSet | None:
+        """The guidance in force on the meeting's date (its numbers)."""
+        return MeetingRuleSet.objects.for_date(self.date)
+
     @property
-    def min_minutes(self) -> int:
-        return MIN_MINUTES_COMBINED if self.includes_thematic else MIN_MINUTES
+    def min_minutes(self) -> int | None:
+        """The shortest the meeting may last under the guidance of its date: longer when a thematic meeting is
+        held in the same session, where that guidance says so. None before any guidance recorded."""
+        rules = self.rules
+        if rules is None:
+            return None
+        if self.includes_thematic and rules.min_minutes_combined:
+            return rules.min_minutes_combined
+        return rules.min_minutes
 
     @property
     def agenda_labels(self) -> list[str]:

@@ -19,8 +19,12 @@ def frame(meeting, streaks: dict[int, int] | None) -> dict:
         (_("No member absent without reason"), meeting.unexcused_count == 0),
         (_("Nobody absent with reason more than %(n)d times in a row this year") % {"n": MAX_EXCUSED_IN_A_ROW},
          not streaks if meeting.kind == MeetingKind.REGULAR else True),
-        (_("At least %(minutes)d minutes") % {"minutes": meeting.min_minutes},
-         meeting.duration_minutes >= meeting.min_minutes),
+    ]
+    minimum = meeting.min_minutes  # the guidance of the meeting's date (meetings.models.MeetingRuleSet)
+    if minimum is not None:
+        checks.append((_("At least %(minutes)d minutes") % {"minutes": minimum},
+                       meeting.duration_minutes >= minimum))
+    checks += [
         (_("Properly prepared (recorded by the secretary)"), meeting.preparation_ok),
         (_("Principles followed (recorded by the secretary)"), meeting.principles_ok),
     ]

@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +41,62 @@ def cells_without_regular_meeting(month: str, *, under: Organization | None = No
     if cell_ids is not None:
         qs = qs.filter(pk__in=cell_ids)
     return qs
+
+
+# How many days before a quarter ends the cells without its thematic meeting are reminded (Hướng dẫn 12: one
+# thematic meeting a quarter), so there is still time to hold it.
+THEMATIC_REMINDER_DAYS_BEFORE = 15
+
+
+def quarter_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The quarter holding ``day``: (its first day, the next quarter's first day)."""
+    first_month = (day.month - 1) // 3 * 3 + 1
+    start = dt.date(day.year, first_month, 1)
+    return start, dt.date(day.year + (first_month == 10), (first_month + 2) % 12 + 1, 1)
+
+
+def thematic_held(start: dt.date, end: dt.date):
+    """A cell (OuterRef pk) held a thematic meeting in [start, end): on its own or with a regular meeting."""
+    return Exists(Meeting.objects.filter(cell=OuterRef("pk"), date__gte=start, date__lt=end).filter(
+        Q(kind=MeetingKind.THEMATIC) | Q(includes_thematic=True)))
+
+
+def cells_without_thematic_meeting(day: dt.date, *, under: Organization | None = None):
+    """Active cells that existed in the quarter of ``day`` and have no thematic meeting logged in it."""
+    start, end = quarter_bounds(day)
+    qs = (Organization.objects.cells().active().filter(founded_on__lt=end)
+          .annotate(met=thematic_held(start, end)).filter(met=False))
+    if under is not None:
+        qs = qs.filter(path__startswith=under.path)
+    return qs
+
+
+def send_thematic_reminders(day: dt.date) -> int:
+    """Notify the secretaries and grassroots officers of every cell without a thematic meeting in the quarter
+    of ``day``; returns notifications created. Idempotent: the key names the cell and the quarter."""
+    from django.urls import reverse
+
+    from core.notifications import notify
+
+    start, end = quarter_bounds(day)
+    quarter = (start.month - 1) // 3 + 1
+    missing = list(cells_without_thematic_meeting(day).values_list("pk", "name"))
+    recipients = recipients_by_cell(pk for pk, _n in missing)
+    last_day = end - dt.timedelta(days=1)
+    created = 0
+    for cell_id, name in missing:
+        users = recipients.get(cell_id)
+        if not users:
+            continue
+        created += notify(
+            users, key=f"thematic-missing:{cell_id}:{start.year}-Q{quarter}",
+            title=_("%(cell)s has no thematic meeting logged for quarter %(q)s/%(y)s") % {
+                "cell": name, "q": quarter, "y": start.year},
+            body=_("A cell holds a thematic meeting every quarter: hold and log it by %(day)s.")
+            % {"day": last_day.strftime("%d/%m/%Y")},
+            link=reverse("meetings:meeting_create") + f"?cell={cell_id}&kind=thematic",
+        )
+    return created
 
 
 # The most specific schedule of each cell: the one of its nearest organization above it today (the tree as

@@ -87,7 +87,12 @@ def upper_candidates(cell: Organization, day: dt.date):
 def _check_meeting(meeting: Meeting, *, exclude_pk=None) -> None:
     cell = meeting.cell
     errors = {}
-    if meeting.kind in COMMITTEE_MEETING_KINDS:
+    if meeting.kind == MeetingKind.CONFERENCE:
+        if cell.kind != OrgKind.GRASSROOTS_COMMITTEE:
+            raise ValidationError({"kind": _(
+                "The regular conference twice a year is held by an đảng bộ cơ sở, not by “%(org)s”, a %(kind)s.")
+                % {"org": cell, "kind": cell.get_kind_display()}})
+    elif meeting.kind in COMMITTEE_MEETING_KINDS:
         if cell.kind not in BRIEFING_HOLDER_KINDS:
             raise ValidationError({"kind": _(
                 "A cell secretaries' briefing conference is held by a party committee (directly subordinate, "
@@ -127,8 +132,8 @@ def _attendance_plan(meeting: Meeting, absences: dict[int, tuple[str, str]]) -> 
     plan: dict[int, tuple[str, str, str]] = {}
     if meeting.kind in COMMITTEE_MEETING_KINDS:
         if absences:
-            raise ValidationError({"attendance": [_("A briefing conference records no member attendance; leave "
-                                                    "the absences empty.")]})
+            raise ValidationError({"attendance": [_("A committee's conference records no member attendance; "
+                                                    "leave the absences empty.")]})
         return plan
     names: dict[int, str] = {}
     for period in expected_attendees(meeting.cell, meeting.date):

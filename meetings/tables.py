@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.lists import NOWRAP, ListTable, hidden_below
-from meetings.choices import MIN_ATTENDANCE_RATE, MeetingKind
+from meetings.choices import COMMITTEE_MEETING_KINDS, MIN_ATTENDANCE_RATE
 from meetings.models import Meeting
 
 
@@ -35,8 +35,8 @@ class MeetingTable(ListTable):
         return f"{value} + {gettext('thematic')}" if record.includes_thematic else value
 
     def render_present(self, record):
-        if record.kind == MeetingKind.BRIEFING:
-            return ""  # a committee's briefing takes no attendance
+        if record.kind in COMMITTEE_MEETING_KINDS:
+            return ""  # a committee's briefing or conference takes no attendance
         return gettext("%(p)s of %(n)s present") % {"p": record.present_count, "n": record.expected_count}
 
     def render_rate(self, value):

@@ -20,7 +20,7 @@ from core.params import int_param
 from meetings.choices import CELL_MEETING_KINDS, COMMITTEE_MEETING_KINDS, AttendanceStatus, MeetingKind
 from meetings.filters import MeetingFilterSet
 from meetings.forms import MeetingForm, RubricChooseForm, RubricForm, changeable_cells
-from meetings.models import Attendance, Meeting, MeetingScore, Rubric, RubricCriterion
+from meetings.models import Attendance, Meeting, MeetingRuleSet, MeetingScore, Rubric, RubricCriterion
 from meetings.quality import frame
 from meetings.querysets import excused_streaks, expected_attendees, yearly_grades
 from meetings.reminders import cells_without_regular_meeting, previous_month
@@ -34,6 +34,7 @@ from meetings.services import (
     upper_candidates,
 )
 from meetings.tables import MeetingTable
+from organizations.choices import OrgKind
 from organizations.display import parent_name
 from organizations.models import Organization
 from organizations.permissions import Perm
@@ -72,7 +73,9 @@ def _meeting_form(request, *, cell, day, meeting=None, data=None, files=None, in
     form = MeetingForm(data, files, expected=expected, candidates=candidates, criteria=_criteria(rubric),
                        initial=initial)
     # A cell logs its own kinds of meeting, a committee only its briefing conference.
-    allowed = CELL_MEETING_KINDS if cell.is_cell else COMMITTEE_MEETING_KINDS
+    allowed = CELL_MEETING_KINDS if cell.is_cell else [
+        kind for kind in COMMITTEE_MEETING_KINDS
+        if kind != MeetingKind.CONFERENCE or cell.kind == OrgKind.GRASSROOTS_COMMITTEE]  # an đảng bộ cơ sở's
     form.fields["kind"].choices = [(k.value, k.label) for k in allowed]
     if not cell.is_cell:
         form.fields["kind"].initial = MeetingKind.BRIEFING
@@ -250,6 +253,7 @@ def overview(request):
                     .order_by("date", "id"))
     streaks = excused_streaks(ids, year)
     grades = yearly_grades(ids, year)
+    MeetingRuleSet.objects.attach(meetings)  # the durations of each meeting's guidance, in one query
     by_cell: dict[int, dict[int, dict]] = {pk: {} for pk in ids}
     for m in meetings:
         slot = by_cell[m.cell_id].setdefault(m.date.month, {"regular": None, "thematic": False, "other": 0})

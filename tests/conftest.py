@@ -137,7 +137,8 @@ def authenticated(client, member_user):
 # rubric). A transactional test (real worker, live server) ends with a flush that empties every table,
 # these included, so the next transactional test would run without them: load them again first.
 REFERENCE_MIGRATIONS = [("members", "0003_rating_schemes"), ("members", "0003_admission_data"),
-                        ("meetings", "0002_rubric_phu_tho"), ("targets", "0002_catalogue")]
+                        ("meetings", "0002_rubric_phu_tho"), ("targets", "0002_catalogue"),
+                        ("meetings", "0006_meeting_rule_sets"), ("members", "0009_admission_age_rules")]
 
 
 def restore_reference_data():

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -314,7 +313,35 @@ def target_payload(w):
 
     return {"short_text": "Chỉ tiêu thử (sửa)", "clause": t.clause, "comparator": t.comparator,
             "lower": number(t.lower), "upper": number(t.upper), "unit": t.unit, "periodicity": t.periodicity,
-            "start_year": "", "end_year": "", "active": "on", "params": json.dumps(t.params)}
+            "start_year": "", "end_year": "", "active": "on", "applies_to": t.applies_to,
+            "p_levels": t.params["levels"]}
+
+
+def resolution_create_payload(w):
+    return {"code": "moi-khoi-a", "number": "09-NQ/ĐUK", "kind": "resolution", "title": "Nghị quyết mới",
+            "issuer_name": "Đảng ủy Khối A", "issuing_body": "", "issued_on": "", "start_year": 2026,
+            "end_year": 2026, "scope": w.tree.bloc_a.pk, "source_text": "", "baseline": "Đảng viên: 120"}
+
+
+def resolution_copy_payload(w):
+    return {"code": "sao-khoi-a", "number": "10-NQ/ĐUK", "title": "Nghị quyết năm sau", "issued_on": "",
+            "start_year": 2026, "end_year": 2030, "scope": w.tree.bloc_a.pk}
+
+
+def target_create_payload(w):
+    return {**target_payload(w), "code": "TKA-MOI", "family": "R-mem"}
+
+
+def _second_target(w):
+    """A second target of bloc A's resolution (created on first use), so moving it up changes the order."""
+    from targets.engine.models import Target
+
+    resolution = bloc_a_resolution(w)
+    first = resolution.targets.order_by("order", "code").first()
+    second, _created = Target.objects.get_or_create(resolution=resolution, code="TKA-2", defaults={
+        "order": first.order + 1, "family": first.family, "params": first.params, "short_text": "Chỉ tiêu thứ hai",
+        "clause": first.clause, "comparator": first.comparator, "lower": first.lower, "unit": first.unit})
+    return second
 
 
 # --- Records ----------------------------------------------------------------------------------------------
@@ -530,6 +557,15 @@ POSTS: dict[str, Post] = {
                                     payload=resolution_payload),
     "targets:target_edit": Post(ok=TARGET_EDITORS, kwargs=target_pk, denied_overrides=BESIDE,
                                 payload=target_payload),
+    # The outsider may create resolutions, but not of bloc A (not among its choices: 200, nothing saved).
+    "targets:resolution_create": Post(ok=TARGET_EDITORS, denied_overrides={"outsider": 200},
+                                      payload=resolution_create_payload),
+    "targets:resolution_copy": Post(ok=TARGET_EDITORS, kwargs=resolution_pk, denied_overrides={"outsider": 404},
+                                    payload=resolution_copy_payload),
+    "targets:target_create": Post(ok=TARGET_EDITORS, kwargs=resolution_pk, denied_overrides=BESIDE,
+                                  payload=target_create_payload),
+    "targets:target_move": Post(ok=TARGET_EDITORS, kwargs=lambda w: {"pk": _second_target(w).pk},
+                                denied_overrides=BESIDE, payload=lambda w: {"direction": "up"}),
     # Recomputing needs CHANGE_TARGETS somewhere (403 before anything else); the outsider has it, but bloc A's
     # resolution does not exist for it (404).
     "targets:recompute": Post(ok=TARGET_EDITORS, denied_overrides={"outsider": 404},

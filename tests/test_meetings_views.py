@@ -154,8 +154,9 @@ def _bloc_with_cells(parent, n, year=2024):
     return cells
 
 
-# Measured baseline (queries of the request, its ATOMIC_REQUESTS savepoint included), whatever the data's size.
-OVERVIEW_QUERIES = 13
+# Measured baseline (queries of the request, its ATOMIC_REQUESTS savepoint included), whatever the data's size; 14 since
+# the meetings are judged by the guidance of their date (one query for the MeetingRuleSet rows, issue 18 item 10).
+OVERVIEW_QUERIES = 14
 
 
 def test_the_overview_grid_shows_the_months_and_needs_a_constant_number_of_queries(tree, client_for):

@@ -374,10 +374,16 @@ def test_every_measure_answers_every_slot_with_one_statement(tree, params):
 
 def test_invalid_parameters_are_reported():
     metric = REGISTRY["MEET"]
-    assert metric.validate_params({"measure": "nope"}) == ["unknown measure 'nope'"]
-    assert metric.validate_params({"measure": "agenda_share", "item": "x"}) == ["unknown agenda item 'x'"]
+    # The family's declarations (metrics/base.Param) give the messages: each names the parameter and the value.
+    [problem] = metric.validate_params({"measure": "nope"})
+    assert problem.startswith("measure must be one of ['monthly_regular',") and problem.endswith("not 'nope'")
+    [problem] = metric.validate_params({"measure": "agenda_share", "item": "x"})
+    assert problem.startswith("item must be one of ") and problem.endswith("not 'x'")
     assert metric.validate_params({"measure": "forums", "subject": "all", "colour": 1}) == [
-        "unknown parameter 'colour'", "unknown subject 'all'"]
+        "unknown parameter 'colour'", "subject must be one of ['cells', 'sub_cells', 'grassroots_cells'], not 'all'"]
+    assert metric.validate_params({"measure": "agenda_share"}) == ["item is required"]
+    assert metric.validate_params({"measure": "attendance_rate", "min_count": 2}) == [
+        "'min_count' does not apply with measure attendance_rate"]
 
 
 # ------------------------------------------------------------------------ the briefing meeting kind

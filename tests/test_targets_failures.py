@@ -50,9 +50,9 @@ def test_the_target_form_refuses_a_bad_parameter(tree, client_for):
     before = Target.objects.values().get(pk=target.pk)
     with translation.override("vi"):
         response = client_for("committee_staff").post(reverse("targets:target_edit", args=[target.pk]),
-                                                      target_data(target, params='{"levels": ["KHONG_CO"]}'))
+                                                      target_data(target, p_levels=["KHONG_CO"]))
     assert response.status_code == 200
-    errors = response.context["form"].errors["params"]
+    errors = response.context["form"].errors["p_levels"]
     assert len(errors) == 1 and "KHONG_CO" in errors[0]
     assert Target.objects.values().get(pk=target.pk) == before
 

@@ -5,6 +5,7 @@ validation, and the recompute button with its progress page."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -253,7 +254,7 @@ def target_data(target, **changes):
             "lower": "" if target.lower is None else str(target.lower).replace(".", ","),
             "upper": "" if target.upper is None else str(target.upper).replace(".", ","), "unit": target.unit,
             "periodicity": target.periodicity, "start_year": "", "end_year": "", "active": "on",
-            "params": '{"levels": ["HTXS", "HTT"]}'}
+            "applies_to": "each", "p_levels": ["HTXS", "HTT"]}
     data.update(changes)
     return data
 
@@ -267,7 +268,7 @@ def target_data(target, **changes):
     ({"comparator": "zero", "lower": "1"}, {"lower": ["Leave empty for this comparator."]}),
     ({"comparator": "none", "lower": "", "upper": "3"}, {"upper": ["Leave empty for this comparator."]}),
     ({"comparator": "gte", "lower": "120"}, {"lower": ["A percentage lies between 0 and 100."]}),
-    ({"params": '["HTT"]'}, {"params": ["The parameters must be a JSON object (between { and })."]}),
+    ({"p_levels": []}, {"p_levels": ["This field is required."]}),
     ({"start_year": "2024", "end_year": "2022"}, {"end_year": ["The last year must not be before the first year."]}),
     ({"periodicity": "by_year"}, {"end_year": ["A target to reach by a given year needs that year."]}),
 ])
@@ -283,19 +284,27 @@ def test_target_edit_refuses_inconsistent_bounds_and_parameters(tree, client_for
     assert not RecomputeRun.objects.exists()
 
 
-def test_target_edit_explains_unknown_parameters_and_bad_json(tree, client_for):
+def test_target_edit_offers_the_familys_parameters_as_choices_not_json(tree, client_for):
+    """Issue 18 item 3: the parameters are fields generated from the family's declarations (R-mem: the levels as
+    checkboxes, the current ones ticked), and a value outside the choices is refused on its field."""
     resolution = attach(tree.bloc_a, ("LD-4b",))
     target = resolution.targets.get()
     client = client_for("committee_staff")
     url = reverse("targets:target_edit", args=[target.pk])
-    response = client.post(url, target_data(target, params='{"levels": ["HTT"], "subject": "tccsd"}'))
-    assert response.context["form"].errors["params"] == [
-        vi("Unknown parameter “%(name)s”. This metric family accepts: %(allowed)s.", name="subject", allowed="levels")]
-    response = client.post(url, target_data(target, params='{"levels": ["HTT"'))
-    assert list(response.context["form"].errors) == ["params"]  # Django's own "Enter a valid JSON."
-    assert response.context["params_help"] == [("levels", "rating level codes that count, e.g. [\"HTXS\", \"HTT\"]")]
+    html = client.get(url).content.decode()
+    assert 'name="params"' not in html
+    for code in ("HTXS", "HTT", "DTC_HTXS", "DTC_HTT"):
+        assert re.search(rf'<input type="checkbox"[^>]*name="p_levels" value="{code}"[^>]*checked', html), code
+    assert re.search(r'<input type="checkbox"[^>]*name="p_levels" value="KHT"', html)  # offered, not ticked
+    assert not re.search(r'<input type="checkbox"[^>]*name="p_levels" value="KHT"[^>]*checked', html)
+    response = client.post(url, target_data(target, p_levels=["HTT", "KHONG_CO"]))
+    assert response.status_code == 200 and list(response.context["form"].errors) == ["p_levels"]
     target.refresh_from_db()
     assert target.params == {"levels": ["HTXS", "HTT", "DTC_HTXS", "DTC_HTT"]}
+    response = client.post(url, target_data(target, p_levels=["HTXS"]))
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.params == {"levels": ["HTXS"]}
 
 
 def test_saving_a_target_recomputes_its_figures(tree, client_for, django_capture_on_commit_callbacks):

@@ -82,6 +82,13 @@ ACCESS: dict[str, Access] = {
     "targets:resolution_detail": Access(ok=RESOLUTION_VIEWERS, kwargs=resolution_pk, denied=404),
     "targets:resolution_edit": Access(ok=TARGET_EDITORS, kwargs=resolution_pk, denied=403, denied_overrides=BESIDE),
     "targets:target_edit": Access(ok=TARGET_EDITORS, kwargs=target_pk, denied=403, denied_overrides=BESIDE),
+    # A new resolution: whoever may change targets somewhere (the outsider, in bloc B).
+    "targets:resolution_create": Access(ok=TARGET_EDITORS | {"outsider"}),
+    # Copying needs the right somewhere (403 first) and the source seen: bloc A's is not the outsider's (404).
+    "targets:resolution_copy": Access(ok=TARGET_EDITORS, kwargs=resolution_pk, denied=403,
+                                      denied_overrides={"outsider": 404}),
+    "targets:target_create": Access(ok=TARGET_EDITORS, kwargs=resolution_pk, denied=403, denied_overrides=BESIDE),
+    "targets:target_move": Access(ok=frozenset(), kwargs=target_pk, denied=405),  # POST only
     "targets:recompute": Access(ok=frozenset(), denied=405),  # POST only; who may POST: test_targets_views
     # Runs are for users who may change targets (403 for the others); the outsider may, but not in bloc A.
     "targets:run_detail": Access(ok=TARGET_EDITORS, kwargs=run_pk, denied=403, denied_overrides={"outsider": 404}),

@@ -2,8 +2,9 @@
 the acting user's scope checked here once for pages, the demo loader and tasks alike.
 
 The rules, with the figures they name:
-- age from 18 years 0 months to 60 years 0 months, counted in whole months on the day the cell considers
-  the admission (its resolution, or the planned date before it); older needs the exception recorded;
+- age from 18 years 0 months to 60 years 0 months (``AdmissionAgeRule`` rows, dated), counted in whole months on
+  the day the cell considers the admission (its resolution, or the planned date before it); older needs the
+  exception recorded;
 - the "bồi dưỡng nhận thức về Đảng" certificate is at most 5 years old on that day;
 - two sponsors who are full members on the day they sponsor, still in the party, having worked with the
   candidate for at least 12 months (or one sponsor and the Youth Union's resolution);
@@ -46,9 +47,8 @@ from members.admissions.workdays import (
     working_days_between,
 )
 from members.register.choices import MembershipReason
-from members.register.models import Member
+from members.register.models import Member, admission_age_rule
 from members.register.services import (
-    ADMISSION_AGE_MIN_MONTHS,
     check_cell,
     member_create,
     member_leave,
@@ -58,8 +58,6 @@ from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import user_can
 
-AGE_MIN_MONTHS = ADMISSION_AGE_MIN_MONTHS  # the register refuses an earlier admission date too
-AGE_MAX_MONTHS = 60 * 12
 CERTIFICATE_YEARS = 5
 SPONSOR_MONTHS = 12
 SPONSORS_NEEDED = 2
@@ -164,21 +162,29 @@ def certificate_date(stages: dict[str, CandidateStage]) -> dt.date | None:
 
 
 def check_age(birth_date: dt.date, day: dt.date, exception: str = "") -> CheckResult:
+    """Age in whole months on ``day`` (the cell's consideration) against the admission age rule in force that
+    day (``members.register.models.AdmissionAgeRule``: data, dated; the register refuses an earlier admission
+    date by the same rule)."""
     months = months_between(birth_date, day)
-    figures = {"day": _d(day), "years": months // 12, "months": months % 12}
-    if months < AGE_MIN_MONTHS:
+    rule = admission_age_rule(day)
+    low, high = (rule.min_months, rule.max_months) if rule else (0, 10_000)
+    figures = {"day": _d(day), "years": months // 12, "months": months % 12, "min_y": low // 12, "min_m": low % 12,
+               "max_y": high // 12, "max_m": high % 12}
+    if months < low:
         return CheckResult("age", CheckLevel.ERROR, _(
-            "Age on %(day)s: %(years)d years %(months)d months. The minimum is 18 years 0 months.") % figures)
-    if months > AGE_MAX_MONTHS:
+            "Age on %(day)s: %(years)d years %(months)d months. The minimum is %(min_y)d years %(min_m)d months.")
+            % figures)
+    if months > high:
         if exception:
             return CheckResult("age", CheckLevel.WARNING, _(
-                "Age on %(day)s: %(years)d years %(months)d months, over 60 years 0 months; admitted by exception: "
-                "%(exception)s.") % {**figures, "exception": exception})
+                "Age on %(day)s: %(years)d years %(months)d months, over %(max_y)d years %(max_m)d months; admitted "
+                "by exception: %(exception)s.") % {**figures, "exception": exception})
         return CheckResult("age", CheckLevel.ERROR, _(
-            "Age on %(day)s: %(years)d years %(months)d months. The maximum is 60 years 0 months unless the "
-            "exception is recorded.") % figures)
+            "Age on %(day)s: %(years)d years %(months)d months. The maximum is %(max_y)d years %(max_m)d months "
+            "unless the exception is recorded.") % figures)
     return CheckResult("age", CheckLevel.OK, _(
-        "Age on %(day)s: %(years)d years %(months)d months (18 years 0 months to 60 years 0 months).") % figures)
+        "Age on %(day)s: %(years)d years %(months)d months (%(min_y)d years %(min_m)d months to %(max_y)d years "
+        "%(max_m)d months).") % figures)
 
 
 def check_education(education: str, exception: str = "") -> CheckResult:

@@ -13,6 +13,7 @@ class RatingLevelInline(admin.TabularInline):
 
 @admin.register(RatingScheme)
 class RatingSchemeAdmin(admin.ModelAdmin):
-    list_display = ("name", "subject", "valid_from_year", "valid_to_year", "has_score", "cap_percent")
+    list_display = ("name", "subject", "valid_from_year", "valid_to_year", "has_score", "cap_percent",
+                    "sick_leave_days")
     list_filter = ("subject",)
     inlines = [RatingLevelInline]

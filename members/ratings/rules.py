@@ -18,7 +18,9 @@ from members.ratings.population import new_member_sql, new_organization_sql
 from members.register.choices import StatusPeriodKind
 from organizations.population import above_on, under_on
 
-SICK_LEAVE_DAYS = 90  # "3 months or more in the year"
+# The sick-leave threshold ("3 months or more in the year") is the year's scheme's ``sick_leave_days`` (data,
+# dated like the scheme); this is only what a member without a scheme row is judged by.
+SICK_LEAVE_DAYS = 90
 
 # The condition a rated-population query adds so that members recorded as not rated for another reason
 # (members.ratings.models.MemberNotRated) leave the denominator, as member_facts leaves them out of the
@@ -59,10 +61,11 @@ class MemberFacts:
     disciplined: bool = False  # disciplined for a violation in the year, not self-remedied
     sick_days: int = 0
     extras: dict = field(default_factory=dict)
+    sick_leave_days: int = SICK_LEAVE_DAYS  # the threshold of the year's scheme
 
     @property
     def long_sick_leave(self) -> bool:
-        return self.sick_days >= SICK_LEAVE_DAYS
+        return self.sick_days >= self.sick_leave_days
 
 
 def member_facts(member_ids: list[int], year: int) -> dict[int, MemberFacts]:
@@ -87,7 +90,11 @@ def member_facts(member_ids: list[int], year: int) -> dict[int, MemberFacts]:
                           FROM members_statusperiod s WHERE s.member_id = m.id AND s.kind = %(sick)s
                            AND s.valid && daterange(%(jan1)s, %(next_jan1)s, '[)')) x
                         WHERE NOT isempty(r)), 0),
-                   (SELECT n.reason FROM members_membernotrated n WHERE n.member_id = m.id AND n.year = %(year)s)
+                   (SELECT n.reason FROM members_membernotrated n WHERE n.member_id = m.id AND n.year = %(year)s),
+                   (SELECT rs.sick_leave_days FROM members_ratingscheme rs
+                     WHERE rs.subject = 'member' AND rs.valid_from_year <= %(year)s
+                       AND (rs.valid_to_year IS NULL OR rs.valid_to_year >= %(year)s)
+                     ORDER BY rs.valid_from_year DESC LIMIT 1)
               FROM members_member m WHERE m.id = ANY(%(ids)s)
             """,
             {"ids": list(member_ids), "day": day, "year": year,
@@ -96,11 +103,12 @@ def member_facts(member_ids: list[int], year: int) -> dict[int, MemberFacts]:
         )
         rows = cur.fetchall()
     facts = {}
-    for member_id, exempted, suspended, new, disciplined, sick_days, other in rows:
+    for member_id, exempted, suspended, new, disciplined, sick_days, other, threshold in rows:
         reason = (NotRatedReason.EXEMPTED if exempted else NotRatedReason.SUSPENDED if suspended
                   else NotRatedReason.NEW_MEMBER if new else NotRatedReason.OTHER if other is not None else "")
         facts[member_id] = MemberFacts(not_rated=reason, disciplined=disciplined, sick_days=int(sick_days or 0),
-                                       extras={"other_reason": other} if other is not None else {})
+                                       extras={"other_reason": other} if other is not None else {},
+                                       sick_leave_days=threshold or SICK_LEAVE_DAYS)
     return facts
 
 

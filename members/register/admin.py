@@ -4,7 +4,7 @@ events (meetings' attendance, rating figures) follow as from the pages."""
 
 from django.contrib import admin
 
-from members.register.models import StatusPeriod
+from members.register.models import AdmissionAgeRule, StatusPeriod
 from members.register.services import status_period_add, status_period_update
 
 
@@ -23,3 +23,10 @@ class StatusPeriodAdmin(admin.ModelAdmin):
         else:
             saved = status_period_add(member=obj.member, **fields)
         obj.pk = saved.pk
+
+
+@admin.register(AdmissionAgeRule)
+class AdmissionAgeRuleAdmin(admin.ModelAdmin):
+    """Reference data: a new regulation on admission ages is a new row from the day it applies."""
+
+    list_display = ("legal_basis", "valid_from", "min_months", "max_months")

@@ -36,6 +36,48 @@ from organizations.scoping import ScopedQuerySet
 SENSITIVE_FIELDS = ("ethnicity", "religion", "citizen_id", "party_card_number")
 
 
+
+class AdmissionAgeRuleQuerySet(models.QuerySet):
+    def for_date(self, day):
+        """The rule in force on ``day``: the latest that applies from it or before; before the first recorded
+        rule, the first (it restated what held before it)."""
+        return (self.filter(valid_from__lte=day).order_by("-valid_from").first()
+                or self.order_by("valid_from").first())
+
+
+class AdmissionAgeRule(models.Model):
+    """The admission ages of one regulation, from the day it applies (like the rating schemes), counted in whole
+    months on the day the cell considers the admission (and, in the register, on the admission date). Shipped
+    by migration ``members/0009``; a new regulation is a new row."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=255)
+    valid_from = models.DateField(_("applies from"), unique=True)
+    min_months = models.PositiveSmallIntegerField(_("youngest age (months)"))
+    max_months = models.PositiveSmallIntegerField(_("oldest age without an exception (months)"))
+    history = HistoricalRecords(table_name="members_historicaladmissionagerule")
+
+    objects = AdmissionAgeRuleQuerySet.as_manager()
+
+    class Meta:
+        db_table = "members_admissionagerule"
+        verbose_name = _("admission age rule")
+        verbose_name_plural = _("admission age rules")
+        ordering = ["valid_from"]
+
+    def __str__(self):
+        return f"{self.legal_basis} ({self.valid_from:%d/%m/%Y})"
+
+
+def admission_age_rule(day: dt.date, rules: list[AdmissionAgeRule] | None = None) -> AdmissionAgeRule | None:
+    """The admission age rule of ``day`` (``AdmissionAgeRuleQuerySet.for_date``), picked from ``rules`` when a
+    caller checking many members loaded them once (ordered by ``valid_from``)."""
+    if rules is None:
+        return AdmissionAgeRule.objects.for_date(day)
+    applicable = [rule for rule in rules if rule.valid_from <= day]
+    return applicable[-1] if applicable else (rules[0] if rules else None)
+
+
 class ImmutableUnaccent(Func):
     """``public.immutable_unaccent(text)``: unaccent() pinned to its dictionary so it can be indexed
     (created in migration members 0001). Folds Vietnamese diacritics and đ/Đ."""

@@ -21,7 +21,15 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from core.events import emit, years_from
 from core.text import citizen_id_problem, clean_phone, normalize, normalize_name, party_card_problem, phone_problem
 from members.register.choices import LEAVING_REASONS, Gender, MembershipReason, StatusPeriodKind
-from members.register.models import CommitteePosition, Member, MembershipPeriod, SensitiveAccess, StatusPeriod
+from members.register.models import (
+    AdmissionAgeRule,
+    CommitteePosition,
+    Member,
+    MembershipPeriod,
+    SensitiveAccess,
+    StatusPeriod,
+    admission_age_rule,
+)
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import scope_paths, user_can
@@ -33,10 +41,10 @@ PROFILE_FIELDS = (
 )
 
 
-# Admission age: at least 18 years 0 months when the cell considers the admission (RULES §3). The admissions
-# checks count it in months on the consideration day; the register, which knows only the admission date,
-# refuses an admission before that age (the consideration comes before the admission).
-ADMISSION_AGE_MIN_MONTHS = 18 * 12
+# Admission age: at least the youngest age of the rule in force (AdmissionAgeRule, data: 18 years 0 months) when
+# the cell considers the admission (RULES §3). The admissions checks count it in months on the consideration
+# day; the register, which knows only the admission date, refuses an admission before that age (the
+# consideration comes before the admission).
 
 
 def _d(day: dt.date) -> str:
@@ -106,9 +114,10 @@ def _normalise(data: dict) -> dict:
     return clean
 
 
-def validate_profile(member: Member, *, today: dt.date | None = None) -> None:
+def validate_profile(member: Member, *, today: dt.date | None = None, age_rules: list | None = None) -> None:
     """Cross-field rules of a profile, with the field each error belongs to. ``today`` (default the real one)
-    is the day "in the future" is judged from: the demo builds a history that ends on a day of its choosing."""
+    is the day "in the future" is judged from: the demo builds a history that ends on a day of its choosing.
+    ``age_rules``: the admission age rules, loaded once by a caller checking many profiles."""
     errors = {}
     today = today or dt.date.today()
     if member.birth_date and member.admission_date and member.admission_date < member.birth_date:
@@ -117,10 +126,12 @@ def validate_profile(member: Member, *, today: dt.date | None = None) -> None:
         errors["admission_date"] = _("The admission date %(day)s is in the future.") % {
             "day": _d(member.admission_date)}
     elif (member.birth_date and member.admission_date and member.admission_date >= member.birth_date
-          and member.age_on(member.admission_date) * 12 < ADMISSION_AGE_MIN_MONTHS):
-        errors["admission_date"] = _("Admitted on %(day)s at %(age)d: the minimum age is 18 when the cell considers "
-                                     "the admission.") % {"day": _d(member.admission_date),
-                                                          "age": member.age_on(member.admission_date)}
+          and (rule := admission_age_rule(member.admission_date, age_rules)) is not None
+          and member.age_on(member.admission_date) * 12 < rule.min_months):
+        errors["admission_date"] = _("Admitted on %(day)s at %(age)d: the minimum age is %(min)d when the cell "
+                                     "considers the admission.") % {"day": _d(member.admission_date),
+                                                                    "age": member.age_on(member.admission_date),
+                                                                    "min": rule.min_months // 12}
     if member.full_membership_date and not member.admission_date:
         errors["admission_date"] = _("A full member needs an admission date.")
     if member.full_membership_date and member.admission_date and member.full_membership_date < member.admission_date:
@@ -419,6 +430,7 @@ def members_bulk_create(*, rows: list[dict], user=None, start_reason: str = Memb
     members: list[Member] = []
     statuses: list[StatusPeriod | None] = []
     seen: dict[tuple[str, str], int] = {}
+    age_rules = list(AdmissionAgeRule.objects.order_by("valid_from"))  # once for every row
 
     def add(row_no, field, message):
         errors.setdefault(row_no, {}).setdefault(field, []).append(str(message))
@@ -442,7 +454,7 @@ def members_bulk_create(*, rows: list[dict], user=None, start_reason: str = Memb
                 add(row_no, "cell", exc)
         member = Member(cell=cell, **_normalise(row)) if cell is not None else Member(**_normalise(row))
         try:
-            validate_profile(member, today=today)
+            validate_profile(member, today=today, age_rules=age_rules)
         except ValidationError as exc:
             for field, msgs in exc.message_dict.items():
                 for msg in msgs:

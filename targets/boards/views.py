@@ -30,7 +30,13 @@ from core.params import YEARS, int_param
 from inspections.coverage import member_coverage, sub_cell_coverage
 from meetings.choices import MeetingKind
 from meetings.models import Meeting
-from meetings.reminders import cells_without_regular_meeting, month_bounds, previous_month
+from meetings.reminders import (
+    cells_without_regular_meeting,
+    month_bounds,
+    previous_month,
+    quarter_bounds,
+    thematic_held,
+)
 from members.admissions.models import Candidate
 from members.admissions.queries import pipeline_by_stage, stuck_candidates
 from members.ratings.rules import rating_date
@@ -163,6 +169,13 @@ class Regularity:
     last_total: int
     last_held: int
     missing: list  # the first cells without this month's regular meeting
+    quarter: dt.date  # the first day of this quarter
+    thematic_total: int  # cells that existed in the quarter
+    thematic_held: int  # those with a thematic meeting logged in it (Hướng dẫn 12)
+
+    @property
+    def quarter_number(self) -> int:
+        return (self.quarter.month - 1) // 3 + 1
 
     @property
     def not_held(self) -> int:
@@ -185,21 +198,25 @@ def meeting_regularity(organization, day: dt.date) -> Regularity:
     this_month, last_month = f"{day:%Y-%m}", previous_month(day)
     start, end = month_bounds(this_month)
     last_start, last_end = month_bounds(last_month)
+    quarter_start, quarter_end = quarter_bounds(day)
 
     def met(first, stop):
         return Exists(Meeting.objects.filter(cell=OuterRef("pk"), kind=MeetingKind.REGULAR, date__gte=first,
                                              date__lt=stop))
 
     figures = (Organization.objects.cells().active().filter(path__startswith=organization.path).order_by()
-               .annotate(met_this=met(start, end), met_last=met(last_start, last_end))
+               .annotate(met_this=met(start, end), met_last=met(last_start, last_end),
+                         thematic=thematic_held(quarter_start, quarter_end))
                .aggregate(total=Count("pk", filter=Q(founded_on__lt=end)),
                           held=Count("pk", filter=Q(founded_on__lt=end, met_this=True)),
                           last_total=Count("pk", filter=Q(founded_on__lt=last_end)),
-                          last_held=Count("pk", filter=Q(founded_on__lt=last_end, met_last=True))))
+                          last_held=Count("pk", filter=Q(founded_on__lt=last_end, met_last=True)),
+                          thematic_total=Count("pk", filter=Q(founded_on__lt=quarter_end)),
+                          thematic_held=Count("pk", filter=Q(founded_on__lt=quarter_end, thematic=True))))
     parent = Organization.objects.filter(path=_parent_path(OuterRef("path"))).order_by().values("name")[:1]
     missing = list(cells_without_regular_meeting(this_month, under=organization)
                    .annotate(parent_name=Subquery(parent)).order_by("path")[:LIST_LIMIT])
-    return Regularity(month=start, last_month=last_start, missing=missing, **figures)
+    return Regularity(month=start, last_month=last_start, missing=missing, quarter=quarter_start, **figures)
 
 
 @dataclass(frozen=True)

@@ -342,11 +342,14 @@ _MISSING_UNITS = """ARRAY(
                         WHERE m.cell_id = "organizations_organization"."id" AND m.date >= u
                           AND m.date < u + %s::interval AND {condition}))"""
 
+from targets.engine.metrics.meetings import THEMATIC_MEETING_SQL  # noqa: E402  (beside the measures it lists)
+
 _MEETING_UNITS = {
     # measure: (unit, step, condition on meeting m, what the list says)
     "monthly_regular": ("month", "1 month", "m.kind = 'regular'"),
     "upper_quarterly": ("quarter", "3 months", "EXISTS (SELECT 1 FROM meetings_upperattendance ua "
                                                "WHERE ua.meeting_id = m.id)"),
+    "thematic_quarterly": ("quarter", "3 months", THEMATIC_MEETING_SQL),
 }
 
 
@@ -391,6 +394,16 @@ def cells_without_upper_attendance(scope: Scope) -> RecordList:
                       "with those quarters."),
         headers=[_("Party cell"), _("Quarters without an upper-level attendee")],
         queryset=_cells_missing_units(scope, "upper_quarterly"),
+        row=lambda c: [c.name, _quarter_list(c.missing_units)],
+    )
+
+
+@provides(Family.MEET, "thematic_quarterly")
+def cells_without_a_thematic_meeting(scope: Scope) -> RecordList:
+    return RecordList(
+        description=_("Cells with at least one ended quarter without a thematic meeting, with those quarters."),
+        headers=[_("Party cell"), _("Quarters without a thematic meeting")],
+        queryset=_cells_missing_units(scope, "thematic_quarterly"),
         row=lambda c: [c.name, _quarter_list(c.missing_units)],
     )
 

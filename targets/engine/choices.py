@@ -48,6 +48,11 @@ class Periodicity(models.TextChoices):
     BY_YEAR = "by_year", _("By a given year")
 
 
+class AppliesTo(models.TextChoices):
+    EACH = "each", _("The resolution's organization and each organization under it")
+    SCOPE = "scope", _("The resolution's organization only")
+
+
 class Status(models.TextChoices):
     MET = "met", _("met")  # đạt
     EXCEEDED = "exceeded", _("exceeded")  # vượt (above a range)

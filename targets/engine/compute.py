@@ -24,7 +24,7 @@ from django.utils import timezone
 from core.bulk import copy_objects
 from organizations.choices import TCCSD_KINDS, OrgKind
 from organizations.population import under_during
-from targets.engine.choices import Comparator, Status, Unit
+from targets.engine.choices import AppliesTo, Comparator, Status, Unit
 from targets.engine.metrics import REGISTRY, Figure, Slot
 from targets.engine.metrics.base import target_slot
 from targets.engine.models import Attainment, ChangeMark, Target
@@ -53,6 +53,8 @@ def scope_slots(target: Target, years: Iterable[int], organizations: Iterable[in
         return []
     scope_id = target.resolution.scope_id
     only = None if organizations is None else set(organizations)
+    if target.applies_to == AppliesTo.SCOPE:  # the resolution's organization only: no drill-down rows
+        only = {scope_id} if only is None else only & {scope_id}
     sql, params = _SCOPES_SQL, {"years": years, "scope": scope_id, "kinds": [str(k) for k in DRILL_KINDS]}
     if only is not None:
         sql += " AND p.organization_id = ANY(%(only)s)"
@@ -132,11 +134,16 @@ def compute_target(target: Target, years: Iterable[int], *, now=None,
                    organizations: Iterable[int] | None = None) -> list[Attainment]:
     """Unsaved attainment rows of ``target`` for ``years`` (those within its years), of every slot or only
     those of ``organizations``."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
     slots = scope_slots(target, years, organizations)
     if not slots:
         return []
+    return attainment_rows(target, slots, now=now)
+
+
+def attainment_rows(target: Target, slots: list[Slot], *, now=None) -> list[Attainment]:
+    """Unsaved attainment rows of ``target`` for ``slots``: the metric's figures, judged."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
     metric = REGISTRY[target.family]
     # Parameters are checked once here for every family (the edit form checks them too, before saving).
     problems = metric.validate_params(target.params or {})
@@ -163,6 +170,20 @@ def compute_target(target: Target, years: Iterable[int], *, now=None,
             details=figure.details, computed_at=now, inputs_changed_at=changed,
         ))
     return rows
+
+
+def preview_target(target: Target, year: int) -> Attainment | None:
+    """The figure ``target`` would have for its resolution's organization in ``year``, computed exactly as the
+    engine computes it (the target may be unsaved: the edit page previews before saving) and written nowhere.
+    A year before the target's first counts as a calendar year. None while the resolution measures nothing."""
+    if target.resolution.scope_id is None:
+        return None
+    if year >= target.first_year:
+        start, end = target.period(year)
+    else:
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    rows = attainment_rows(target, [target_slot(target.resolution.scope_id, year, start, end)])
+    return rows[0] if rows else None
 
 
 def recompute_target(target: Target, years: Iterable[int] | None = None,

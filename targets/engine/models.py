@@ -14,7 +14,7 @@ from core.models import BackgroundRun
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import ScopedQuerySet
-from targets.engine.choices import Comparator, Family, Periodicity, ResolutionKind, RunKind, Status, Unit
+from targets.engine.choices import AppliesTo, Comparator, Family, Periodicity, ResolutionKind, RunKind, Status, Unit
 
 
 class ResolutionQuerySet(ScopedQuerySet):
@@ -45,6 +45,9 @@ class Resolution(models.Model):
     start_year = models.PositiveSmallIntegerField(_("from year"))
     end_year = models.PositiveSmallIntegerField(_("to year"))
     source_text = models.TextField(_("source text"), blank=True)
+    # The figures the document states as its starting point (TARGETS.md: "68 TCCSĐ, 2,712 members …"), in
+    # its order: a list of {"label": …, "value": …}.
+    baseline = models.JSONField(_("baseline figures"), default=list, blank=True, db_default=[])
     history = HistoricalRecords()
 
     objects = ResolutionQuerySet.as_manager()
@@ -96,6 +99,10 @@ class Target(models.Model):
     start_year = models.PositiveSmallIntegerField(_("from year"), null=True, blank=True)
     end_year = models.PositiveSmallIntegerField(_("to year"), null=True, blank=True,
                                                 help_text=_("For a dated target: the year it must be reached by"))
+    # Where the target applies: the resolution's organization and each organization under it (a row each, the
+    # drill-down), or the resolution's organization only (LD-4d: the bloc itself rated HTT or better).
+    applies_to = models.CharField(_("applies to"), max_length=8, choices=AppliesTo.choices,
+                                  default=AppliesTo.EACH, db_default=AppliesTo.EACH)
     active = models.BooleanField(_("active"), default=True)
     # The last recompute of this target failed (bad parameters forced into the database, a missing indicator):
     # shown on its page and in the run; the other targets of the run completed. Cleared by the next success.

@@ -22,9 +22,9 @@ from targets.engine.recompute import start_full_recompute
 NEEDS_LOWER = {Comparator.GTE, Comparator.GT, Comparator.RANGE}
 NEEDS_UPPER = {Comparator.LTE, Comparator.LT, Comparator.RANGE}
 RESOLUTION_FIELDS = {"number", "kind", "title", "issuer_name", "issuing_body", "issued_on", "start_year", "end_year",
-                     "scope"}
+                     "scope", "source_text", "baseline"}
 TARGET_FIELDS = {"short_text", "clause", "comparator", "lower", "upper", "unit", "periodicity", "start_year",
-                 "end_year", "active", "params"}
+                 "end_year", "active", "params", "applies_to"}
 
 
 def may_change(user, resolution) -> bool:
@@ -90,6 +90,66 @@ def resolution_update(*, resolution: Resolution, user, **fields) -> tuple[Resolu
     return resolution, None
 
 
+@transaction.atomic
+def resolution_create(*, user, code: str, **fields) -> Resolution:
+    """A new resolution measuring ``scope``, an organization where the user may change targets. It has no
+    targets yet, so nothing is computed until one is added."""
+    errors = _Errors()
+    scope = fields.get("scope")
+    if scope is None:
+        errors.add("scope", _("Choose the organization the resolution measures."))
+    elif user is not None and not user_can(user, Perm.CHANGE_TARGETS, scope):
+        errors.add("scope", _("You may not attach resolutions to “%(org)s”.") % {"org": scope})
+    if Resolution.objects.filter(code__iexact=code).exists():
+        errors.add("code", _("Another resolution already has the code %(code)s.") % {"code": code})
+    _check_years(errors, fields.get("start_year"), fields.get("end_year"))
+    errors.raise_if_any()
+    resolution = Resolution(code=code)
+    _apply(resolution, fields, RESOLUTION_FIELDS)
+    resolution.full_clean()
+    resolution.save()
+    return resolution
+
+
+def copied_code(code: str, source: Resolution, copy: Resolution) -> str:
+    """A copied target's code: the source resolution's prefix replaced by the copy's (LD-4b → LD26-4b)."""
+    prefix = f"{source.code.upper()}-"
+    rest = code[len(prefix):] if code.upper().startswith(prefix) else code
+    return f"{copy.code.upper()}-{rest}"[:20]
+
+
+@transaction.atomic
+def resolution_copy(*, source: Resolution, user, code: str, **fields) -> tuple[Resolution, RecomputeRun | None]:
+    """A new resolution made from ``source`` (next year's annual resolution from this year's): its fields, with
+    the given ones changed, and a copy of each of its targets — codes under the new prefix, own years moved by
+    as many years as the resolution's, the same parameters, bounds and order, retired ones left behind. The
+    copy is a new resolution: the source and its figures do not change."""
+    copied = {name: getattr(source, name) for name in RESOLUTION_FIELDS}
+    copied.update(fields)
+    resolution = resolution_create(user=user, code=code, **copied)
+    shift = resolution.start_year - source.start_year
+    targets = []
+    for target in source.targets.filter(active=True).order_by("order", "code"):
+        new_code = copied_code(target.code, source, resolution)
+        if Target.objects.filter(code=new_code).exists():
+            raise ValidationError({"code": _("A target with the code %(code)s already exists: choose another "
+                                             "code for the copy.") % {"code": new_code}})
+        targets.append(Target(
+            resolution=resolution, code=new_code, order=target.order, family=target.family,
+            params=dict(target.params or {}), short_text=target.short_text, clause=target.clause,
+            comparator=target.comparator, lower=target.lower, upper=target.upper, unit=target.unit,
+            periodicity=target.periodicity, applies_to=target.applies_to,
+            start_year=target.start_year + shift if target.start_year else None,
+            end_year=target.end_year + shift if target.end_year else None))
+    for target in targets:
+        check_target(target)
+        target.full_clean()
+        target.save()  # one by one: each gets its history row ("created")
+    if targets and resolution.scope_id:
+        return resolution, start_full_recompute(user=user, resolution=resolution)
+    return resolution, None
+
+
 def check_target(target: Target) -> None:
     """The rules every saved target keeps, so the engine can judge it: parameters its family accepts,
     the bounds its comparator needs (and no others), percentages within 0–100, years in order."""
@@ -140,6 +200,47 @@ def target_update(*, target: Target, user, **fields) -> tuple[Target, RecomputeR
     if target.resolution.scope_id:
         return target, start_full_recompute(user=user, resolution=target.resolution)
     return target, None
+
+
+@transaction.atomic
+def target_create(*, resolution: Resolution, user, code: str, family: str, **fields) -> tuple[Target,
+                                                                                              RecomputeRun | None]:
+    """A new target of ``resolution``, after ``check_target``, placed last; its figures are computed when the
+    resolution measures an organization (the run is returned)."""
+    if user is not None and not may_change(user, resolution):
+        raise PermissionDenied(_("You may not change this resolution."))
+    if family not in REGISTRY:
+        raise ValidationError({"family": _("Choose a metric family.")})
+    if Target.objects.filter(code__iexact=code).exists():
+        raise ValidationError({"code": _("Another target already has the code %(code)s.") % {"code": code}})
+    last = resolution.targets.order_by("-order").values_list("order", flat=True).first() or 0
+    target = Target(resolution=resolution, code=code, family=family, order=last + 1)
+    _apply(target, fields, TARGET_FIELDS)
+    check_target(target)
+    target.full_clean()
+    target.save()
+    if resolution.scope_id:
+        return target, start_full_recompute(user=user, resolution=resolution)
+    return target, None
+
+
+@transaction.atomic
+def target_move(*, target: Target, user, up: bool) -> None:
+    """Swap ``target`` with the one before (``up``) or after it in its resolution's order. Orders are first
+    renumbered 1, 2, … so equal orders (the catalogue's) move too; each changed target keeps its history."""
+    if user is not None and not may_change(user, target.resolution):
+        raise PermissionDenied(_("You may not change this target."))
+    siblings = list(Target.objects.select_for_update().filter(resolution_id=target.resolution_id)
+                    .order_by("order", "code"))
+    index = next(i for i, t in enumerate(siblings) if t.pk == target.pk)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(siblings):
+        return
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for order, sibling in enumerate(siblings, start=1):
+        if sibling.order != order:
+            sibling.order = order
+            sibling.save(update_fields=["order"])
 
 
 def params_problem_text(problem: str, metric) -> str:

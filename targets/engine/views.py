@@ -20,8 +20,10 @@ from core.forms import add_service_error
 from core.params import int_param
 from organizations.models import Organization
 from organizations.permissions import Perm
-from organizations.scoping import is_administrator, require_administrator, require_anywhere
+from organizations.scoping import is_administrator, require_administrator, require_anywhere, user_has_anywhere
 from targets.engine import services
+from targets.engine.choices import Family
+from targets.engine.compute import preview_target
 from targets.engine.formatting import (
     STATUS_CLASSES,
     STATUS_ICONS,
@@ -30,8 +32,14 @@ from targets.engine.formatting import (
     missing_text,
     with_unit,
 )
-from targets.engine.forms import ResolutionForm, TargetForm
-from targets.engine.metrics import REGISTRY
+from targets.engine.forms import (
+    FamilyForm,
+    ResolutionCopyForm,
+    ResolutionCreateForm,
+    ResolutionForm,
+    TargetCreateForm,
+    TargetForm,
+)
 from targets.engine.models import Attainment, RecomputeRun, Resolution, Target
 from targets.engine.recompute import start_full_recompute
 from targets.engine.services import may_change
@@ -43,7 +51,8 @@ def resolution_list(request):
     resolutions = (Resolution.objects.visible_to(request.user).select_related("scope", "issuing_body")
                    .annotate(target_count=Count("targets")).order_by("-end_year", "code"))
     return render(request, "targets/resolution_list.html", {
-        "resolutions": resolutions, "may_recompute": is_administrator(request.user)})
+        "resolutions": resolutions, "may_recompute": is_administrator(request.user),
+        "may_create": user_has_anywhere(request.user, Perm.CHANGE_TARGETS)})
 
 
 def default_year(resolution) -> int:
@@ -106,6 +115,7 @@ def resolution_detail(request, pk):
     return render(request, "targets/resolution_detail.html", {
         "resolution": resolution, "rows": rows, "years": years, "year": year, "organizations": organizations,
         "organization": organization, "may_change": changeable,
+        "may_copy": user_has_anywhere(user, Perm.CHANGE_TARGETS),
         "may_recompute": changeable and resolution.scope_id is not None})
 
 
@@ -139,22 +149,132 @@ def resolution_edit(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def resolution_create(request):
+    require_anywhere(request.user, Perm.CHANGE_TARGETS)
+    form = ResolutionCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            resolution = services.resolution_create(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Saved. Add its targets."))
+            return redirect("targets:resolution_detail", pk=resolution.pk)
+    return render(request, "targets/resolution_form.html", {"form": form, "resolution": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resolution_copy(request, pk):
+    """A new resolution from this one (next year's annual resolution from this year's): the form proposes the
+    years after the source's."""
+    require_anywhere(request.user, Perm.CHANGE_TARGETS)
+    source = get_object_or_404(Resolution.objects.visible_to(request.user).select_related("scope"), pk=pk)
+    span = source.end_year - source.start_year + 1
+    initial = {"number": source.number, "title": source.title, "scope": source.scope_id,
+               "start_year": source.start_year + span, "end_year": source.end_year + span}
+    form = ResolutionCopyForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            resolution, run = services.resolution_copy(source=source, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            return _after_save(request, run, resolution.pk)
+    return render(request, "targets/resolution_form.html", {"form": form, "resolution": None, "source": source})
+
+
+def _preview_year() -> int:
+    return timezone.localdate().year - 1
+
+
+def _preview(target) -> dict:
+    """The figure the target as filled in would have for the resolution's organization last year, computed
+    by the engine and written nowhere (``compute.preview_target``)."""
+    year = _preview_year()
+    try:
+        services.check_target(target)
+        attainment = preview_target(target, year)
+    except ValidationError:
+        raise
+    except Exception as exc:  # a metric that cannot compute these parameters: said, not a 500
+        return {"year": year, "error": services.computation_error_text(exc)}
+    if attainment is None:
+        return {"year": year, "unattached": True}
+    return {"year": year, "attainment": attainment, "actual": attainment_text(attainment),
+            "status_label": attainment.get_status_display(), "missing": missing_text(attainment.missing),
+            "css": STATUS_CLASSES.get(attainment.status, "secondary"),
+            "icon": STATUS_ICONS.get(attainment.status, "bi-question-circle")}
+
+
+def _target_page(request, form, target, resolution, *, save):
+    """The target form's POST: "preview" computes the target as filled in without saving anything; "save"
+    calls ``save(cleaned_data)`` (the service)."""
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        if request.POST.get("action") == "preview":
+            for name, value in fields.items():
+                if name != "code":
+                    setattr(target, name, value)
+            try:
+                preview = _preview(target)
+            except ValidationError as exc:
+                add_service_error(form, exc)
+        else:
+            try:
+                target, run = save(fields)
+            except ValidationError as exc:
+                add_service_error(form, exc)
+            else:
+                return _after_save(request, run, resolution.pk)
+    return render(request, "targets/target_form.html", {
+        "form": form, "target": target, "resolution": resolution, "metric": form.metric,
+        "family_label": Family(form.metric.family).label, "preview": preview, "preview_year": _preview_year()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_create(request, pk):
+    """A new target of a resolution: first its metric family (GET ``family``), then its fields and the
+    parameters that family declares."""
+    resolution = get_object_or_404(Resolution.objects.visible_to(request.user).select_related("scope"), pk=pk)
+    if not may_change(request.user, resolution):
+        raise PermissionDenied
+    # The family comes in the query (the first step's GET form) or with the POST (the form repeats it).
+    chosen = request.GET.get("family") or request.POST.get("family")
+    family_form = FamilyForm({"family": chosen} if chosen else None)
+    if not family_form.is_valid():
+        return render(request, "targets/target_family.html", {"form": family_form, "resolution": resolution})
+    family = family_form.cleaned_data["family"]
+    number = resolution.targets.count() + 1
+    target = Target(resolution=resolution, family=family)
+    form = TargetCreateForm(request.POST or None, instance=target, family=family,
+                            initial={"code": f"{resolution.code.upper()}-{number}"})
+    return _target_page(request, form, target, resolution, save=lambda fields: services.target_create(
+        resolution=resolution, user=request.user, family=family, **fields))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def target_edit(request, pk):
     target = get_object_or_404(Target.objects.visible_to(request.user).select_related("resolution__scope"), pk=pk)
     if not may_change(request.user, target.resolution):
         raise PermissionDenied
-    form = TargetForm(request.POST or None, instance=target)
-    if request.method == "POST" and form.is_valid():
-        try:
-            target, run = services.target_update(target=target, user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            return _after_save(request, run, target.resolution_id)
-    metric = REGISTRY.get(target.family)
-    return render(request, "targets/target_form.html", {
-        "form": form, "target": target, "resolution": target.resolution,
-        "params_help": sorted(metric.params_help.items()) if metric else []})
+    form = TargetForm(request.POST or None, instance=target, family=target.family)
+    return _target_page(request, form, target, target.resolution, save=lambda fields: services.target_update(
+        target=target, user=request.user, **fields))
+
+
+@login_required
+@require_POST
+def target_move(request, pk):
+    """Move a target up or down its resolution's list (``direction`` up | down)."""
+    target = get_object_or_404(Target.objects.visible_to(request.user).select_related("resolution__scope"), pk=pk)
+    if not may_change(request.user, target.resolution):
+        raise PermissionDenied
+    services.target_move(target=target, user=request.user, up=request.POST.get("direction") != "down")
+    return redirect(reverse("targets:resolution_detail", args=[target.resolution_id]) + f"#target-{target.pk}")
 
 
 @login_required

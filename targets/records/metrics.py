@@ -10,22 +10,23 @@ statement."""
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from organizations.choices import CELL_KINDS, TCCSD_KINDS
 from organizations.population import under_during, under_on
 from targets.engine.choices import Family
 from targets.engine.metrics.base import (
+    COUNT,
     SLOTS_CTE,
     Figure,
     Metric,
+    Param,
     by_slot,
-    check_choice,
-    check_positive_int,
     fetch,
     register,
     slot_params,
 )
-from targets.records.choices import Reporters
+from targets.records.choices import ModelKind, Reporters
 
 _TCCSD = sorted(str(k) for k in TCCSD_KINDS)
 _CELLS = sorted(str(k) for k in CELL_KINDS)
@@ -38,6 +39,13 @@ _POPULATION = """
       JOIN """ + under_on("p", "sx.scope_id", "sx.rating_d") + """
      WHERE p.kind = ANY(%(pop_kinds)s)
 )"""
+
+
+def _records_choices(model_name: str) -> list[tuple[str, str]]:
+    """The codes of a kind of record definition (reported indicators, periodic reports), with their names."""
+    from targets.records import models
+
+    return list(getattr(models, model_name).objects.order_by("code").values_list("code", "name"))
 
 
 def _share(row) -> Figure:
@@ -56,17 +64,16 @@ class RegisteredModels(Metric):
 
     family = Family.MODEL
     reads = frozenset({"registered_model", "organization"})
-    params_help = {
-        "subject": "cells (chi bộ cơ sở and chi bộ trực thuộc) | tccsd (grassroots organizations)",
-        "kind": "ho_chi_minh | dan_van_kheo | exemplar (empty: any kind)",
-        "min_count": "how many models an organization needs (default 1)",
-    }
-
-    def validate_params(self, params: dict) -> list[str]:
-        from targets.records.choices import ModelKind
-
-        return (super().validate_params(params) + check_choice(params, "subject", ["cells", "tccsd"])
-                + check_choice(params, "kind", ["", *ModelKind.values]) + check_positive_int(params, "min_count"))
+    parameters = (
+        Param("subject", _("organizations counted"), choices=(
+            ("cells", _("party cells (chi bộ cơ sở and chi bộ trực thuộc)")),
+            ("tccsd", _("grassroots party organizations (TCCSĐ)"))), default="cells",
+            help="cells (chi bộ cơ sở and chi bộ trực thuộc) | tccsd (grassroots organizations)"),
+        Param("kind", _("kind of model (empty for any)"), choices=ModelKind.choices, default="",
+              help="ho_chi_minh | dan_van_kheo | exemplar (empty: any kind)"),
+        Param("min_count", _("models an organization needs"), COUNT, default=1,
+              help="how many models an organization needs (default 1)"),
+    )
 
     def compute(self, target, slots):
         subject = target.params.get("subject", "cells")
@@ -109,10 +116,9 @@ class AdoptedDocuments(Metric):
 
     family = Family.DOC
     reads = frozenset({"document_adoption", "organization"})
-    params_help = {"cadence": "term (start-of-term documents) | year (yearly documents)"}
-
-    def validate_params(self, params: dict) -> list[str]:
-        return super().validate_params(params) + check_choice(params, "cadence", ["term", "year"])
+    parameters = (Param("cadence", _("documents required"), choices=(
+        ("term", _("start-of-term documents")), ("year", _("yearly documents"))), default="year",
+        help="term (start-of-term documents) | year (yearly documents)"),)
 
     def compute(self, target, slots):
         cadence = target.params.get("cadence", "year")
@@ -143,16 +149,8 @@ class ReportedFigures(Metric):
 
     family = Family.REP
     reads = frozenset({"reported_figure", "organization"})
-    params_help = {"indicator": "code of a reported indicator (ReportIndicator), e.g. members_studied"}
-
-    def validate_params(self, params: dict) -> list[str]:
-        from targets.records.models import ReportIndicator
-
-        code = params.get("indicator", "")
-        problems = super().validate_params(params)
-        if not ReportIndicator.objects.filter(code=code).exists():
-            problems.append(f"unknown reported indicator {code!r}")
-        return problems
+    parameters = (Param("indicator", _("reported indicator"), choices=lambda: _records_choices("ReportIndicator"),
+                        required=True, help="code of a reported indicator (ReportIndicator), e.g. members_studied"),)
 
     def compute(self, target, slots):
         from targets.records.models import ReportIndicator
@@ -206,16 +204,8 @@ class ReportsOnTime(Metric):
 
     family = Family.DUE
     reads = frozenset({"report_submission", "organization"})
-    params_help = {"report": "code of a periodic report, e.g. degradation-quarterly"}
-
-    def validate_params(self, params: dict) -> list[str]:
-        from targets.records.models import PeriodicReport
-
-        code = params.get("report", "")
-        problems = super().validate_params(params)
-        if not PeriodicReport.objects.filter(code=code).exists():
-            problems.append(f"unknown periodic report {code!r}")
-        return problems
+    parameters = (Param("report", _("periodic report"), choices=lambda: _records_choices("PeriodicReport"),
+                        required=True, help="code of a periodic report, e.g. degradation-quarterly"),)
 
     def compute(self, target, slots):
         from targets.records.models import PeriodicReport

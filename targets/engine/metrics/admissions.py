@@ -20,43 +20,38 @@ A count is a plain number: a slot without admissions is 0 (judged like any other
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
+from members.admissions.choices import ADMISSION_ATTRIBUTES
 from members.admissions.queries import ATTRIBUTE_SQL, admission_counts, organizations_founded
 from organizations.choices import Sector
 from targets.engine.choices import Family
-from targets.engine.metrics.base import Figure, Metric, register
+from targets.engine.metrics.base import CODES, FLAG, Figure, Metric, Param, register
 
 ADMISSIONS = "admissions"
 ORGANIZATIONS_FOUNDED = "organizations_founded"
-_ONLY_FOR = {"attributes": ADMISSIONS, "share": ADMISSIONS, "sector": ORGANIZATIONS_FOUNDED}
 
 
 @register
 class Admissions(Metric):
     family = Family.ADM
     reads = frozenset({"admission", "organization"})
-    params_help = {
-        "measure": "admissions (default) | organizations_founded",
-        "attributes": "admissions only: candidate attributes, any of which counts, e.g. [\"female\", \"khmer\"] "
-                      "(keys: " + ", ".join(key for key in ATTRIBUTE_SQL if key != "total") + "); empty for all",
-        "share": "admissions only: true for the percentage of all admissions of the period instead of a count",
-        "sector": "organizations_founded only: host-unit sector, default private_enterprise",
-    }
-
-    def validate_params(self, params: dict) -> list[str]:
-        problems = super().validate_params(params)
-        measure = params.get("measure", ADMISSIONS)
-        if measure not in (ADMISSIONS, ORGANIZATIONS_FOUNDED):
-            return [*problems, f"measure must be {ADMISSIONS} or {ORGANIZATIONS_FOUNDED}, not {measure!r}"]
-        problems += [f"{key!r} does not apply to measure {measure}" for key, only in _ONLY_FOR.items()
-                     if key in params and only != measure]
-        attributes = params.get("attributes", [])
-        if not isinstance(attributes, list) or any(a not in ATTRIBUTE_SQL for a in attributes):
-            problems.append(f"attributes must be a list of {list(ATTRIBUTE_SQL)}, not {attributes!r}")
-        if not isinstance(params.get("share", False), bool):
-            problems.append(f"share must be true or false, not {params['share']!r}")
-        if params.get("sector", Sector.PRIVATE_ENTERPRISE) not in Sector.values:
-            problems.append(f"sector must be one of {Sector.values}, not {params['sector']!r}")
-        return problems
+    parameters = (
+        Param("measure", _("measure"), choices=((ADMISSIONS, _("admissions")),
+                                               (ORGANIZATIONS_FOUNDED, _("party organizations founded"))),
+              default=ADMISSIONS, help="admissions (default) | organizations_founded"),
+        Param("attributes", _("candidates counted (any of these; none for every admission)"), CODES,
+              [(key, label) for key, label in ADMISSION_ATTRIBUTES if key != "total"], default=[],
+              when={"measure": (ADMISSIONS,)},
+              help="admissions only: candidate attributes, any of which counts, e.g. [\"female\", \"khmer\"] "
+                   "(keys: " + ", ".join(key for key in ATTRIBUTE_SQL if key != "total") + "); empty for all"),
+        Param("share", _("as a percentage of all admissions of the period"), FLAG, default=False,
+              when={"measure": (ADMISSIONS,)},
+              help="admissions only: true for the percentage of all admissions of the period instead of a count"),
+        Param("sector", _("host-unit sector"), choices=Sector.choices, default=Sector.PRIVATE_ENTERPRISE,
+              when={"measure": (ORGANIZATIONS_FOUNDED,)},
+              help="organizations_founded only: host-unit sector, default private_enterprise"),
+    )
 
     def compute(self, target, slots):
         params = target.params or {}

@@ -21,10 +21,12 @@ coverage page asks for one slot, so the page and the targets apply one rule."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from inspections.choices import Activity
 from inspections.coverage import member_coverage_counts, organization_coverage_counts
 from targets.engine.choices import Family
-from targets.engine.metrics.base import Figure, Metric, register
+from targets.engine.metrics.base import TEXT, Figure, Metric, Param, register
 from targets.engine.metrics.ratings import SUBJECT_KINDS
 
 MEMBERS = "members"
@@ -39,24 +41,16 @@ class InspectionCoverage(Metric):
 
     family = Family.INSP
     reads = frozenset({"inspection", "membership", "organization"})
-    params_help = {
-        "subject": "members | sub_cells | tccsd",
-        "article": "charter article the inspection was made under, e.g. \"30\"; empty for any",
-        "activity": "inspection | supervision; empty for both",
-    }
-
-    def validate_params(self, params: dict) -> list[str]:
-        problems = super().validate_params(params)
-        subject = params.get("subject")
-        if subject != MEMBERS and subject not in ORGANIZATION_SUBJECTS:
-            problems.append(f"subject must be one of {[MEMBERS, *ORGANIZATION_SUBJECTS]}, not {subject!r}")
-        activity = params.get("activity")
-        if activity and activity not in Activity.values:
-            problems.append(f"activity must be one of {Activity.values}, not {activity!r}")
-        article = params.get("article")
-        if article is not None and not isinstance(article, (str, int)):
-            problems.append(f"article must be a charter article number, not {article!r}")
-        return problems
+    parameters = (
+        Param("subject", _("subjects covered"), choices=(
+            (MEMBERS, _("party members")), ("sub_cells", _("party cells under a grassroots committee")),
+            ("tccsd", _("grassroots party organizations (TCCSĐ)"))), required=True,
+            help="members | sub_cells | tccsd"),
+        Param("article", _("charter article (empty for any)"), TEXT,
+              help="charter article the inspection was made under, e.g. \"30\"; empty for any"),
+        Param("activity", _("activity (empty for both)"), choices=Activity.choices,
+              help="inspection | supervision; empty for both"),
+    )
 
     def compute(self, target, slots):
         params = target.params or {}

@@ -23,13 +23,24 @@ today (``timezone.localdate()``)."""
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from meetings.choices import AgendaItem, MeetingKind
+from meetings.choices import COMMITTEE_MEETING_KINDS, AgendaItem, MeetingKind
 from organizations.choices import OrgKind
 from organizations.population import above_on, under_during, under_on
 from organizations.slots import top_slots_sql
 from targets.engine.choices import Family
-from targets.engine.metrics.base import SLOTS_PERIOD_CTE, Figure, Metric, by_slot, fetch, register, slot_params
+from targets.engine.metrics.base import (
+    COUNT,
+    SLOTS_PERIOD_CTE,
+    Figure,
+    Metric,
+    Param,
+    by_slot,
+    fetch,
+    register,
+    slot_params,
+)
 
 # Which cells a cell measure judges, by the ``subject`` parameter.
 CELL_SUBJECTS = {
@@ -39,8 +50,22 @@ CELL_SUBJECTS = {
     "grassroots_cells": [OrgKind.GRASSROOTS_CELL],
 }
 
-MEASURES = ("monthly_regular", "attendance_rate", "unexcused_absences", "forums", "upper_quarterly",
-            "upper_attendance_share", "scored_share", "agenda_share", "briefings_quarterly")
+MEASURE_CHOICES = (
+    ("monthly_regular", _("cells with a regular meeting in every ended month")),
+    ("attendance_rate", _("attendance at regular meetings (present ÷ expected)")),
+    ("unexcused_absences", _("absences without reason (count)")),
+    ("forums", _("cells holding forums")),
+    ("upper_quarterly", _("cells with an upper-level attendee in every ended quarter")),
+    ("upper_attendance_share", _("regular meetings with an upper-level attendee")),
+    ("scored_share", _("regular meetings scored against a rubric")),
+    ("agenda_share", _("regular meetings with an agenda item")),
+    ("briefings_quarterly", _("ended quarters with a cell secretaries' briefing conference")),
+    ("thematic_quarterly", _("cells with a thematic meeting in every ended quarter")),
+    ("conferences_half_yearly", _("đảng bộ cơ sở holding their regular conference in every ended half-year")),
+)
+MEASURES = tuple(value for value, _label in MEASURE_CHOICES)
+# The measures that judge cells (and take the ``subject`` parameter).
+CELL_MEASURES = ("monthly_regular", "forums", "upper_quarterly", "thematic_quarterly")
 
 # One row per slot: the scope's last placement in the period and the reference day of cell measures.
 # ``span`` is a canonical [) range, so upper(span) - 1 is the scope's last day in the period.
@@ -71,6 +96,23 @@ _CELL_UNITS = _REF + ", " + top_slots_sql("top", "ref", "ref_d") + """
                    least(cells.end_d + 1, date_trunc(%(unit)s, %(today)s::timestamp)::date) AS u1
               FROM cells JOIN organizations_organization o ON o.id = cells.cell_id) b
      WHERE b.u1 > b.u0
+)"""
+
+# As ``_CELL_UNITS`` with half-years for units (date_trunc has none): the halves of the period that have ended
+# (unit_next <= today) and in which the organization existed (ends after its founding).
+_HALF_YEARS = _REF + """
+, cells AS MATERIALIZED (
+    SELECT DISTINCT ref.year, ref.start_d, ref.end_d, ref.ref_d, pc.organization_id AS cell_id
+      FROM ref JOIN """ + under_on("pc", "ref.scope_id", "ref.ref_d") + """
+     WHERE pc.kind = ANY(%(cell_kinds)s)
+), req AS MATERIALIZED (
+    SELECT cells.*, u::date AS unit_start, (u + interval '6 months')::date AS unit_next
+      FROM cells
+      JOIN organizations_organization o ON o.id = cells.cell_id
+     CROSS JOIN LATERAL generate_series(date_trunc('year', cells.start_d::timestamp),
+                                        cells.end_d::timestamp, interval '6 months') AS u
+     WHERE u::date >= cells.start_d AND (u + interval '6 months')::date <= least(cells.end_d + 1, %(today)s::date)
+       AND (u + interval '6 months')::date > o.founded_on
 )"""
 
 # The roll-up gives every organization above a judged cell a row per (year, reference day), and the slots' own
@@ -129,6 +171,14 @@ _MEETINGS = _MEETINGS_HELD + """
 
 _REGULAR = [str(MeetingKind.REGULAR)]
 
+# A thematic meeting of the cell in the unit: held as such, or together with a regular meeting (RULES §2: it does
+# not replace the regular one, but it is held).
+THEMATIC_MEETING_SQL = "(m.kind = 'thematic' OR m.includes_thematic)"
+THEMATIC_IN_UNIT = """bool_and(EXISTS (
+                    SELECT 1 FROM meetings_meeting m
+                     WHERE m.cell_id = req.cell_id AND """ + THEMATIC_MEETING_SQL + """
+                       AND m.date >= req.unit_start AND m.date < req.unit_next))"""
+
 
 def _share(row) -> Figure:
     if row is None:
@@ -146,30 +196,25 @@ def today():
 class Meetings(Metric):
     family = Family.MEET
     reads = frozenset({"meeting", "membership", "organization"})
-    params_help = {
-        "measure": ("monthly_regular (share of cells with a regular meeting in every ended month) | "
+    parameters = (
+        Param("measure", _("measure"), choices=MEASURE_CHOICES, required=True,
+              help=("monthly_regular (share of cells with a regular meeting in every ended month) | "
                     "attendance_rate (present ÷ expected at regular meetings) | unexcused_absences (count) | "
                     "forums (share of cells with at least min_count forums) | upper_quarterly (share of cells "
                     "with an upper-level attendee in every ended quarter) | upper_attendance_share | "
                     "scored_share | agenda_share (share of regular meetings) | briefings_quarterly (share of "
-                    "ended quarters with a cell secretaries' briefing conference)"),
-        "min_count": "forums: how many forums a cell needs in the year (default 1)",
-        "subject": "cell measures: cells (default) | sub_cells (chi bộ trực thuộc) | grassroots_cells",
-        "item": "agenda_share: the agenda item, e.g. commitments",
-    }
-
-    def validate_params(self, params: dict) -> list[str]:
-        problems = super().validate_params(params)
-        measure = params.get("measure")
-        if measure not in MEASURES:
-            problems.append(f"unknown measure {measure!r}")
-        if "subject" in params and params["subject"] not in CELL_SUBJECTS:
-            problems.append(f"unknown subject {params['subject']!r}")
-        if measure == "agenda_share" and params.get("item") not in AgendaItem.values:
-            problems.append(f"unknown agenda item {params.get('item')!r}")
-        if "min_count" in params and not (isinstance(params["min_count"], int) and params["min_count"] >= 1):
-            problems.append("min_count must be a whole number of at least 1")
-        return problems
+                    "ended quarters with a cell secretaries' briefing conference) | thematic_quarterly (share of "
+                    "cells with a thematic meeting in every ended quarter) | conferences_half_yearly (share of "
+                    "đảng bộ cơ sở with a regular conference in every ended half-year)")),
+        Param("subject", _("cells judged"), choices=(
+            ("cells", _("every party cell")), ("sub_cells", _("party cells under a grassroots committee")),
+            ("grassroots_cells", _("grassroots party cells"))), default="cells", when={"measure": CELL_MEASURES},
+            help="cell measures: cells (default) | sub_cells (chi bộ trực thuộc) | grassroots_cells"),
+        Param("min_count", _("forums a cell needs in the year"), COUNT, default=1, when={"measure": ("forums",)},
+              help="forums: how many forums a cell needs in the year (default 1)"),
+        Param("item", _("agenda item"), choices=AgendaItem.choices, required=True,
+              when={"measure": ("agenda_share",)}, help="agenda_share: the agenda item, e.g. commitments"),
+    )
 
     def compute(self, target, slots):
         measure = target.params.get("measure")
@@ -229,6 +274,31 @@ class Meetings(Metric):
             "WHERE ua.meeting_id = m.id)",
             "count(DISTINCT date_trunc('quarter', m.date)) >= u.n_units")
 
+    def _thematic_quarterly(self, target, slots, params):
+        """Hướng dẫn 12: cells that held a thematic meeting (on its own, or in the same session as a regular
+        one) in every required quarter."""
+        return self._cells_share(slots, THEMATIC_IN_UNIT, self._cell_params(target, params, "quarter"))
+
+    def _conferences_half_yearly(self, target, slots, params):
+        """RULES §3: the đảng bộ cơ sở under the scope on the reference day (as the cell measures take cells) that
+        held their regular conference in every required half-year: the halves of the period that have ended,
+        from the half the committee was founded in."""
+        sql = "WITH " + SLOTS_PERIOD_CTE + _HALF_YEARS + """
+            , judged AS (
+                SELECT req.year, req.start_d, req.end_d, req.ref_d, req.cell_id, bool_and(EXISTS (
+                           SELECT 1 FROM meetings_meeting m
+                            WHERE m.cell_id = req.cell_id AND m.kind = 'conference'
+                              AND m.date >= req.unit_start AND m.date < req.unit_next)) AS ok
+                  FROM req GROUP BY 1, 2, 3, 4, 5
+            )""" + _CELL_ROLLUP
+        rows = _pick_cells(fetch(sql, {**params, "cell_kinds": [str(OrgKind.GRASSROOTS_COMMITTEE)]}))
+        figures = {}
+        for slot in slots:
+            figure = _share(rows.get(slot.key))
+            figure.details = {"committees": figure.denominator}
+            figures[slot.key] = figure
+        return figures
+
     # --------------------------------------------------------------------------- meeting measures
 
     def _attendance_rate(self, target, slots, params):
@@ -271,7 +341,7 @@ class Meetings(Metric):
               FROM ref JOIN """ + under_on("pc", "ref.scope_id", "ref.ref_d") + """
              WHERE pc.kind = ANY(%(cell_kinds)s)
              GROUP BY 2, 3"""
-        kinds = [str(k) for k in MeetingKind if k != MeetingKind.BRIEFING]
+        kinds = [str(k) for k in MeetingKind if k not in COMMITTEE_MEETING_KINDS]
         counted, cells_of = {}, {}
         for kind, scope, year, a, b in fetch(sql, {**params, "meeting_kinds": kinds,
                                                     "cell_kinds": [str(k) for k in CELL_SUBJECTS["cells"]]}):

@@ -11,6 +11,11 @@ ratings are in."""
 
 from __future__ import annotations
 
+from functools import partial
+
+from django.utils.translation import gettext_lazy as _
+
+from members.ratings.choices import Recognition
 from members.ratings.population import rated_member_sql, rated_organization_sql
 from members.register.population import members_of_cell_on
 from organizations.choices import OrgKind
@@ -18,14 +23,14 @@ from organizations.population import above_on, under_on
 from organizations.slots import top_slots_sql
 from targets.engine.choices import Family
 from targets.engine.metrics.base import (
+    CODES,
     SLOTS_CTE,
     Figure,
     Metric,
+    Param,
     by_slot,
-    check_choice,
-    check_codes,
     fetch,
-    rating_level_codes,
+    rating_level_choices,
     register,
     slot_params,
 )
@@ -41,6 +46,19 @@ SUBJECT_KINDS = {
     "cells_and_committees": [OrgKind.GRASSROOTS_COMMITTEE, OrgKind.GRASSROOTS_CELL, OrgKind.PARTIAL_COMMITTEE,
                              OrgKind.SUB_CELL],
 }
+
+
+SUBJECT_CHOICES = (
+    ("tccsd", _("grassroots party organizations (TCCSĐ)")),
+    ("sub_cells", _("party cells under a grassroots committee (chi bộ trực thuộc)")),
+    ("sub_orgs", _("party organizations under a grassroots committee")),
+    ("cells_and_committees", _("every party cell and committee")),
+    ("self", _("the resolution's own organization")),
+)
+SUBJECT = Param("subject", _("organizations counted"), choices=SUBJECT_CHOICES, default="tccsd",
+                help="tccsd | sub_cells | sub_orgs | cells_and_committees | self")
+MASS_LEVELS = (("grassroots", _("grassroots")), ("upper", _("upper level")))
+ORGANIZATION_LEVELS = partial(rating_level_choices, "organization")
 
 
 def subject_filter(subject: str) -> tuple[str, dict]:
@@ -68,14 +86,11 @@ class OrganizationRatingShare(Metric):
     """Share (or count) of organizations whose decided rating of ``kind`` is one of ``levels``."""
 
     rating_kind = "party_org"
-    params_help = {
-        "subject": "tccsd | sub_cells | sub_orgs | cells_and_committees | self",
-        "levels": "rating level codes that count, e.g. [\"HTXS\", \"HTT\", \"TSVM\"]",
-    }
-
-    def validate_params(self, params: dict) -> list[str]:
-        return (super().validate_params(params) + check_choice(params, "subject", [*SUBJECT_KINDS, "self"])
-                + check_codes(params, "levels", rating_level_codes, required=True))
+    parameters = (
+        SUBJECT,
+        Param("levels", _("rating levels that count"), CODES, ORGANIZATION_LEVELS, required=True,
+              help="rating level codes that count, e.g. [\"HTXS\", \"HTT\", \"TSVM\"]"),
+    )
 
     def compute(self, target, slots):
         subject_sql, extra = subject_filter(target.params.get("subject", "tccsd"))
@@ -114,10 +129,8 @@ class MemberRatings(Metric):
 
     family = Family.R_MEM
     reads = frozenset({"member_rating", "membership", "organization"})
-    params_help = {"levels": "rating level codes that count, e.g. [\"HTXS\", \"HTT\"]"}
-
-    def validate_params(self, params: dict) -> list[str]:
-        return super().validate_params(params) + check_codes(params, "levels", rating_level_codes, required=True)
+    parameters = (Param("levels", _("rating levels that count"), CODES, partial(rating_level_choices, "member"),
+                        required=True, help="rating level codes that count, e.g. [\"HTXS\", \"HTT\"]"),)
 
     # Counted once per cell on the rating day (a member is in one cell on a day), then rolled up to every
     # slot above the cell: one row per cell and level rather than one per member and level.
@@ -160,16 +173,13 @@ class OrganizationTitles(Metric):
 
     family = Family.T_ORG
     reads = frozenset({"organization_rating", "organization"})
-    params_help = {"subject": OrganizationRatingShare.params_help["subject"],
-                   "titles": "recognition codes, e.g. [\"tsvm\", \"tsvm_typical\"]",
-                   "levels": "rating levels that were the title before 2018 (\"TSVM\" was a level of the 2014 scheme)"}
-
-    def validate_params(self, params: dict) -> list[str]:
-        from members.ratings.choices import Recognition
-
-        return (super().validate_params(params) + check_choice(params, "subject", [*SUBJECT_KINDS, "self"])
-                + check_codes(params, "titles", Recognition.values, required=True)
-                + check_codes(params, "levels", rating_level_codes))
+    parameters = (
+        SUBJECT,
+        Param("titles", _("titles that count"), CODES, Recognition.choices, required=True,
+              help="recognition codes, e.g. [\"tsvm\", \"tsvm_typical\"]"),
+        Param("levels", _("rating levels that were the title before 2018"), CODES, ORGANIZATION_LEVELS,
+              help="rating levels that were the title before 2018 (\"TSVM\" was a level of the 2014 scheme)"),
+    )
 
     def compute(self, target, slots):
         subject_sql, extra = subject_filter(target.params.get("subject", "tccsd"))
@@ -199,12 +209,12 @@ class MassOrganizationRatings(Metric):
 
     family = Family.MASS
     reads = frozenset({"mass_organization_rating", "organization"})
-    params_help = {"level": "grassroots | upper (of the mass organization); empty for both",
-                   "levels": "rating level codes that count"}
-
-    def validate_params(self, params: dict) -> list[str]:
-        return (super().validate_params(params) + check_choice(params, "level", ["", "grassroots", "upper"])
-                + check_codes(params, "levels", rating_level_codes, required=True))
+    parameters = (
+        Param("level", _("level of the mass organization"), choices=MASS_LEVELS, default="",
+              help="grassroots | upper (of the mass organization); empty for both"),
+        Param("levels", _("rating levels that count"), CODES, ORGANIZATION_LEVELS, required=True,
+              help="rating level codes that count"),
+    )
 
     SQL = "WITH " + SLOTS_CTE + """
         , pop AS MATERIALIZED (
@@ -240,13 +250,20 @@ class UnitAssessments(Metric):
 
     family = Family.UNIT
     reads = frozenset({"unit_assessment", "organization"})
-    params_help = {"levels": "rating level codes that count (or use flags)",
-                   "flags": "standards that must all be met: fulfilled_plan, security_safe, cultural_standard"}
     FLAGS = ("fulfilled_plan", "security_safe", "cultural_standard")
+    parameters = (
+        Param("levels", _("rating levels that count"), CODES, ORGANIZATION_LEVELS,
+              help="rating level codes that count (or use flags)"),
+        Param("flags", _("standards that must all be met (instead of levels)"), CODES, (
+            ("fulfilled_plan", _("fulfilled the plan")), ("security_safe", _("security and safety kept")),
+            ("cultural_standard", _("cultural standard"))),
+            help="standards that must all be met: fulfilled_plan, security_safe, cultural_standard"),
+    )
 
     def validate_params(self, params: dict) -> list[str]:
-        problems = super().validate_params(params) + check_codes(params, "flags", self.FLAGS)
-        problems += check_codes(params, "levels", rating_level_codes, required=not params.get("flags"))
+        problems = super().validate_params(params)
+        if not params.get("flags") and not params.get("levels"):
+            problems.append("levels is required (or flags)")
         return problems
 
     def compute(self, target, slots):

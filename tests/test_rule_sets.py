@@ -1,0 +1,82 @@
+"""Issue 18 item 10: numbers as dated data. Meeting durations (MeetingRuleSet), admission ages (AdmissionAgeRule)
+and the sick-leave threshold (RatingScheme.sick_leave_days) are rows with the dates they apply from, like the rating
+schemes: the 2025 guidance and the earlier one each hold for their years, and a new regulation is a new row."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from meetings.models import MeetingRuleSet
+from meetings.quality import frame
+from members.admissions.choices import CheckLevel
+from members.admissions.services import check_age
+from members.ratings.models import RatingScheme
+from members.ratings.rules import member_facts
+from members.register.models import AdmissionAgeRule, Member
+from members.register.services import status_period_add, validate_profile
+from tests.factories import make_member
+from tests.test_meetings_services import annotated
+from tests.test_metric_meet import log
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+def duration_check(meeting):
+    checks = {str(label): ok for label, ok in frame(annotated(meeting), None)["checks"]}
+    return {label: ok for label, ok in checks.items() if "minutes" in label or "phút" in label}
+
+
+def test_a_combined_session_needs_120_minutes_under_the_2025_guidance_only(tree):
+    make_member(tree.a1_1)
+    shipped = list(MeetingRuleSet.objects.values_list("code", "valid_from", "min_minutes", "min_minutes_combined"))
+    assert shipped == [("hd12-2018", D(2018, 7, 6), 90, None), ("hd42-2025", D(2025, 10, 28), 90, 120)]
+    times = {"start_time": dt.time(8), "end_time": dt.time(9, 40)}  # 100 minutes
+    before = log(tree.a1_1, D(2024, 5, 10), includes_thematic=True, **times)
+    after = log(tree.a1_1, D(2025, 11, 10), includes_thematic=True, **times)
+    assert before.min_minutes == 90 and list(duration_check(before).values()) == [True]
+    assert after.min_minutes == 120 and list(duration_check(after).values()) == [False]
+    short = log(tree.a1_1, D(2024, 6, 10), start_time=dt.time(8), end_time=dt.time(9, 20))  # 80 minutes
+    assert list(duration_check(short).values()) == [False]
+    # A new guidance is a row: the meetings from its date are judged by it, the earlier ones are not.
+    MeetingRuleSet.objects.create(code="new-2026", legal_basis="Hướng dẫn mới", valid_from=D(2026, 1, 1),
+                                  min_minutes=75)
+    later = log(tree.a1_1, D(2026, 1, 10), start_time=dt.time(8), end_time=dt.time(9, 20))
+    assert later.min_minutes == 75 and list(duration_check(later).values()) == [True]
+    assert list(duration_check(short).values()) == [False]
+
+
+def test_admission_ages_are_the_rule_of_the_day(tree):
+    shipped = list(AdmissionAgeRule.objects.values_list("code", "min_months", "max_months"))
+    assert shipped == [("qd24-2021", 216, 720), ("qd294-2025", 216, 720)]
+    born = D(2006, 9, 1)
+    assert check_age(born, D(2025, 9, 1)).level == CheckLevel.OK  # 19 years
+    AdmissionAgeRule.objects.create(code="thu-2026", legal_basis="Quy định thử", valid_from=D(2026, 1, 1),
+                                    min_months=20 * 12, max_months=60 * 12)
+    assert check_age(born, D(2025, 12, 31)).level == CheckLevel.OK
+    refused = check_age(born, D(2026, 3, 1))  # 19 years 6 months under a rule that asks 20
+    assert refused.level == CheckLevel.ERROR and "20" in refused.message
+    # The register applies the same rows to the admission date.
+    member = Member(full_name="Nguyễn Văn Thử", gender="male", birth_date=born, admission_date=D(2026, 3, 1))
+    with pytest.raises(ValidationError) as error:
+        validate_profile(member, today=D(2026, 6, 1))
+    assert "admission_date" in error.value.message_dict and "20" in error.value.message_dict["admission_date"][0]
+    member.admission_date = D(2025, 9, 1)
+    validate_profile(member, today=D(2026, 6, 1))  # 19 at an admission before the new rule: fine
+
+
+def test_the_sick_leave_threshold_is_the_schemes(tree):
+    member = make_member(tree.a2)
+    status_period_add(member=member, kind="sick_leave", start=D(2024, 3, 1), end=D(2024, 5, 10))  # 70 days
+    facts = member_facts([member.pk], 2024)[member.pk]
+    assert (facts.sick_days, facts.sick_leave_days, facts.long_sick_leave) == (70, 90, False)
+    scheme = RatingScheme.objects.for_year("member", 2024).first()
+    scheme.sick_leave_days = 60
+    scheme.save()
+    facts = member_facts([member.pk], 2024)[member.pk]
+    assert (facts.sick_leave_days, facts.long_sick_leave) == (60, True)
+    assert member_facts([member.pk], 2022)[member.pk].sick_leave_days == (
+        RatingScheme.objects.for_year("member", 2022).first().sick_leave_days)

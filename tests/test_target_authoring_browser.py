@@ -1,0 +1,73 @@
+"""Issue 18 item 3 in a real browser: committee staff create a resolution, add a target through its family's
+form (levels ticked, not JSON typed), preview it for last year, save it, and read it on the dashboard with its
+figures. The world: bloc A's members rated for last year, 3 of 4 HTT or better (computed by hand: 75 %)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.utils import timezone
+
+from tests.test_browser import browser_page  # noqa: F401  (the Chromium page fixture)
+from tests.test_browser_h20 import _login
+from tests.test_target_authoring import rated_members
+
+pytestmark = pytest.mark.browser
+
+
+def test_staff_author_a_resolution_and_read_its_target_on_the_dashboard(transactional_db, live_server, tree, personas,
+                                                                       browser_page, output_dir):  # noqa: F811
+    from targets.engine.models import Attainment, Resolution, Target
+
+    last_year = timezone.localdate().year - 1
+    rated_members(tree, last_year)
+    page = browser_page
+    _login(page, live_server, personas.committee_staff)
+
+    page.goto(f"{live_server.url}/targets/")
+    page.locator("a[href='/targets/resolutions/new/']").click()
+    page.fill("input[name=code]", "nq-thu")
+    page.fill("input[name=number]", "15-NQ/ĐUK")
+    page.fill("textarea[name=title]", "Nghị quyết nâng cao chất lượng đảng viên")
+    page.fill("input[name=issuer_name]", "Ban Thường vụ Đảng ủy Khối A")
+    page.fill("input[name=start_year]", str(last_year))
+    page.fill("input[name=end_year]", str(last_year + 1))
+    page.select_option("select[name=scope]", str(tree.bloc_a.pk))
+    page.fill("textarea[name=baseline]", "Đảng viên: 4")
+    page.locator("main form button[type=submit]").last.click()
+    resolution = Resolution.objects.get(code="nq-thu")
+    page.wait_for_url(f"{live_server.url}/targets/resolutions/{resolution.pk}/")
+
+    page.locator("[data-test=new-target]").click()
+    page.select_option("select[name=family]", "R-mem")
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_url(re.compile(r"family=R-mem"))
+    assert page.locator("textarea[name=params]").count() == 0
+    page.fill("input[name=short_text]", "Đảng viên hoàn thành tốt nhiệm vụ trở lên")
+    page.fill("textarea[name=clause]", "80% trở lên đảng viên hoàn thành tốt nhiệm vụ")
+    page.select_option("select[name=comparator]", "gte")
+    page.fill("input[name=lower]", "80")
+    page.check("input[name=p_levels][value=HTXS]")
+    page.check("input[name=p_levels][value=HTT]")
+    page.locator("button[name=action][value=preview]").click()
+    preview = page.locator("[data-test=preview]")
+    preview.wait_for()
+    assert preview.locator("[data-test=numerator]").inner_text() == "3"
+    assert preview.locator("[data-test=denominator]").inner_text() == "4"
+    assert preview.locator("[data-test=actual]").inner_text() == "75% (3/4)"
+    assert "không đạt" in preview.locator("[data-test=status]").inner_text()
+    assert not Target.objects.filter(resolution=resolution).exists() and not Attainment.objects.exists()
+    page.screenshot(path=str(output_dir / "target-preview.png"), full_page=True)
+
+    page.locator("button[name=action][value=save]").click()
+    page.wait_for_url(re.compile(r"/targets/runs/\d+/"))
+    target = Target.objects.get(resolution=resolution)
+    assert target.params == {"levels": ["HTXS", "HTT"]}
+
+    page.goto(f"{live_server.url}/dashboard/?org={tree.bloc_a.pk}&resolution={resolution.pk}&year={last_year}")
+    card = page.locator(f"[data-test=target-{target.code}]")
+    assert card.locator("[data-test=actual]").inner_text() == "75% = 3/4"
+    assert card.locator("[data-test=bound]").inner_text() == "≥ 80%"
+    assert "không đạt" in card.locator("[data-test=status]").inner_text()
+    page.screenshot(path=str(output_dir / "target-on-dashboard.png"), full_page=True)
