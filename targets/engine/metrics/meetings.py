@@ -100,10 +100,10 @@ _CELL_UNITS = _REF + ", " + top_slots_sql("top", "ref", "ref_d") + """
 
 # As ``_CELL_UNITS`` with half-years for units (date_trunc has none): the halves of the period that have ended
 # (unit_next <= today) and in which the organization existed (ends after its founding).
-_HALF_YEARS = _REF + """
+_HALF_YEARS = _REF + ", " + top_slots_sql("top", "ref", "ref_d") + """
 , cells AS MATERIALIZED (
-    SELECT DISTINCT ref.year, ref.start_d, ref.end_d, ref.ref_d, pc.organization_id AS cell_id
-      FROM ref JOIN """ + under_on("pc", "ref.scope_id", "ref.ref_d") + """
+    SELECT DISTINCT top.year, top.start_d, top.end_d, top.ref_d, pc.organization_id AS cell_id
+      FROM top JOIN """ + under_on("pc", "top.scope_id", "top.ref_d") + """
      WHERE pc.kind = ANY(%(cell_kinds)s)
 ), req AS MATERIALIZED (
     SELECT cells.*, u::date AS unit_start, (u + interval '6 months')::date AS unit_next
@@ -174,10 +174,6 @@ _REGULAR = [str(MeetingKind.REGULAR)]
 # A thematic meeting of the cell in the unit: held as such, or together with a regular meeting (RULES §2: it does
 # not replace the regular one, but it is held).
 THEMATIC_MEETING_SQL = "(m.kind = 'thematic' OR m.includes_thematic)"
-THEMATIC_IN_UNIT = """bool_and(EXISTS (
-                    SELECT 1 FROM meetings_meeting m
-                     WHERE m.cell_id = req.cell_id AND """ + THEMATIC_MEETING_SQL + """
-                       AND m.date >= req.unit_start AND m.date < req.unit_next))"""
 
 
 def _share(row) -> Figure:
@@ -277,7 +273,10 @@ class Meetings(Metric):
     def _thematic_quarterly(self, target, slots, params):
         """Hướng dẫn 12: cells that held a thematic meeting (on its own, or in the same session as a regular
         one) in every required quarter."""
-        return self._cells_share(slots, THEMATIC_IN_UNIT, self._cell_params(target, params, "quarter"))
+        return self._cells_share(
+            slots, self._cell_params(target, params, "quarter"),
+            THEMATIC_MEETING_SQL + " AND m.date >= u.u0 AND m.date < u.u1",
+            "count(DISTINCT date_trunc('quarter', m.date)) >= u.n_units")
 
     def _conferences_half_yearly(self, target, slots, params):
         """RULES §3: the đảng bộ cơ sở under the scope on the reference day (as the cell measures take cells) that
