@@ -322,7 +322,7 @@ def target_payload(w):
 def _indicator_pk():
     from targets.records.models import ReportIndicator
 
-    return ReportIndicator.objects.get(code="members_studied").pk
+    return ReportIndicator.objects.get(code="staff_studied").pk
 
 
 def _periodic_report_pk(code):

@@ -23,6 +23,7 @@ from devdata.demo.ratings import rated_years
 from devdata.demo.register import CODE_KT, CODE_LD, CODE_PROVINCE, CODE_QT, CODE_TV
 from members.ratings.models import OrganizationRating, RecognitionAward
 from members.ratings.rules import rating_date
+from members.register.population import member_counts_on
 from organizations.choices import CELL_KINDS, TCCSD_KINDS, OrgKind
 from organizations.models import Organization, OrganizationPlacement
 from targets.engine.choices import Family, RunKind
@@ -107,6 +108,9 @@ def _figures(rng, scope, year, targets) -> int:
     codes = {t.params.get("indicator") for t in targets}
     indicators = ReportIndicator.objects.filter(code__in=codes)
     tccsd = _on(scope, year, TCCSD_KINDS)
+    # A member share's whole is the register's (issue 17): what each TCCSĐ had on the rating day.
+    day = rating_date(year)
+    register = member_counts_on([(org_id, day) for org_id in tccsd])
     rows = []
     for indicator in indicators:
         reporters = [scope.pk] if indicator.reporters == Reporters.SCOPE else tccsd
@@ -117,6 +121,9 @@ def _figures(rng, scope, year, targets) -> int:
                 numerator, denominator = (0 if rng.random() < 0.85 else rng.randint(1, 2)), None
             elif indicator.denominator_label == "1":
                 numerator, denominator = int(rng.random() < 0.88), 1
+            elif indicator.whole_from_register:
+                denominator = register.get((org_id, day), 0)
+                numerator = denominator if rng.random() < 0.6 else max(0, denominator - rng.randint(1, 8))
             else:
                 denominator = rng.randint(12, 160)
                 numerator = denominator if rng.random() < 0.6 else max(0, denominator - rng.randint(1, 8))

@@ -255,6 +255,10 @@ INDICATORS = [
      "1 nếu thực hiện tốt, 0 nếu chưa", "1", "tccsd"),
 ]
 
+# Indicators whose whole is the register's member count (members of the organization on the year's rating
+# day), never a typed-in total: LD-1a, LD-3a, TV-4a, TV-5b.
+REGISTER_WHOLE = {"members_studied", "members_committed", "members_hcm_plan"}
+
 # Documents cells adopt (QT-2 at the start of the term, QT-3 every year): code, name, cadence, order.
 DOCUMENTS = [
     ("working-regulations", "Quy chế làm việc", "term", 1),
@@ -284,10 +288,14 @@ def load(apps, records_label: str = "records") -> None:
 
     Resolution = apps.get_model("targets", "Resolution")
     Target = apps.get_model("targets", "Target")
+    Indicator = apps.get_model(records_label, "ReportIndicator")
+    # The migration that first loaded the catalogue has no denominator source yet.
+    has_source = any(f.name == "denominator_source" for f in Indicator._meta.get_fields())
     for code, name, num, den, reporters in INDICATORS:
-        apps.get_model(records_label, "ReportIndicator").objects.update_or_create(
-            code=code, defaults={"name": name, "numerator_label": num, "denominator_label": den,
-                                 "reporters": reporters})
+        defaults = {"name": name, "numerator_label": num, "denominator_label": den, "reporters": reporters}
+        if has_source:
+            defaults["denominator_source"] = "register_members" if code in REGISTER_WHOLE else "reported"
+        Indicator.objects.update_or_create(code=code, defaults=defaults)
     for code, name, cadence, order in DOCUMENTS:
         apps.get_model(records_label, "RequiredDocument").objects.update_or_create(
             code=code, defaults={"name": name, "cadence": cadence, "order": order})

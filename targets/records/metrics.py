@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from members.register.population import members_of_cell_on
 from organizations.choices import CELL_KINDS, TCCSD_KINDS
-from organizations.population import under_during, under_on
+from organizations.population import above_on, under_during, under_on
 from targets.engine.choices import Family
 from targets.engine.metrics.base import (
     SLOTS_CTE,
@@ -139,7 +140,8 @@ class ReportedFigures(Metric):
     the numerators and of the denominators of the grassroots organizations placed under the scope (the
     scope itself when it is one), with those that have not reported listed as missing. Reported by the
     resolution's organization (``reporters`` scope): that organization's own figure; for the organizations
-    drilled down to under it, their own figure if they happen to have one."""
+    drilled down to under it, their own figure if they happen to have one. A member share (the indicator's
+    ``denominator_source`` register_members) takes its whole from the register, never the typed-in total."""
 
     family = Family.REP
     reads = frozenset({"reported_figure", "organization"})
@@ -179,13 +181,38 @@ class ReportedFigures(Metric):
                 else:
                     figures[key] = Figure(numerator=numerator, denominator=None if count else denominator)
             return figures
-        sql = "WITH " + SLOTS_CTE + _POPULATION + """
-            SELECT pop.scope_id, pop.year, count(*), count(f.id), coalesce(sum(f.numerator), 0),
-                   coalesce(sum(f.denominator), 0)
-              FROM pop LEFT JOIN targets_reportedfigure f
-                ON f.organization_id = pop.organization_id AND f.year = pop.year AND f.indicator_id = %(indicator)s
-             GROUP BY 1, 2"""
-        rows = by_slot(fetch(sql, slot_params(slots, pop_kinds=_TCCSD, indicator=indicator.pk)))
+        if indicator.whole_from_register:
+            # A member share's whole is the register's (issue 17): the members of each grassroots organization
+            # on the rating day, counted once per cell and rolled up to the organizations above it, summed
+            # over the slot's population whether or not they have reported.
+            sql = "WITH " + SLOTS_CTE + _POPULATION + """
+                , cells AS MATERIALIZED (
+                    SELECT DISTINCT pop.year, pop.rating_d, c.organization_id AS cell_id
+                      FROM pop JOIN """ + under_on("c", "pop.organization_id", "pop.rating_d") + """
+                     WHERE c.kind = ANY(%(cell_kinds)s)
+                ), per_cell AS MATERIALIZED (
+                    SELECT cells.year, cells.rating_d, cells.cell_id, count(*) AS members
+                      FROM cells JOIN """ + members_of_cell_on("mp", "cells.cell_id", "cells.rating_d") + """
+                     GROUP BY 1, 2, 3
+                ), whole AS MATERIALIZED (
+                    SELECT a.ancestor_id AS organization_id, pc.year, sum(pc.members)::int AS members
+                      FROM per_cell pc JOIN """ + above_on("a", "pc.cell_id", "pc.rating_d") + """
+                     GROUP BY 1, 2
+                )
+                SELECT pop.scope_id, pop.year, count(*), count(f.id), coalesce(sum(f.numerator), 0),
+                       coalesce(sum(w.members), 0)
+                  FROM pop LEFT JOIN targets_reportedfigure f
+                    ON f.organization_id = pop.organization_id AND f.year = pop.year AND f.indicator_id = %(indicator)s
+                  LEFT JOIN whole w ON w.organization_id = pop.organization_id AND w.year = pop.year
+                 GROUP BY 1, 2"""
+        else:
+            sql = "WITH " + SLOTS_CTE + _POPULATION + """
+                SELECT pop.scope_id, pop.year, count(*), count(f.id), coalesce(sum(f.numerator), 0),
+                       coalesce(sum(f.denominator), 0)
+                  FROM pop LEFT JOIN targets_reportedfigure f
+                    ON f.organization_id = pop.organization_id AND f.year = pop.year AND f.indicator_id = %(indicator)s
+                 GROUP BY 1, 2"""
+        rows = by_slot(fetch(sql, slot_params(slots, pop_kinds=_TCCSD, indicator=indicator.pk, cell_kinds=_CELLS)))
         figures = {}
         # A slot without any grassroots organization under it has no row: the engine shows it as having
         # nothing to measure (rather than a count of 0 that "none (count 0)" would judge as met).

@@ -1,0 +1,111 @@
+"""Issue 17, "Figures leadership can trust": each target counts the right population, says "chưa đủ dữ liệu"
+when there are no records, judges only where it applies.
+
+Every test builds a small world on the tree of conftest (bloc A → A1 (đảng bộ cơ sở) → A1-1, A1-2; A2 chi bộ
+cơ sở) through the services and works out the expected figures here, from the records it made."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from itertools import count
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from targets.engine.compute import compute_target
+from targets.engine.models import Resolution, Target
+from targets.records import services
+from targets.records.models import ReportedFigure, ReportIndicator
+from tests.factories import make_member
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+_codes = count(1)
+
+
+def make_target(tree, family, params, *, comparator="gte", lower=100, upper=None, unit="percent",
+                periodicity="yearly", start=2024, end=2024, scope=None, **fields):
+    n = next(_codes)
+    resolution = Resolution.objects.create(code=f"trust{n}", number=f"{n}-NQ/ĐUK", issuer_name="Đảng ủy Khối A",
+                                           scope=scope or tree.bloc_a, title="Nghị quyết thử", start_year=start,
+                                           end_year=end)
+    return Target.objects.create(resolution=resolution, code=f"TR-{n}", family=family, params=params,
+                                 short_text="Chỉ tiêu thử", clause="trích dẫn", comparator=comparator,
+                                 lower=lower, upper=upper, unit=unit, periodicity=periodicity, **fields)
+
+
+def compute(target, years):
+    return {(a.organization_id, a.year): a for a in compute_target(target, years)}
+
+
+def share(hits, population):
+    return (Decimal(100) * hits / population).quantize(Decimal("0.01"))
+
+
+def members(cell, n, start=D(2020, 1, 1)):
+    return [make_member(cell, start=start) for _ in range(n)]
+
+
+# ------------------------------------------------------------- item 1: a member share's whole is the register's
+
+def test_member_share_divides_by_the_register_not_the_typed_total(tree):
+    members(tree.a1_1, 2)
+    members(tree.a1_2, 1)
+    members(tree.a2, 2)
+    left = make_member(tree.a2, start=D(2020, 1, 1))
+    from members.register.services import member_leave
+
+    member_leave(member=left, date=D(2024, 6, 30), reason="deceased")  # gone before the rating day
+    studied = ReportIndicator.objects.get(code="members_studied")
+    # The typed totals (50) are what the demo's reports looked like: ignored, the register's count is kept.
+    services.reported_figure_create(indicator=studied, organization=tree.a1, year=2024, numerator=3, denominator=50)
+    services.reported_figure_create(indicator=studied, organization=tree.a2, year=2024, numerator=1, denominator=50)
+    target = make_target(tree, "REP", {"indicator": "members_studied"})  # LD-1a
+
+    rows = compute(target, [2024])
+
+    # Members on 15/12/2024: A1 = 2 + 1, A2 = 2 (the one who left in June is not counted).
+    assert (rows[(tree.a1.pk, 2024)].numerator, rows[(tree.a1.pk, 2024)].denominator) == (3, 3)
+    assert (rows[(tree.a2.pk, 2024)].numerator, rows[(tree.a2.pk, 2024)].denominator) == (1, 2)
+    top = rows[(tree.bloc_a.pk, 2024)]
+    assert (top.numerator, top.denominator, top.value, top.status) == (4, 5, share(4, 5), "not_met")
+    assert sorted(ReportedFigure.objects.values_list("organization_id", "denominator")) == sorted(
+        [(tree.a1.pk, 3), (tree.a2.pk, 2)])
+
+
+def test_a_numerator_above_the_register_is_refused_with_both_figures(tree):
+    members(tree.a2, 2)
+    studied = ReportIndicator.objects.get(code="members_committed")  # LD-3a
+    with pytest.raises(ValidationError) as refused:
+        services.reported_figure_create(indicator=studied, organization=tree.a2, year=2024, numerator=3,
+                                        denominator=3)
+    error = refused.value.error_dict["numerator"][0]
+    assert error.code == "part_exceeds_register"
+    message = error.messages[0]
+    assert "3" in message and "2" in message and "15/12/2024" in message
+    assert not ReportedFigure.objects.exists()
+
+
+def test_the_reporting_form_shows_the_register_whole_read_only(tree, personas, client):
+    members(tree.a2, 2)
+    members(tree.a1_1, 1)
+    client.force_login(personas.committee_staff)
+    plan = ReportIndicator.objects.get(code="members_hcm_plan")  # TV-5b
+    url = reverse("records:figure_create")
+
+    page = client.get(url, {"indicator": plan.pk, "organization": tree.a2.pk, "year": 2024})
+    field = page.context["form"]["denominator"]
+    assert field.field.disabled and field.value() == 2
+    html = page.content.decode()
+    assert 'name="denominator"' in html and "disabled" in html.split('name="denominator"')[1].split(">")[0]
+
+    refused = client.post(url, {"indicator": plan.pk, "organization": tree.a2.pk, "year": 2024, "numerator": 3})
+    assert refused.status_code == 200 and refused.context["form"].has_error("numerator", "part_exceeds_register")
+    assert not ReportedFigure.objects.exists()
+
+    saved = client.post(url, {"indicator": plan.pk, "organization": tree.a2.pk, "year": 2024, "numerator": 2,
+                              "denominator": 99})
+    assert saved.status_code == 302
+    assert ReportedFigure.objects.get().denominator == 2
