@@ -109,3 +109,74 @@ def test_the_reporting_form_shows_the_register_whole_read_only(tree, personas, c
                               "denominator": 99})
     assert saved.status_code == 302
     assert ReportedFigure.objects.get().denominator == 2
+
+
+# ------------------------------------------------------------------- item 3: no records is not failure
+
+def test_periods_before_the_records_begin_have_no_data_not_a_failure(tree, personas, client):
+    from organizations.models import Organization
+
+    # Staff set the day bloc A's records are kept from on the organization's edit page.
+    client.force_login(personas.committee_staff)
+    edit = client.post(reverse("organizations:organization_edit", kwargs={"pk": tree.bloc_a.pk}),
+                       {"short_name": "", "code": "", "notes": "", "host_unit_name": "", "host_unit_sector": "",
+                        "records_from": "01/01/2022"})
+    assert edit.status_code == 302
+    assert Organization.objects.get(pk=tree.bloc_a.pk).records_from == D(2022, 1, 1)
+    term = make_target(tree, "ADM", {"measure": "admissions"}, comparator="gt", lower=5, unit="count",
+                       periodicity="term", start=2021, end=2023)  # KT-3: a term count of admissions
+    yearly = make_target(tree, "R-org", {"subject": "tccsd", "levels": ["HTXS", "HTT"]}, lower=85,
+                         start=2021, end=2022)  # LD-4a
+
+    term_rows = compute(term, [2021, 2022, 2023])
+    rating_rows = compute(yearly, [2021, 2022])
+
+    # The term began on 01/01/2021, before the records (01/01/2022): nothing to judge in any year of it.
+    for year in (2021, 2022, 2023):
+        row = term_rows[(tree.bloc_a.pk, year)]
+        assert (row.status, row.missing) == ("no_data", [("before_records", 20220101)])
+    # The bloc's 2021 ratings (taken on 15/12/2021) precede its records; 2022 is judged on its own records
+    # (two TCCSĐ, none rated: missing ratings as before, not "before the records").
+    assert rating_rows[(tree.bloc_a.pk, 2021)].missing == [("before_records", 20220101)]
+    assert rating_rows[(tree.bloc_a.pk, 2022)].missing == [("unrated_organizations", 2)]
+    # A1 and A2 keep their own records from their founding (2020): their rows are judged as before.
+    assert term_rows[(tree.a1.pk, 2023)].status == "not_met" and term_rows[(tree.a1.pk, 2023)].missing == []
+
+    from targets.engine.formatting import missing_text
+
+    assert "01/01/2022" in missing_text(term_rows[(tree.bloc_a.pk, 2021)].missing)
+
+
+def test_organization_created_with_the_day_its_records_begin(tree, personas, client):
+    client.force_login(personas.committee_staff)
+    response = client.post(reverse("organizations:organization_create"), {
+        "parent": tree.bloc_a.pk, "name": "Chi bộ Sở A3", "kind": "grassroots_cell", "founded_on": "01/03/2020",
+        "records_from": "01/07/2024", "short_name": "", "code": "", "decision": "", "host_unit_name": "",
+        "host_unit_sector": ""})
+    from organizations.models import Organization
+
+    assert response.status_code == 302, response.context["form"].errors
+    a3 = Organization.objects.get(name="Chi bộ Sở A3")
+    assert (a3.founded_on, a3.records_from) == (D(2020, 3, 1), D(2024, 7, 1))
+    target = make_target(tree, "MEET", {"measure": "monthly_regular"})  # QT-4a
+    rows = compute(target, [2024])
+    assert rows[(a3.pk, 2024)].missing == [("before_records", 20240701)]
+
+
+def test_a_year_without_any_meeting_recorded_has_no_data(tree):
+    from meetings.models import Meeting
+
+    target = make_target(tree, "MEET", {"measure": "monthly_regular"}, start=2023, end=2024)  # QT-4a
+    # 2024: one cell logged every month; 2023: nobody logged anything.
+    for month in range(1, 13):
+        Meeting.objects.create(cell=tree.a2, kind="regular", date=D(2024, month, 5), start_time=dt.time(14),
+                               end_time=dt.time(16))
+
+    rows = compute(target, [2023, 2024])
+
+    for org in (tree.bloc_a, tree.a1, tree.a2):
+        assert (rows[(org.pk, 2023)].status, rows[(org.pk, 2023)].missing) == ("no_data", [("no_records", 0)])
+    # In 2024 the records exist: the cells that logged nothing fail (A1-1, A1-2), A2 meets.
+    bloc = rows[(tree.bloc_a.pk, 2024)]
+    assert (bloc.numerator, bloc.denominator, bloc.status) == (1, 3, "not_met")
+    assert rows[(tree.a2.pk, 2024)].status == "met"

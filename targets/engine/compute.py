@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from organizations.choices import TCCSD_KINDS, OrgKind
 from organizations.population import under_during
+from targets.engine import data_begin
 from targets.engine.choices import Comparator, Status, Unit
 from targets.engine.metrics import REGISTRY, Figure, Slot
 from targets.engine.metrics.base import target_slot
@@ -146,11 +147,20 @@ def compute_target(target: Target, years: Iterable[int], *, now=None,
                                                                             max(s.year for s in slots) + 1)))
     rows = []
     scope_id = target.resolution.scope_id
+    # No records is not failure: a period before the organization's records begin, or a year without any
+    # record of the family, has nothing to judge (data_begin).
+    before = data_begin.before_records(target, slots)
+    unrecorded = data_begin.years_without_records(target, slots)
     for slot in slots:
         if slot.key not in figures and slot.scope_id != scope_id:
             continue  # the measure does not apply to this organization (e.g. a figure only the scope reports)
         figure = figures.get(slot.key) or Figure(numerator=0, denominator=0)
-        if slot.key not in figures or (target.unit == Unit.PERCENT and not figure.denominator):
+        if slot.key in before:
+            figure.missing = [(data_begin.BEFORE_RECORDS, data_begin.day_code(before[slot.key]))]
+        elif slot.year in unrecorded:
+            # A reason the family already gives (e.g. "no cell logged a meeting") is kept: it says more.
+            figure.missing = figure.missing or [(data_begin.NO_RECORDS, 0)]
+        elif slot.key not in figures or (target.unit == Unit.PERCENT and not figure.denominator):
             figure.missing = figure.missing or [("no_subjects", 0)]
         status, value = judge(target, figure)
         final = target.is_final(slot.year) and slot.end < today

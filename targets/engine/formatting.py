@@ -60,7 +60,16 @@ MISSING = {
                                       "%(n)s cells have logged no meeting", n) % {"n": n},
     "no_subjects": lambda n: _("nothing to measure in this period (no organization or member subject to it)"),
     "period_not_started": lambda n: _("the period has not started"),
+    "before_records": lambda n: _("the period begins before the records kept here (from %(day)s)") % {
+        "day": _day(n)},
+    "no_records": lambda n: _("no record of this kind was kept for this period"),
 }
+
+
+def _day(code: int) -> str:
+    from targets.engine.data_begin import day_of_code
+
+    return day_of_code(int(code)).strftime("%d/%m/%Y")
 
 
 def missing_text(missing) -> str:
