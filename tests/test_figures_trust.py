@@ -180,3 +180,51 @@ def test_a_year_without_any_meeting_recorded_has_no_data(tree):
     bloc = rows[(tree.bloc_a.pk, 2024)]
     assert (bloc.numerator, bloc.denominator, bloc.status) == (1, 3, "not_met")
     assert rows[(tree.a2.pk, 2024)].status == "met"
+
+
+# ------------------------------------------------------------- item 6: judge each target only where it applies
+
+def test_a_target_of_the_resolutions_own_organization_leaves_the_rows_under_it_unjudged(tree, personas, client):
+    from meetings.models import Meeting
+
+    for quarter in (1, 2, 3, 4):  # the bloc's quarterly briefing of cell secretaries
+        Meeting.objects.create(cell=tree.bloc_a, kind="briefing", date=D(2024, quarter * 3 - 1, 10),
+                               start_time=dt.time(8), end_time=dt.time(11))
+    briefing = make_target(tree, "MEET", {"measure": "briefings_quarterly"}, applies_to="scope")  # KH-4
+    admissions = make_target(tree, "ADM", {"measure": "admissions"}, lower=1, unit="count",
+                             applies_to="scope")  # LD-7a
+    each = make_target(tree, "MEET", {"measure": "briefings_quarterly"})  # the same measure, binding each
+
+    from targets.engine.compute import recompute_target
+
+    for target in (briefing, admissions, each):
+        recompute_target(target, [2024])
+    rows = {(a.target_id, a.organization_id): a for a in briefing.attainments.all()}
+    rows |= {(a.target_id, a.organization_id): a for a in admissions.attainments.all()}
+    rows |= {(a.target_id, a.organization_id): a for a in each.attainments.all()}
+
+    assert (rows[(briefing.pk, tree.bloc_a.pk)].numerator, rows[(briefing.pk, tree.bloc_a.pk)].status) == (4, "met")
+    for org in (tree.a1, tree.a2):
+        row = rows[(briefing.pk, org.pk)]
+        # 0 of 4 quarters: their contribution, shown, not "không đạt 0/4".
+        assert (row.numerator, row.denominator, row.status) == (0, 4, "not_judged")
+        assert row.details["contribution"] is True
+        assert rows[(admissions.pk, org.pk)].status == "not_judged"
+        assert rows[(each.pk, org.pk)].status == "not_met"  # a target binding each judges them
+    assert rows[(admissions.pk, tree.bloc_a.pk)].status == "not_met"  # no admission: the bloc owes 1
+
+    # The drill-down marks no row under the bloc below the bound for the first kind; the API agrees.
+    client.force_login(personas.committee_staff)
+    api = client.get(reverse("api:attainment-list"), {"target": briefing.code, "year": 2024}).json()
+    statuses = {r["organization"]: r["status"] for r in api["results"]}
+    assert statuses[tree.a1.pk] == statuses[tree.a2.pk] == "not_judged"
+
+
+def test_the_catalogue_says_which_targets_bind_the_resolutions_own_organization(db):
+    from targets.engine.catalogue import BINDS_SCOPE
+
+    scope = set(Target.objects.filter(applies_to="scope").values_list("code", flat=True))
+    assert {"KH-4", "LD-7a"} <= scope
+    assert scope == BINDS_SCOPE == {"LD-4d", "LD-4e", "LD-5c", "LD-7a", "KT-3", "TV-3", "TV-8a", "TV-8b", "TV-9c",
+                                    "KH-4"}
+    assert Target.objects.filter(applies_to="each").count() == 69 - len(scope)

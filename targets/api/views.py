@@ -59,7 +59,7 @@ class TargetSerializer(serializers.ModelSerializer):
         model = Target
         fields = ["id", "code", "resolution", "order", "family", "family_label", "params", "short_text", "clause",
                   "comparator", "comparator_label", "lower", "upper", "bounds", "unit", "periodicity",
-                  "start_year", "end_year", "active"]
+                  "start_year", "end_year", "applies_to", "active"]
         read_only_fields = fields
 
     def get_bounds(self, target) -> str:

@@ -230,6 +230,13 @@ TARGETS = {
         "xây dựng mô hình 'chi bộ bốn tốt' và 'đảng bộ bốn tốt'"),
 }
 
+# Targets that bind the resolution's own organization, not each organization under it (its rows under it show
+# their contribution, unjudged): the bloc's own rating and its standing committee's (LD-4d, LD-4e, TV-3), the
+# counts the document sets for the whole organization (LD-7a, KT-3, TV-8a, TV-8b), the bloc's inspection of
+# its TCCSĐ under Article 30 over the term (LD-5c), its upper-level mass organizations (TV-9c) and its
+# quarterly briefing of cell secretaries (KH-4).
+BINDS_SCOPE = {"LD-4d", "LD-4e", "LD-5c", "LD-7a", "KT-3", "TV-3", "TV-8a", "TV-8b", "TV-9c", "KH-4"}
+
 # Figures only organizations can report (family REP): code, name, numerator, denominator ("" = a count),
 # who reports (each grassroots organization, summed; or the resolution's organization itself).
 INDICATORS = [
@@ -307,9 +314,13 @@ def load(apps, records_label: str = "records") -> None:
         resolutions[code], _ = Resolution.objects.update_or_create(code=code, defaults={
             "kind": kind, "number": number, "issuer_name": issuer, "title": title, "start_year": start,
             "end_year": end, "issued_on": dt.date.fromisoformat(issued_on) if issued_on else None})
+    has_applies_to = any(f.name == "applies_to" for f in Target._meta.get_fields())
     for order, (code, row) in enumerate(TARGETS.items(), start=1):
         family, params, comparator, lower, upper, unit, periodicity, start, end, short, clause = row
-        Target.objects.update_or_create(code=code, defaults={
+        defaults = {
             "resolution": resolutions[code.split("-")[0]], "order": order, "family": family, "params": params,
             "comparator": comparator, "lower": lower, "upper": upper, "unit": unit, "periodicity": periodicity,
-            "start_year": start, "end_year": end, "short_text": short, "clause": clause})
+            "start_year": start, "end_year": end, "short_text": short, "clause": clause}
+        if has_applies_to:
+            defaults["applies_to"] = "scope" if code in BINDS_SCOPE else "each"
+        Target.objects.update_or_create(code=code, defaults=defaults)

@@ -48,6 +48,15 @@ class Periodicity(models.TextChoices):
     BY_YEAR = "by_year", _("By a given year")
 
 
+class AppliesTo(models.TextChoices):
+    """Whom a target binds: the resolution's own organization (KH-4, the bloc's quarterly briefing; LD-7a, 80
+    admissions a year for the bloc) or each organization under it. Rows of the organizations under a target
+    of the first kind show their contribution, unjudged."""
+
+    SCOPE = "scope", _("The resolution's own organization")
+    EACH = "each", _("Each subordinate organization")
+
+
 class Status(models.TextChoices):
     MET = "met", _("met")  # đạt
     EXCEEDED = "exceeded", _("exceeded")  # vượt (above a range)

@@ -24,7 +24,7 @@ from django.utils import timezone
 from organizations.choices import TCCSD_KINDS, OrgKind
 from organizations.population import under_during
 from targets.engine import data_begin
-from targets.engine.choices import Comparator, Status, Unit
+from targets.engine.choices import AppliesTo, Comparator, Status, Unit
 from targets.engine.metrics import REGISTRY, Figure, Slot
 from targets.engine.metrics.base import target_slot
 from targets.engine.models import Attainment, ChangeMark, Target
@@ -163,12 +163,19 @@ def compute_target(target: Target, years: Iterable[int], *, now=None,
         elif slot.key not in figures or (target.unit == Unit.PERCENT and not figure.denominator):
             figure.missing = figure.missing or [("no_subjects", 0)]
         status, value = judge(target, figure)
+        contribution = target.applies_to == AppliesTo.SCOPE and slot.scope_id != scope_id
+        if contribution:
+            # The target binds the resolution's own organization: an organization under it shows what it
+            # contributed, unjudged (KH-4 is the bloc's briefing, not a debt of each TCCSĐ).
+            figure.details = {**(figure.details or {}), "contribution": True}
+            if status in (Status.MET, Status.NOT_MET, Status.EXCEEDED):
+                status = Status.NOT_JUDGED
         final = target.is_final(slot.year) and slot.end < today
         rows.append(Attainment(
             target=target, organization_id=slot.scope_id, year=slot.year, period_start=slot.start,
             period_end=slot.end, numerator=figure.numerator, denominator=figure.denominator, value=value,
             status=status, missing=figure.missing, final=final,
-            projection=_projection(target, figure, slot.start, slot.end, today),
+            projection=None if contribution else _projection(target, figure, slot.start, slot.end, today),
             details=figure.details, computed_at=now, inputs_changed_at=changed,
         ))
     return rows

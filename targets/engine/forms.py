@@ -44,12 +44,20 @@ class TargetForm(BoundedNumbers, forms.ModelForm):
     class Meta:
         model = Target
         fields = ["short_text", "clause", "comparator", "lower", "upper", "unit", "periodicity", "start_year",
-                  "end_year", "active", "params"]
+                  "end_year", "applies_to", "active", "params"]
         # Bounds are typed as people write them ("85" or "12,5"), and shown back the same way.
         localized_fields = ["lower", "upper"]
         widgets = {"clause": forms.Textarea(attrs={"rows": 3}),
                    "params": forms.Textarea(attrs={"rows": 4, "class": "font-monospace", "spellcheck": "false"})}
         help_texts = {"params": gettext_lazy("A JSON object, e.g. {\"levels\": [\"HTXS\", \"HTT\"]}.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A form posted without it keeps the target's current choice.
+        self.fields["applies_to"].required = False
+
+    def clean_applies_to(self):
+        return self.cleaned_data.get("applies_to") or self.instance.applies_to
 
     def clean_params(self):
         # The JSON shape only; what the family accepts is checked by targets.engine.services.check_target.

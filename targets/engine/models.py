@@ -14,7 +14,7 @@ from core.models import BackgroundRun
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import ScopedQuerySet
-from targets.engine.choices import Comparator, Family, Periodicity, ResolutionKind, RunKind, Status, Unit
+from targets.engine.choices import AppliesTo, Comparator, Family, Periodicity, ResolutionKind, RunKind, Status, Unit
 
 
 class ResolutionQuerySet(ScopedQuerySet):
@@ -96,6 +96,11 @@ class Target(models.Model):
     start_year = models.PositiveSmallIntegerField(_("from year"), null=True, blank=True)
     end_year = models.PositiveSmallIntegerField(_("to year"), null=True, blank=True,
                                                 help_text=_("For a dated target: the year it must be reached by"))
+    # Whom it binds: a target of the resolution's own organization judges only that organization's row; the
+    # rows under it show their contribution (status "not judged"). db_default: the catalogue migration (0002)
+    # inserts targets with its older model state.
+    applies_to = models.CharField(_("applies to"), max_length=8, choices=AppliesTo.choices, default=AppliesTo.EACH,
+                                  db_default=AppliesTo.EACH)
     active = models.BooleanField(_("active"), default=True)
     # The last recompute of this target failed (bad parameters forced into the database, a missing indicator):
     # shown on its page and in the run; the other targets of the run completed. Cleared by the next success.
