@@ -228,3 +228,48 @@ def test_the_catalogue_says_which_targets_bind_the_resolutions_own_organization(
     assert scope == BINDS_SCOPE == {"LD-4d", "LD-4e", "LD-5c", "LD-7a", "KT-3", "TV-3", "TV-8a", "TV-8b", "TV-9c",
                                     "KH-4"}
     assert Target.objects.filter(applies_to="each").count() == 69 - len(scope)
+
+
+# -------------------------------------------- item 2: LD-4e and LD-4f from the leadership collectives' ratings
+
+def _rate(org, code, kind, committee, year=2024):
+    from members.ratings.models import OrganizationRating, RatingScheme
+
+    lv = RatingScheme.objects.for_year("organization", year).first().levels.get(code=code)
+    return OrganizationRating.objects.create(kind=kind, organization=org, year=year, scheme=lv.scheme,
+                                             status="decided", decided_level=lv, deciding_committee=committee)
+
+
+def test_ld4e_and_ld4f_read_the_leadership_collectives_ratings(tree):
+    from organizations.choices import OrgKind
+    from organizations.services import organization_create
+
+    catalogue = {t.code: t for t in Target.objects.filter(code__in=["LD-4e", "LD-4f"])}
+    a3 = organization_create(name="Đảng bộ Sở A3", kind=OrgKind.GRASSROOTS_COMMITTEE, parent=tree.bloc_a,
+                             founded_on=D(2020, 1, 1))
+    _rate(tree.bloc_a, "HTT", "leadership", tree.province)  # the bloc's standing committee
+    _rate(tree.bloc_a, "HT", "party_org", tree.province)  # the bloc itself: not what LD-4e counts
+    _rate(tree.a1, "HTXS", "leadership", tree.bloc_a)
+    _rate(tree.a1, "HT", "party_org", tree.bloc_a)
+    _rate(a3, "HT", "leadership", tree.bloc_a)
+    # The State agencies' collectives, reported by each TCCSĐ (A2 is a chi bộ cơ sở: no party collective).
+    state = ReportIndicator.objects.get(code="collectives_htt")
+    for org, (num, den) in {tree.a1: (2, 2), tree.a2: (1, 2), a3: (1, 1)}.items():
+        services.reported_figure_create(indicator=state, organization=org, year=2024, numerator=num, denominator=den)
+    ld4e = make_target(tree, "R-org", catalogue["LD-4e"].params, applies_to="scope")
+    ld4f = make_target(tree, "REP", catalogue["LD-4f"].params, lower=85)
+
+    e = compute(ld4e, [2024])[(tree.bloc_a.pk, 2024)]
+    assert (e.numerator, e.denominator, e.status) == (1, 1, "met")  # HTT leadership, although the bloc is HT
+
+    f = compute(ld4f, [2024])[(tree.bloc_a.pk, 2024)]
+    # Party: A1 HTXS, A3 HT of the two đảng ủy cơ sở -> 1/2; State: 2 + 1 + 1 of 2 + 2 + 1 -> 4/5.
+    assert (f.numerator, f.denominator) == (1 + 4, 2 + 5)
+    assert f.details["parts"] == {"party": [1, 2], "state": [4, 5]}
+    assert (f.value, f.status) == (share(5, 7), "not_met")
+
+    from targets.engine.formatting import parts_text
+
+    assert "1/2" in parts_text(f.details) and "4/5" in parts_text(f.details)
+    # The catalogue's own LD-4e is now a rating measure, LD-4f keeps its reported part.
+    assert catalogue["LD-4e"].family == "R-org" and catalogue["LD-4f"].params["rated"]["rating"] == "leadership"

@@ -130,6 +130,9 @@ def _figures(rng, scope, year, targets) -> int:
                 numerator, denominator = (0 if rng.random() < 0.85 else rng.randint(1, 2)), None
             elif indicator.denominator_label == "1":
                 numerator, denominator = int(rng.random() < 0.88), 1
+            elif indicator.code == "collectives_htt":  # LD-4f's State part: a unit's few leadership collectives
+                denominator = rng.randint(1, 3)
+                numerator = denominator if rng.random() < 0.8 else denominator - 1
             elif indicator.whole_from_register:
                 denominator = register.get((org_id, day), 0)
                 numerator = denominator if rng.random() < 0.6 else max(0, denominator - rng.randint(1, 8))

@@ -86,8 +86,19 @@ def attainment_text(attainment) -> str:
     if a.value is None:
         return "—"
     if a.target.unit == Unit.PERCENT:
-        return f"{number(a.value)}% ({number(a.numerator)}/{number(a.denominator)})"
+        return f"{number(a.value)}% ({number(a.numerator)}/{number(a.denominator)}{parts_text(a.details)})"
     return number(a.value)
+
+
+def parts_text(details) -> str:
+    """The parts of a figure made of two sources (LD-4f: the party's leadership collectives from their ratings,
+    the State agencies' as reported), "; " and each part, or "" for a figure of one source."""
+    parts = (details or {}).get("parts")
+    if not parts:
+        return ""
+    party, state = parts.get("party", [0, 0]), parts.get("state", [0, 0])
+    return "; " + _("party from ratings %(party)s, State agencies reported %(state)s") % {
+        "party": f"{number(party[0])}/{number(party[1])}", "state": f"{number(state[0])}/{number(state[1])}"}
 
 
 def band_of(target, label: str | None = None) -> Band | None:

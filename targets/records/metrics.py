@@ -144,19 +144,36 @@ class ReportedFigures(Metric):
     ``denominator_source`` register_members) takes its whole from the register, never the typed-in total."""
 
     family = Family.REP
-    reads = frozenset({"reported_figure", "organization"})
-    params_help = {"indicator": "code of a reported indicator (ReportIndicator), e.g. members_studied"}
+    # organization_rating: a target with a rated part (LD-4f) reads the leadership collectives' ratings too.
+    reads = frozenset({"reported_figure", "organization", "organization_rating"})
+    params_help = {"indicator": "code of a reported indicator (ReportIndicator), e.g. members_studied",
+                   "rated": "a part the ratings give (the parameters of an R-org measure, e.g. {\"subject\": "
+                            "\"grassroots_committees\", \"rating\": \"leadership\", \"levels\": [\"HTXS\", "
+                            "\"HTT\"]}): added to the reported figure and shown beside it (LD-4f)"}
 
     def validate_params(self, params: dict) -> list[str]:
+        from targets.engine.metrics import REGISTRY
         from targets.records.models import ReportIndicator
 
         code = params.get("indicator", "")
         problems = super().validate_params(params)
         if not ReportIndicator.objects.filter(code=code).exists():
             problems.append(f"unknown reported indicator {code!r}")
+        if "rated" in params:
+            if not isinstance(params["rated"], dict):
+                problems.append(f"rated must be the parameters of an R-org measure, not {params['rated']!r}")
+            else:
+                problems += [f"rated: {p}" for p in REGISTRY[Family.R_ORG].validate_params(params["rated"])]
         return problems
 
     def compute(self, target, slots):
+        figures = self._reported(target, slots)
+        rated = (target.params or {}).get("rated")
+        if not rated:
+            return figures
+        return _with_rated_part(figures, rated, slots)
+
+    def _reported(self, target, slots):
         from targets.records.models import ReportIndicator
 
         code = target.params.get("indicator", "")
@@ -221,6 +238,33 @@ class ReportedFigures(Metric):
             figures[key] = Figure(numerator=int(numerator), denominator=None if count else int(denominator),
                                   missing=missing, details={"organizations": population, "reported": reported})
         return figures
+
+
+def _with_rated_part(figures: dict, rated: dict, slots) -> dict:
+    """The reported figure plus the part the ratings give (LD-4f: the party's leadership collectives, from their
+    decided ratings; the State agencies' collectives, which the register does not hold, as reported), each
+    part kept in ``details["parts"]`` so pages and reports show them apart. The rated part is the R-org
+    family's own figure for the same slots."""
+    from types import SimpleNamespace
+
+    from targets.engine.metrics import REGISTRY
+
+    party = REGISTRY[Family.R_ORG].compute(SimpleNamespace(params=rated), slots)
+    combined = {}
+    for slot in slots:
+        state, own = figures.get(slot.key), party.get(slot.key)
+        if state is None and own is None:
+            continue
+        state = state or Figure(numerator=0, denominator=0)
+        own = own or Figure(numerator=0, denominator=0)
+        combined[slot.key] = Figure(
+            numerator=int(state.numerator) + int(own.numerator),
+            denominator=int(state.denominator or 0) + int(own.denominator or 0),
+            missing=[*own.missing, *state.missing],
+            details={**(state.details or {}), "parts": {
+                "party": [int(own.numerator), int(own.denominator or 0)],
+                "state": [int(state.numerator), int(state.denominator or 0)]}})
+    return combined
 
 
 @register

@@ -36,6 +36,8 @@ SUBJECT_KINDS = {
     "sub_cells": [OrgKind.SUB_CELL],
     # tổ chức đảng trực thuộc đảng ủy cơ sở: sub cells and partial committees (KT-1b)
     "sub_orgs": [OrgKind.SUB_CELL, OrgKind.PARTIAL_COMMITTEE],
+    # đảng ủy cơ sở: the TCCSĐ that have a leadership collective the committee above rates (LD-4f)
+    "grassroots_committees": [OrgKind.GRASSROOTS_COMMITTEE],
     # every cell and committee below the upper level (TV-11: chi bộ / đảng bộ bốn tốt)
     "cells_and_committees": [OrgKind.GRASSROOTS_COMMITTEE, OrgKind.GRASSROOTS_CELL, OrgKind.PARTIAL_COMMITTEE,
                              OrgKind.SUB_CELL],
@@ -68,13 +70,15 @@ class OrganizationRatingShare(Metric):
 
     rating_kind = "party_org"
     params_help = {
-        "subject": "tccsd | sub_cells | sub_orgs | cells_and_committees | self",
+        "subject": "tccsd | grassroots_committees | sub_cells | sub_orgs | cells_and_committees | self",
         "levels": "rating level codes that count, e.g. [\"HTXS\", \"HTT\", \"TSVM\"]",
+        "rating": "party_org (default: the organization) | leadership (its leadership collective: LD-4e, LD-4f)",
     }
 
     def validate_params(self, params: dict) -> list[str]:
         return (super().validate_params(params) + check_choice(params, "subject", [*SUBJECT_KINDS, "self"])
-                + check_codes(params, "levels", rating_level_codes, required=True))
+                + check_codes(params, "levels", rating_level_codes, required=True)
+                + check_choice(params, "rating", ["party_org", "leadership"]))
 
     def compute(self, target, slots):
         subject_sql, extra = subject_filter(target.params.get("subject", "tccsd"))
@@ -88,7 +92,7 @@ class OrganizationRatingShare(Metric):
               LEFT JOIN members_ratinglevel l ON l.id = r.decided_level_id
              GROUP BY 1, 2"""
         rows = by_slot(fetch(sql, slot_params(slots, levels=list(target.params.get("levels", [])),
-                                              kind=self.rating_kind, **extra)))
+                                              kind=target.params.get("rating", self.rating_kind), **extra)))
         return {slot.key: _share(rows.get(slot.key), "unrated_organizations") for slot in slots}
 
 
