@@ -273,3 +273,30 @@ def test_ld4e_and_ld4f_read_the_leadership_collectives_ratings(tree):
     assert "1/2" in parts_text(f.details) and "4/5" in parts_text(f.details)
     # The catalogue's own LD-4e is now a rating measure, LD-4f keeps its reported part.
     assert catalogue["LD-4e"].family == "R-org" and catalogue["LD-4f"].params["rated"]["rating"] == "leadership"
+
+
+# ----------------------------------------------------------------- item 4: inspection is not supervision
+
+def test_ld5a_counts_inspections_and_ld5c_supervision_too(tree):
+    from inspections.choices import Activity, InspectionKind
+    from inspections.services import inspection_create
+
+    people = members(tree.a2, 4)
+
+    def activity(kind, subjects=(), organizations=()):
+        inspection_create(members=list(subjects), organizations=list(organizations), activity=kind,
+                          kind=InspectionKind.TASKS if kind == Activity.INSPECTION
+                          else InspectionKind.REGULAR_SUPERVISION, conducting_body=tree.bloc_a, charter_article="30",
+                          decision_number="KT-1", decision_date=D(2024, 5, 1), start_date=D(2024, 5, 1))
+
+    activity(Activity.INSPECTION, people[:1])
+    activity(Activity.SUPERVISION, people[1:3])  # supervised, not inspected
+    activity(Activity.SUPERVISION, organizations=[tree.a1])
+    catalogue = {t.code: t for t in Target.objects.filter(code__in=["LD-5a", "LD-5c"])}
+    ld5a = make_target(tree, "INSP", catalogue["LD-5a"].params, comparator="range", lower=30, upper=35)
+    ld5c = make_target(tree, "INSP", catalogue["LD-5c"].params, lower=25, periodicity="term", applies_to="scope")
+
+    a = compute(ld5a, [2024])[(tree.bloc_a.pk, 2024)]
+    assert (a.numerator, a.denominator) == (1, 4)  # the inspected one of the four members
+    c = compute(ld5c, [2024])[(tree.bloc_a.pk, 2024)]
+    assert (c.numerator, c.denominator) == (1, 2)  # A1 supervised under Article 30, of A1 and A2
