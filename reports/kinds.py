@@ -46,7 +46,7 @@ from reports.document import (
 )
 from targets.engine.choices import Family, Status, Unit
 from targets.engine.compute import DRILL_KINDS
-from targets.engine.formatting import band_of, bounds_text, missing_text
+from targets.engine.formatting import band_of, bounds_text, missing_text, rule_notes_text
 from targets.engine.models import Attainment, Resolution
 
 Progress = Callable[..., None]
@@ -372,7 +372,7 @@ class ResolutionYear(ReportKind):
                 (a.numerator, a.denominator) if (a and target.unit == Unit.PERCENT) else None,
                 (delta, target.unit),
                 _cap(Status(a.status).label) if a else "Chưa có số liệu",
-                missing_text(a.missing) if a else "",
+                " ".join(filter(None, [missing_text(a.missing), rule_notes_text(a)])) if a else "",
             ])
         # On the page the target's text takes what the figures leave; the change from the previous year and
         # the notes are in the workbook (the page prints the notes under the table).

@@ -300,3 +300,60 @@ def test_ld5a_counts_inspections_and_ld5c_supervision_too(tree):
     assert (a.numerator, a.denominator) == (1, 4)  # the inspected one of the four members
     c = compute(ld5c, [2024])[(tree.bloc_a.pk, 2024)]
     assert (c.numerator, c.denominator) == (1, 2)  # A1 supervised under Article 30, of A1 and A2
+
+
+# -------------------------------------------------------- item 5: what the 20% cap makes unreachable
+
+def _rate_members(people, codes, year=2024):
+    from members.ratings.models import MemberRating, RatingScheme
+
+    scheme = RatingScheme.objects.for_year("member", year).first()
+    for member, code in zip(people, codes, strict=True):
+        MemberRating.objects.create(member=member, year=year, scheme=scheme, status="decided",
+                                    decided_level=scheme.levels.get(code=code), cell=member.cell,
+                                    grassroots=member.cell.grassroots())
+
+
+def test_the_cap_bound_is_computed_from_the_years_figures_and_a_share_above_20_is_a_breach(tree, personas, client):
+    from targets.engine.compute import recompute_target
+    from targets.engine.formatting import rule_notes_text
+
+    people = members(tree.a2, 10) + members(tree.a1_1, 10)
+    # A2: 1 HTXS, 8 HTT, 1 HT -> HTXS 10%, HTT or better 90%: the cap allows at most 90 / 6 = 15%.
+    # A1: 3 HTXS, 7 HTT -> HTXS 30%: above 20%, the cap is broken (3 > 20% x 7).
+    _rate_members(people[:10], ["HTXS"] + ["HTT"] * 8 + ["HT"])
+    _rate_members(people[10:], ["HTXS"] * 3 + ["HTT"] * 7)
+    range_target = make_target(tree, "R-mem", {"levels": ["HTXS", "DTC_HTXS"]}, comparator="range", lower=15,
+                               upper=20)  # LD-4c, QT-1h
+    twenty = make_target(tree, "R-mem", {"levels": ["HTXS", "DTC_HTXS"]}, lower=20)  # "20% HTXS" (QT-1b, QT-1e)
+    htt = make_target(tree, "R-mem", {"levels": ["HTXS", "HTT", "DTC_HTXS", "DTC_HTT"]}, lower=90)  # LD-4b
+
+    r = compute(range_target, [2024])
+    t = compute(twenty, [2024])
+    assert r[(tree.a2.pk, 2024)].details["cap"] == {"bound": "15.00", "htt_plus": "90.00", "unreachable": False,
+                                                      "breach": False}
+    assert t[(tree.a2.pk, 2024)].details["cap"]["unreachable"] is True  # 20% > 15%: only with exceptions
+    a1 = r[(tree.a1.pk, 2024)]
+    assert (a1.value, a1.status) == (Decimal("30.00"), "not_met")  # was "exceeded"
+    assert a1.details["cap"]["breach"] is True and a1.details["cap"]["bound"] == "16.67"
+    # The bloc: 4 HTXS of 20, HTT or better 19 of 20 -> bound 95 / 6 = 15.83%.
+    assert compute(range_target, [2024])[(tree.bloc_a.pk, 2024)].details["cap"]["bound"] == "15.83"
+    assert "cap" not in compute(htt, [2024])[(tree.a2.pk, 2024)].details  # not an HTXS share
+
+    # The target's page and the API say so, with the bound of the year.
+    recompute_target(twenty, [2024])
+    client.force_login(personas.committee_staff)
+    page = client.get(reverse("dashboard:target", args=[twenty.pk, tree.bloc_a.pk, 2024]))
+    assert "15,83%" in page.content.decode() and 'data-test="rule-notes"' in page.content.decode()
+    api = client.get(reverse("api:attainment-list"), {"target": twenty.code, "year": 2024}).json()["results"]
+    bloc = next(r for r in api if r["organization"] == tree.bloc_a.pk)
+    assert bloc["notes"] == rule_notes_text(twenty.attainments.get(organization=tree.bloc_a))
+    assert "15,83%" in bloc["notes"]
+
+
+def test_kt1a_says_the_basis_of_trong_sach_vung_manh_changed_from_2018(tree):
+    kt1a = Target.objects.get(code="KT-1a")
+    target = make_target(tree, "T-org", kt1a.params, lower=50, start=2016, end=2019)
+    rows = compute(target, [2017, 2018])
+    assert "basis_changed" not in rows[(tree.bloc_a.pk, 2017)].details
+    assert rows[(tree.bloc_a.pk, 2018)].details["basis_changed"] is True

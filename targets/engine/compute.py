@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from organizations.choices import TCCSD_KINDS, OrgKind
 from organizations.population import under_during
-from targets.engine import data_begin
+from targets.engine import data_begin, party_rules
 from targets.engine.choices import AppliesTo, Comparator, Status, Unit
 from targets.engine.metrics import REGISTRY, Figure, Slot
 from targets.engine.metrics.base import target_slot
@@ -150,6 +150,8 @@ def compute_target(target: Target, years: Iterable[int], *, now=None,
     # No records is not failure: a period before the organization's records begin, or a year without any
     # record of the family, has nothing to judge (data_begin).
     before = data_begin.before_records(target, slots)
+    # The 20% cap bounds an HTXS share by the year's HTT-or-better share (party_rules).
+    wider = party_rules.cap_figures(target, slots, metric)
     unrecorded = data_begin.years_without_records(target, slots)
     for slot in slots:
         if slot.key not in figures and slot.scope_id != scope_id:
@@ -163,6 +165,10 @@ def compute_target(target: Target, years: Iterable[int], *, now=None,
         elif slot.key not in figures or (target.unit == Unit.PERCENT and not figure.denominator):
             figure.missing = figure.missing or [("no_subjects", 0)]
         status, value = judge(target, figure)
+        if wider and not figure.missing:
+            status = party_rules.apply_cap(target, figure, wider.get(slot.key), status)
+        if party_rules.basis_changed(target, slot.year):
+            figure.details = {**(figure.details or {}), "basis_changed": True}
         contribution = target.applies_to == AppliesTo.SCOPE and slot.scope_id != scope_id
         if contribution:
             # The target binds the resolution's own organization: an organization under it shows what it

@@ -116,3 +116,28 @@ def band_of(target, label: str | None = None) -> Band | None:
     if c == Comparator.ZERO:
         return Band(0, 0, label)
     return None
+
+
+def rule_notes(attainment) -> list[str]:
+    """What a party rule makes of this figure (targets.engine.party_rules): the 20% cap's bound for the year
+    and whether the target can be met under it; a breach of the cap; the changed basis of "trong sạch vững
+    mạnh" from 2018. Shared by the pages, the API and the reports."""
+    details = getattr(attainment, "details", None) or {}
+    notes = []
+    cap = details.get("cap")
+    if cap:
+        notes.append(_("The 20%% cap (HTXS at most 20%% of those rated HTT, per TCCSĐ or deciding committee) "
+                       "limits the HTXS share this year to %(bound)s%% (one sixth of the HTT-or-better share, "
+                       "%(htt)s%%).") % {"bound": number(cap["bound"], 2), "htt": number(cap["htt_plus"], 2)})
+        if cap.get("unreachable"):
+            notes.append(_("The target cannot be met without recorded exceptions to the cap."))
+        if cap.get("breach"):
+            notes.append(_("A share above 20%% breaches the cap: not met, not exceeded."))
+    if details.get("basis_changed"):
+        notes.append(_("From 2018 “trong sạch vững mạnh” is a recognition chosen among organizations rated HTXS, "
+                       "no longer a rating level: the target's basis has changed since it was set."))
+    return notes
+
+
+def rule_notes_text(attainment) -> str:
+    return " ".join(rule_notes(attainment))
