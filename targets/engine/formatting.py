@@ -132,7 +132,7 @@ def rule_notes(attainment) -> list[str]:
         if cap.get("unreachable"):
             notes.append(_("The target cannot be met without recorded exceptions to the cap."))
         if cap.get("breach"):
-            notes.append(_("A share above 20%% breaches the cap: not met, not exceeded."))
+            notes.append(_("A share above 20% breaches the cap: not met, not exceeded."))
     if details.get("basis_changed"):
         notes.append(_("From 2018 “trong sạch vững mạnh” is a recognition chosen among organizations rated HTXS, "
                        "no longer a rating level: the target's basis has changed since it was set."))
