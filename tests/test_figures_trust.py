@@ -357,3 +357,33 @@ def test_kt1a_says_the_basis_of_trong_sach_vung_manh_changed_from_2018(tree):
     rows = compute(target, [2017, 2018])
     assert "basis_changed" not in rows[(tree.bloc_a.pk, 2017)].details
     assert rows[(tree.bloc_a.pk, 2018)].details["basis_changed"] is True
+
+
+# ------------------------------------------------------------------ item 8: a dissolved organization's last year
+
+def test_a_committee_dissolved_during_the_year_counts_what_fell_due_while_it_existed(tree):
+    from organizations.choices import OrgKind
+    from organizations.services import organization_create, organization_dissolve, organization_move
+    from targets.records.models import PeriodicReport
+
+    quarterly = make_target(tree, "DUE", {"report": "degradation-quarterly"})  # KH-2a
+    models = make_target(tree, "MODEL", {"subject": "cells", "kind": "ho_chi_minh", "min_count": 1})  # KH-1
+    report = PeriodicReport.objects.get(code="degradation-quarterly")
+    for org, quarters in ((tree.a1, (1, 2)), (tree.a2, (1,))):
+        for q in quarters:
+            services.report_submission_create(report=report, organization=org, year=2024, quarter=q,
+                                              submitted_on=report.due_date(2024, q) - dt.timedelta(days=2))
+    services.registered_model_create(organization=tree.a2, year=2024, kind="ho_chi_minh", name="Mô hình A2")
+    # The restructuring of 01/07/2024: a new đảng bộ takes the TCCSĐ, bloc A is dissolved.
+    new = organization_create(name="Đảng bộ mới", kind=OrgKind.DIRECT, parent=tree.province,
+                              founded_on=D(2024, 7, 1))
+    for org in (tree.a1, tree.a2):
+        organization_move(organization=org, new_parent=new, date=D(2024, 7, 1))
+    organization_dissolve(organization=tree.bloc_a, date=D(2024, 7, 1))
+
+    due = compute(quarterly, [2024])[(tree.bloc_a.pk, 2024)]
+    # Q1 (20/03) and Q2 (20/06) fell due while the bloc existed: A1 sent both, A2 only Q1 -> 3 of 4.
+    assert (due.numerator, due.denominator, due.status) == (3, 4, "not_met")
+    cells = compute(models, [2024])[(tree.bloc_a.pk, 2024)]
+    # Its cells on its last day (30/06/2024): A1-1, A1-2, A2; only A2 has a model.
+    assert (cells.numerator, cells.denominator) == (1, 3)

@@ -55,6 +55,8 @@ RECORDS_FROM_DEFAULT = dt.date(2020, 1, 1)
 def _on(scope: Organization, year: int, kinds, day: dt.date | None = None) -> list[int]:
     """Organizations of ``kinds`` placed under ``scope`` on ``day`` (default 15 December of ``year``)."""
     day = day or dt.date(year, 12, 15)
+    if scope.dissolved_on is not None and dt.date(year, 1, 1) < scope.dissolved_on <= day:
+        day = scope.dissolved_on - dt.timedelta(days=1)  # a bloc dissolved that year: its last day
     return list(OrganizationPlacement.objects.under_on(scope.pk, day).filter(kind__in=[str(k) for k in kinds])
                 .order_by("path").values_list("organization_id", flat=True))
 

@@ -36,9 +36,10 @@ log = logging.getLogger(__name__)
 DRILL_KINDS = [OrgKind.DIRECT, *sorted(TCCSD_KINDS)]
 
 _SCOPES_SQL = """
-SELECT DISTINCT y.year, p.organization_id
+SELECT DISTINCT y.year, p.organization_id, o.dissolved_on
   FROM unnest(%(years)s::int[]) AS y(year)
   JOIN """ + under_during("p", "%(scope)s", "daterange(make_date(y.year, 1, 1), make_date(y.year, 12, 31), '[]')") + """
+  JOIN organizations_organization o ON o.id = p.organization_id
  WHERE (p.organization_id = %(scope)s OR p.kind = ANY(%(kinds)s))
 """
 
@@ -59,13 +60,21 @@ def scope_slots(target: Target, years: Iterable[int], organizations: Iterable[in
         params["only"] = sorted(only)
     with connection.cursor() as cur:
         cur.execute(sql, params)
-        pairs = set(cur.fetchall())
+        found = cur.fetchall()
+    pairs = {(year, org_id) for year, org_id, _ in found}
     if only is None or scope_id in only:
         pairs |= {(year, scope_id) for year in years}
+    # An organization dissolved during the year (the 2025 restructuring) is measured on its last day: what
+    # fell due and who belonged while it existed, not an empty population on the rating day.
+    last_day = {org_id: dissolved - dt.timedelta(days=1) for _, org_id, dissolved in found if dissolved}
     slots = []
     for year, org_id in sorted(pairs):
         start, end = target.period(year)
-        slots.append(target_slot(org_id, year, start, end))
+        slot = target_slot(org_id, year, start, end)
+        last = last_day.get(org_id)
+        if last is not None and dt.date(year, 1, 1) <= last < slot.day:
+            slot = Slot(scope_id=org_id, year=year, start=start, end=end, day=last)
+        slots.append(slot)
     return slots
 
 

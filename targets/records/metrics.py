@@ -308,7 +308,11 @@ class ReportsOnTime(Metric):
                    count(s.id) FILTER (WHERE s.submitted_on > d.due_d)
               FROM pop
               JOIN organizations_organization o ON o.id = pop.organization_id
+              JOIN organizations_organization sc ON sc.id = pop.scope_id
+              -- What fell due while both the organization and the scope existed (a bloc dissolved on 01/07
+              -- still owed its Q1 and Q2 reports).
               LEFT JOIN due d ON d.year = pop.year AND d.due_d >= o.founded_on
+               AND (sc.dissolved_on IS NULL OR d.due_d < sc.dissolved_on)
               LEFT JOIN targets_reportsubmission s
                 ON s.report_id = %(report)s AND s.organization_id = pop.organization_id AND s.year = d.year
                AND s.quarter = d.quarter
