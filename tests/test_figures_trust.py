@@ -387,3 +387,19 @@ def test_a_committee_dissolved_during_the_year_counts_what_fell_due_while_it_exi
     cells = compute(models, [2024])[(tree.bloc_a.pk, 2024)]
     # Its cells on its last day (30/06/2024): A1-1, A1-2, A2; only A2 has a model.
     assert (cells.numerator, cells.denominator) == (1, 3)
+
+
+# ------------------------------------------------------------------ item 9: the approximations, stated
+
+def test_the_target_page_states_how_an_approximated_target_is_counted(tree, personas, client):
+    from targets.engine.compute import recompute_target
+
+    qt6 = Target.objects.get(code="QT-6")
+    assert "đảng ủy viên" in qt6.method_note  # what is not checked yet is said
+    assert set(Target.objects.exclude(method_note="").values_list("code", flat=True)) == {
+        "QT-6", "TV-1", "KH-2a", "QT-2", "KH-5", "TV-8b"}
+    target = make_target(tree, "MEET", qt6.params, method_note=qt6.method_note)
+    recompute_target(target, [2024])
+    client.force_login(personas.committee_staff)
+    page = client.get(reverse("dashboard:target", args=[target.pk, tree.bloc_a.pk, 2024])).content.decode()
+    assert 'data-test="method-note"' in page and qt6.method_note in page

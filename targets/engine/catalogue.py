@@ -237,6 +237,21 @@ TARGETS = {
 # quarterly briefing of cell secretaries (KH-4).
 BINDS_SCOPE = {"LD-4d", "LD-4e", "LD-5c", "LD-7a", "KT-3", "TV-3", "TV-8a", "TV-8b", "TV-9c", "KH-4"}
 
+# What a figure counts where it approximates its sentence (issue 17): shown on the target's pages.
+METHOD_NOTES = {
+    "QT-6": "Tính một quý khi có ít nhất một người dự sinh hoạt của cấp trên được ghi nhận tại một buổi sinh hoạt "
+            "của chi bộ; chưa kiểm tra người dự có phải là đảng ủy viên của chính đảng ủy cơ sở hay không.",
+    "TV-1": "Tính trên các cơ quan, đơn vị, doanh nghiệp nơi các tổ chức cơ sở đảng hoạt động (một đơn vị có hai "
+            "TCCSĐ tính một lần), không tính riêng từng TCCSĐ.",
+    "KH-2a": "Báo cáo quý IV đến hạn ngày 20/12; báo cáo cuối năm (ngày 15/11) được tính riêng ở chỉ tiêu KH-2b.",
+    "QT-2": "Văn bản đầu nhiệm kỳ được ghi nhận ở bất kỳ năm nào của nhiệm kỳ tính đến năm xem xét đều được tính, "
+            "không chỉ năm đầu nhiệm kỳ.",
+    "KH-5": "Một tỷ lệ chung: số đảng viên kết nạp có ít nhất một trong các đặc điểm trên tổng số kết nạp; chưa "
+            "tách theo từng đặc điểm và chưa tính quần chúng đang được bồi dưỡng.",
+    "TV-8b": "Đảng viên kết nạp trong doanh nghiệp tư nhân theo ô đánh dấu trên hồ sơ quần chúng, chưa theo lĩnh vực "
+             "của đơn vị nơi chi bộ hoạt động.",
+}
+
 # Figures only organizations can report (family REP): code, name, numerator, denominator ("" = a count),
 # who reports (each grassroots organization, summed; or the resolution's organization itself).
 INDICATORS = [
@@ -326,4 +341,6 @@ def load(apps, records_label: str = "records") -> None:
             "start_year": start, "end_year": end, "short_text": short, "clause": clause}
         if has_applies_to:
             defaults["applies_to"] = "scope" if code in BINDS_SCOPE else "each"
+        if any(f.name == "method_note" for f in Target._meta.get_fields()):
+            defaults["method_note"] = METHOD_NOTES.get(code, "")
         Target.objects.update_or_create(code=code, defaults=defaults)

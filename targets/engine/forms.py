@@ -44,7 +44,7 @@ class TargetForm(BoundedNumbers, forms.ModelForm):
     class Meta:
         model = Target
         fields = ["short_text", "clause", "comparator", "lower", "upper", "unit", "periodicity", "start_year",
-                  "end_year", "applies_to", "active", "params"]
+                  "end_year", "applies_to", "method_note", "active", "params"]
         # Bounds are typed as people write them ("85" or "12,5"), and shown back the same way.
         localized_fields = ["lower", "upper"]
         widgets = {"clause": forms.Textarea(attrs={"rows": 3}),
@@ -55,6 +55,7 @@ class TargetForm(BoundedNumbers, forms.ModelForm):
         super().__init__(*args, **kwargs)
         # A form posted without it keeps the target's current choice.
         self.fields["applies_to"].required = False
+        self.fields["method_note"].widget.attrs["rows"] = 2
 
     def clean_applies_to(self):
         return self.cleaned_data.get("applies_to") or self.instance.applies_to

@@ -101,6 +101,9 @@ class Target(models.Model):
     # inserts targets with its older model state.
     applies_to = models.CharField(_("applies to"), max_length=8, choices=AppliesTo.choices, default=AppliesTo.EACH,
                                   db_default=AppliesTo.EACH)
+    # How the figure approximates what the sentence asks, where it does (issue 17, item 9): shown on the
+    # target's pages so a reader knows what exactly is counted.
+    method_note = models.TextField(_("how it is counted"), blank=True, db_default="")
     active = models.BooleanField(_("active"), default=True)
     # The last recompute of this target failed (bad parameters forced into the database, a missing indicator):
     # shown on its page and in the run; the other targets of the run completed. Cleared by the next success.
