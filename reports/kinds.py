@@ -321,6 +321,11 @@ class ResolutionYear(ReportKind):
                  if (t.pk, year) in own and own[(t.pk, year)].missing]
         if notes:
             summary.note = "Chưa đủ dữ liệu — " + "; ".join(notes) + "."
+        # What a party rule makes of a figure (the 20% cap's bound, a changed basis), as on the pages.
+        rules = [f"{t.code}: {rule_notes_text(own[(t.pk, year)])}" for t in targets
+                 if (t.pk, year) in own and rule_notes_text(own[(t.pk, year)])]
+        if rules:
+            summary.note = " ".join(filter(None, [summary.note, "Lưu ý theo quy định — " + " ".join(rules)]))
         doc.sections.append(results)
         progress(50, "Các mặt công tác")
 

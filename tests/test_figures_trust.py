@@ -403,3 +403,37 @@ def test_the_target_page_states_how_an_approximated_target_is_counted(tree, pers
     client.force_login(personas.committee_staff)
     page = client.get(reverse("dashboard:target", args=[target.pk, tree.bloc_a.pk, 2024])).content.decode()
     assert 'data-test="method-note"' in page and qt6.method_note in page
+
+
+# --------------------------------------------- the API, the dashboard, the Excel and the report agree
+
+def test_api_dashboard_excel_and_report_agree_on_a_changed_target(tree, client_for):
+    import io
+
+    from openpyxl import load_workbook
+
+    from targets.engine.formatting import rule_notes_text
+    from tests.test_reports import DOC, YEAR, build_world, generate
+
+    world = build_world(tree)  # LD-4c (15–20% HTXS): 1 of 8 HTXS, 7 of 8 HTT or better -> bound 14,58%
+    ld4c = next(t for t in world.targets if t.clause == Target.objects.get(code="LD-4c").clause)
+    own = ld4c.attainments.get(organization=tree.bloc_a, year=YEAR)
+    notes = rule_notes_text(own)
+    assert own.details["cap"] == {"bound": "14.58", "htt_plus": "87.50", "unreachable": True, "breach": False}
+    assert "14,58%" in notes
+
+    client = client_for("committee_staff")
+    api = {r["target"]: r for r in client.get("/api/attainments/", {
+        "resolution": world.resolution.code, "year": YEAR, "organization": tree.bloc_a.pk}).json()["results"]}
+    assert (api[ld4c.code]["status"], api[ld4c.code]["notes"]) == (own.status, notes)
+
+    overview = load_workbook(io.BytesIO(client.get(reverse("dashboard:overview_xlsx"), {
+        "org": tree.bloc_a.pk, "resolution": world.resolution.pk, "year": YEAR}).content)).active
+    row = next(r for r in overview.iter_rows(values_only=True) if r[0] == ld4c.code)
+    assert row[6] == own.get_status_display() and notes in row[8]
+
+    run = generate("resolution_year", {"resolution": world.resolution.pk, "organization": tree.bloc_a.pk,
+                                       "year": YEAR, **DOC}, formats="xlsx")
+    sheet = load_workbook(io.BytesIO(run.xlsx_file.read()))["Tổng hợp"]
+    report_row = next(r for r in sheet.iter_rows(values_only=True) if r[1] == ld4c.code)
+    assert notes in (report_row[-1] or "")
