@@ -147,6 +147,9 @@ class OrganizationCreateForm(HostUnitFieldsMixin):
     short_name = forms.CharField(label=_("Short name"), max_length=100, required=False)
     code = forms.CharField(label=_("Code"), max_length=50, required=False)
     founded_on = _date_field(_("Founded on"))
+    records_from = _date_field(_("Records kept from"), required=False, help_text=_(
+        "The first day whose meetings, ratings, admissions and reports are recorded here (an organization "
+        "entered long after its founding); empty: the founding date."))
     decision = forms.CharField(label=_("Decision"), max_length=100, required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -158,6 +161,9 @@ class OrganizationCreateForm(HostUnitFieldsMixin):
 class OrganizationEditForm(HostUnitFieldsMixin):
     short_name = forms.CharField(label=_("Short name"), max_length=100, required=False)
     code = forms.CharField(label=_("Code"), max_length=50, required=False)
+    records_from = _date_field(_("Records kept from"), required=False, help_text=_(
+        "Periods before this day have no records to judge: their targets show “insufficient data”. Empty: "
+        "the founding date."))
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 

@@ -77,6 +77,12 @@ class Organization(MP_Node):
     )
     founded_on = models.DateField(_("founded on"), default=dt.date(2000, 1, 1))
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+    # The first day whose records (meetings, ratings, admissions, inspections, reports) the application
+    # keeps for this organization: a period before it has no records to judge ("chưa đủ dữ liệu"), not a
+    # failure. Empty means its founding date (an organization recorded from the day it was founded).
+    records_from = models.DateField(_("records kept from"), null=True, blank=True,
+                                    help_text=_("The first day whose meetings, ratings, admissions and reports "
+                                                "are recorded here; empty: the founding date."))
     notes = models.TextField(_("notes"), blank=True)
     history = HistoricalRecords(excluded_fields=["numchild"])
 
@@ -93,6 +99,10 @@ class Organization(MP_Node):
 
     def __str__(self):
         return self.name
+
+    @property
+    def records_kept_from(self) -> dt.date:
+        return self.records_from or self.founded_on
 
     @property
     def is_tccsd(self) -> bool:

@@ -140,17 +140,19 @@ def _host_unit(name: str | None, sector: str, current: HostUnit | None) -> HostU
 def organization_create(
     *, name: str, kind: str, parent: Organization | None, founded_on: dt.date, user=None,
     short_name: str = "", code: str = "", host_unit: HostUnit | None = None, host_unit_name: str | None = None,
-    host_unit_sector: str = "", notes: str = "", decision: str = "",
+    host_unit_sector: str = "", notes: str = "", decision: str = "", records_from: dt.date | None = None,
 ) -> Organization:
     """Found an organization under ``parent``. Its host unit is an existing one (``host_unit``) or one described
-    by ``host_unit_name`` and ``host_unit_sector``, created only when everything else is valid."""
+    by ``host_unit_name`` and ``host_unit_sector``, created only when everything else is valid. ``records_from``
+    is the first day whose records are kept for it (an organization entered long after its founding); by
+    default its founding date."""
     _require(user, Perm.CHANGE_TREE, parent)
     check_kind_under(kind, parent)
     if parent is not None:
         _check_active_on(parent, founded_on, "founded_on")
     described = _host_unit(host_unit_name, host_unit_sector, None)
     org = Organization(name=name.strip(), kind=kind, short_name=short_name, code=code, host_unit=host_unit,
-                       founded_on=founded_on, notes=notes)
+                       founded_on=founded_on, notes=notes, records_from=records_from or founded_on)
     org.full_clean(exclude=["path", "depth", "numchild", "host_unit"])
     if described is not None:
         described.save()
@@ -170,7 +172,7 @@ def organization_update(*, organization: Organization, user=None, host_unit_name
     name and sector renames the current one (or creates one); it is written only when the whole edit is
     valid, so a refused edit changes nothing."""
     _require(user, Perm.CHANGE_TREE, organization)
-    allowed = {"short_name", "code", "host_unit", "notes", "founded_on"}
+    allowed = {"short_name", "code", "host_unit", "notes", "founded_on", "records_from"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(_("These fields change through a dated operation: %s") % ", ".join(sorted(unknown)))
@@ -178,9 +180,16 @@ def organization_update(*, organization: Organization, user=None, host_unit_name
     if host_unit_name is not None:
         current = HostUnit.objects.filter(pk=organization.host_unit_id).first() if organization.host_unit_id else None
         described = _host_unit(host_unit_name, host_unit_sector, current)
+    before = organization.records_kept_from
     for key, value in fields.items():
         setattr(organization, key, value)
+    if "records_from" in fields and not fields["records_from"]:
+        organization.records_from = organization.founded_on
     organization.full_clean(exclude=["path", "depth", "numchild", "host_unit"])
+    if organization.records_kept_from != before:
+        # Which periods have records to judge changed: the targets over this organization are recomputed.
+        earliest = min(before, organization.records_kept_from)
+        emit("organization", years=years_from(earliest), organization_ids=[organization.pk])
     if host_unit_name is not None:
         if described is not None:
             described.save()

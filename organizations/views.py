@@ -116,6 +116,7 @@ def organization_create(request):
                 name=d["name"], kind=d["kind"], parent=d["parent"], founded_on=d["founded_on"], user=request.user,
                 short_name=d["short_name"], code=d["code"], decision=d["decision"],
                 host_unit_name=d["host_unit_name"], host_unit_sector=d["host_unit_sector"],
+                records_from=d.get("records_from"),
             )
         except ValidationError as exc:
             _form_errors_from(exc, form)
@@ -128,7 +129,8 @@ def organization_create(request):
 @login_required
 def organization_edit(request, pk):
     org = get_organization(request, pk, Perm.CHANGE_TREE)
-    initial = {"short_name": org.short_name, "code": org.code, "notes": org.notes}
+    initial = {"short_name": org.short_name, "code": org.code, "notes": org.notes,
+               "records_from": org.records_kept_from}
     if org.host_unit:
         initial.update(host_unit_name=org.host_unit.name, host_unit_sector=org.host_unit.sector)
     form = OrganizationEditForm(request.POST or None, initial=initial)
@@ -137,7 +139,7 @@ def organization_edit(request, pk):
         try:
             services.organization_update(organization=org, user=request.user, short_name=d["short_name"],
                                          code=d["code"], notes=d["notes"], host_unit_name=d["host_unit_name"],
-                                         host_unit_sector=d["host_unit_sector"])
+                                         host_unit_sector=d["host_unit_sector"], records_from=d["records_from"])
         except ValidationError as exc:
             _form_errors_from(exc, form)
         else:

@@ -46,7 +46,7 @@ from reports.document import (
 )
 from targets.engine.choices import Family, Status, Unit
 from targets.engine.compute import DRILL_KINDS
-from targets.engine.formatting import band_of, bounds_text, missing_text
+from targets.engine.formatting import band_of, bounds_text, missing_text, rule_notes_text
 from targets.engine.models import Attainment, Resolution
 
 Progress = Callable[..., None]
@@ -321,6 +321,11 @@ class ResolutionYear(ReportKind):
                  if (t.pk, year) in own and own[(t.pk, year)].missing]
         if notes:
             summary.note = "Chưa đủ dữ liệu — " + "; ".join(notes) + "."
+        # What a party rule makes of a figure (the 20% cap's bound, a changed basis), as on the pages.
+        rules = [f"{t.code}: {rule_notes_text(own[(t.pk, year)])}" for t in targets
+                 if (t.pk, year) in own and rule_notes_text(own[(t.pk, year)])]
+        if rules:
+            summary.note = " ".join(filter(None, [summary.note, "Lưu ý theo quy định — " + " ".join(rules)]))
         doc.sections.append(results)
         progress(50, "Các mặt công tác")
 
@@ -372,7 +377,7 @@ class ResolutionYear(ReportKind):
                 (a.numerator, a.denominator) if (a and target.unit == Unit.PERCENT) else None,
                 (delta, target.unit),
                 _cap(Status(a.status).label) if a else "Chưa có số liệu",
-                missing_text(a.missing) if a else "",
+                " ".join(filter(None, [missing_text(a.missing), rule_notes_text(a)])) if a else "",
             ])
         # On the page the target's text takes what the figures leave; the change from the previous year and
         # the notes are in the workbook (the page prints the notes under the table).

@@ -349,7 +349,7 @@ def _second_target(w):
 def _indicator_pk():
     from targets.records.models import ReportIndicator
 
-    return ReportIndicator.objects.get(code="members_studied").pk
+    return ReportIndicator.objects.get(code="staff_studied").pk
 
 
 def _periodic_report_pk(code):

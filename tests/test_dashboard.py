@@ -105,7 +105,7 @@ def world(tree, personas):
     admitted(tree.a2, dt.date(YEAR, 5, 19), "Phạm Thị Kết Nạp Ba")
     admitted(tree.a2, dt.date(YEAR - 1, 5, 19), "Phạm Thị Kết Nạp Năm Trước")
     admitted(tree.b1, dt.date(YEAR, 5, 19), "Phạm Thị Khối B")
-    studied = ReportIndicator.objects.get(code="members_studied")
+    studied = ReportIndicator.objects.get(code="staff_studied")
     ReportedFigure.objects.create(indicator=studied, organization=tree.a1, year=YEAR, numerator=40, denominator=42)
     ReportedFigure.objects.create(indicator=studied, organization=tree.a2, year=YEAR, numerator=10, denominator=10)
 
@@ -113,7 +113,7 @@ def world(tree, personas):
     targets = SimpleNamespace(
         rmem=target(res, "DB-1", "R-mem", {"levels": HTT_PLUS}, "gte", 85, order=1),
         adm=target(res, "DB-2", "ADM", {"measure": "admissions"}, "gte", 3, unit="count", order=2),
-        rep=target(res, "DB-3", "REP", {"indicator": "members_studied"}, "gte", 95, order=3),
+        rep=target(res, "DB-3", "REP", {"indicator": "staff_studied"}, "gte", 95, order=3),
     )
     for t in vars(targets).values():
         recompute_target(t, [YEAR - 1, YEAR])
@@ -372,7 +372,7 @@ LISTS = [
     ("ADM", {"measure": "admissions"}, "gte", "count", lambda f: int(f.numerator), None),
     ("ADM", {"measure": "organizations_founded"}, "none", "count", lambda f: int(f.numerator),
      ["Chi bộ Công ty Tư nhân", "01/03/2024", "Công ty Tư nhân Thử"]),
-    ("REP", {"indicator": "members_studied"}, "gte", "percent", lambda f: f.details["organizations"], None),
+    ("REP", {"indicator": "staff_studied"}, "gte", "percent", lambda f: f.details["organizations"], None),
     ("REP", {"indicator": "standing_committee_htt"}, "gte", "percent", lambda f: 1, ["Đảng ủy Khối A", "1/1"]),
     ("MODEL", {"kind": "ho_chi_minh", "subject": "cells", "min_count": 1}, "gte", "percent", _shortfall,
      ["Chi bộ A1-2", "0"]),

@@ -208,9 +208,9 @@ def figure(indicator, org, numerator, denominator=None, year=2024):
 def test_rep_sums_the_figures_of_the_grassroots_organizations(tree):
     figures = {tree.a1: (40, 42), tree.a2: (10, 10)}
     for org, (num, den) in figures.items():
-        figure("members_studied", org, num, den)
-    figure("members_studied", tree.a1, 5, 5, year=2023)  # another year
-    target = make_target(tree, "REP", {"indicator": "members_studied"})
+        figure("staff_studied", org, num, den)
+    figure("staff_studied", tree.a1, 5, 5, year=2023)  # another year
+    target = make_target(tree, "REP", {"indicator": "staff_studied"})
 
     rows = compute(target, [2024])
 
@@ -223,8 +223,8 @@ def test_rep_sums_the_figures_of_the_grassroots_organizations(tree):
 
 
 def test_rep_missing_reports_leave_the_figure_unjudged(tree):
-    figure("members_studied", tree.a1, 42, 42)
-    target = make_target(tree, "REP", {"indicator": "members_studied"})
+    figure("staff_studied", tree.a1, 42, 42)
+    target = make_target(tree, "REP", {"indicator": "staff_studied"})
 
     rows = compute(target, [2024])
 
@@ -237,7 +237,7 @@ def test_rep_missing_reports_leave_the_figure_unjudged(tree):
 
 def test_rep_a_part_exceeding_its_whole_is_refused(tree):
     with pytest.raises(ValidationError) as refused:
-        figure("members_studied", tree.a1, 43, 42)
+        figure("staff_studied", tree.a1, 43, 42)
     assert refused.value.error_dict["numerator"][0].code == "part_exceeds_whole"
     assert not ReportedFigure.objects.exists()
 
@@ -245,11 +245,11 @@ def test_rep_a_part_exceeding_its_whole_is_refused(tree):
 def test_rep_a_tccsd_dissolved_mid_year_is_not_expected_to_report(tree):
     a3 = grassroots_cell(tree, "Chi bộ Sở A3")
     organization_dissolve(organization=a3, date=D(2024, 8, 1))
-    figure("members_studied", tree.a1, 40, 40)
-    figure("members_studied", tree.a2, 10, 10)
-    target = make_target(tree, "REP", {"indicator": "members_studied"}, start=2023)
-    figure("members_studied", tree.a1, 30, 30, year=2023)
-    figure("members_studied", tree.a2, 9, 10, year=2023)
+    figure("staff_studied", tree.a1, 40, 40)
+    figure("staff_studied", tree.a2, 10, 10)
+    target = make_target(tree, "REP", {"indicator": "staff_studied"}, start=2023)
+    figure("staff_studied", tree.a1, 30, 30, year=2023)
+    figure("staff_studied", tree.a2, 9, 10, year=2023)
 
     rows = compute(target, [2023, 2024])
 

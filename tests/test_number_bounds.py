@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_reported_figure_form_refuses_a_denominator_beyond_its_column(tree, client_for):
-    data = {"indicator": ReportIndicator.objects.get(code="members_studied").pk, "organization": tree.a1.pk,
+    data = {"indicator": ReportIndicator.objects.get(code="staff_studied").pk, "organization": tree.a1.pk,
             "year": 2024, "numerator": 40, "denominator": 2147483648}
     response = client_for("committee_staff").post(reverse("records:figure_create"), data)
     assert response.status_code == 200

@@ -58,7 +58,7 @@ def refusal(call, **kwargs) -> tuple[str, str]:
 
 def test_figure_rules(tree):
     create = services.reported_figure_create
-    studied = indicator("members_studied")
+    studied = indicator("staff_studied")
     assert refusal(create, indicator=studied, organization=tree.a1, year=2024, numerator=43, denominator=42) == (
         "numerator", "part_exceeds_whole")
     assert refusal(create, indicator=studied, organization=tree.a1, year=2024, numerator=4) == (
@@ -86,25 +86,25 @@ def test_figure_rules(tree):
 
 
 def test_a_duplicate_figure_is_a_validation_error_and_the_transaction_goes_on(tree):
-    services.reported_figure_create(indicator=indicator("members_studied"), organization=tree.a1, year=2024,
+    services.reported_figure_create(indicator=indicator("staff_studied"), organization=tree.a1, year=2024,
                                     numerator=40, denominator=42)
-    assert refusal(services.reported_figure_create, indicator=indicator("members_studied"), organization=tree.a1,
+    assert refusal(services.reported_figure_create, indicator=indicator("staff_studied"), organization=tree.a1,
                    year=2024, numerator=41, denominator=42) == (NON_FIELD_ERRORS, "duplicate")
     assert ReportedFigure.objects.get().numerator == 40  # the connection is still usable
 
 
 def test_a_concurrent_duplicate_caught_by_the_constraint_is_a_validation_error(tree, monkeypatch):
-    services.reported_figure_create(indicator=indicator("members_studied"), organization=tree.a1, year=2024,
+    services.reported_figure_create(indicator=indicator("staff_studied"), organization=tree.a1, year=2024,
                                     numerator=40, denominator=42)
     # Simulate the race: the check before the write sees nothing, the unique constraint refuses.
     monkeypatch.setattr(services, "_validate_figure", lambda figure: None)
-    assert refusal(services.reported_figure_create, indicator=indicator("members_studied"), organization=tree.a1,
+    assert refusal(services.reported_figure_create, indicator=indicator("staff_studied"), organization=tree.a1,
                    year=2024, numerator=41, denominator=42) == (NON_FIELD_ERRORS, "duplicate")
     assert ReportedFigure.objects.count() == 1
 
 
 def test_figure_scope_is_checked_on_create_update_and_delete(tree, personas, events):
-    studied = indicator("members_studied")
+    studied = indicator("staff_studied")
     with pytest.raises(PermissionDenied):  # the cell secretary of A1-1 may not report for A1
         services.reported_figure_create(indicator=studied, organization=tree.a1, year=2024, numerator=1,
                                         denominator=2, user=personas.cell_secretary)
@@ -137,7 +137,7 @@ def test_figure_scope_is_checked_on_create_update_and_delete(tree, personas, eve
 
 
 def test_every_write_emits_its_event_for_the_organization_and_year(tree, events):
-    services.reported_figure_create(indicator=indicator("members_studied"), organization=tree.a1, year=2024,
+    services.reported_figure_create(indicator=indicator("staff_studied"), organization=tree.a1, year=2024,
                                     numerator=1, denominator=2)
     model = services.registered_model_create(organization=tree.a1_1, year=2024, kind="exemplar", name="Gương")
     services.registered_model_update(model=model, name="Gương điển hình")
@@ -229,7 +229,7 @@ def test_submission_rules(tree):
 def test_officer_reports_a_figure_through_the_page(tree, personas, client):
     client.force_login(personas.grassroots_officer)
     url = reverse("records:figure_create")
-    studied = indicator("members_studied")
+    studied = indicator("staff_studied")
     form = client.get(url).context["form"]
     assert set(form.fields["organization"].queryset) == {tree.a1}  # A1's sub cells do not report
 
@@ -256,14 +256,14 @@ def test_officer_reports_a_figure_through_the_page(tree, personas, client):
 def test_a_cell_secretary_cannot_choose_an_organization_outside_the_scope(tree, personas, client):
     client.force_login(personas.cell_secretary)
     response = client.post(reverse("records:figure_create"), {
-        "indicator": indicator("members_studied").pk, "organization": tree.a1.pk, "year": 2024,
+        "indicator": indicator("staff_studied").pk, "organization": tree.a1.pk, "year": 2024,
         "numerator": 1, "denominator": 2})
     assert response.status_code == 200 and "organization" in response.context["form"].errors
     assert not ReportedFigure.objects.exists()
 
 
 def test_figure_edit_and_delete_through_the_page(tree, personas, client):
-    figure = services.reported_figure_create(indicator=indicator("members_studied"), organization=tree.a1,
+    figure = services.reported_figure_create(indicator=indicator("staff_studied"), organization=tree.a1,
                                              year=2024, numerator=30, denominator=42)
     url = reverse("records:figure_edit", kwargs={"pk": figure.pk})
     client.force_login(personas.inspection_staff)  # sees it, may not change it
@@ -400,9 +400,9 @@ def test_document_grid_of_a_committee_lists_its_cells(tree, personas, client):
 def test_the_figure_list_filters_orders_and_costs_the_same_queries_for_3_or_30_rows(
         tree, personas, client, django_assert_num_queries):
     create = services.reported_figure_create
-    create(indicator=indicator("members_studied"), organization=tree.a1, year=2024, numerator=40, denominator=42)
+    create(indicator=indicator("staff_studied"), organization=tree.a1, year=2024, numerator=40, denominator=42)
     create(indicator=indicator("villages_without_party"), organization=tree.a2, year=2024, numerator=3)
-    create(indicator=indicator("members_studied"), organization=tree.a2, year=2023, numerator=9, denominator=10)
+    create(indicator=indicator("staff_studied"), organization=tree.a2, year=2023, numerator=9, denominator=10)
     client.force_login(personas.committee_staff)
     url = reverse("records:figure_list")
 
@@ -410,13 +410,13 @@ def test_the_figure_list_filters_orders_and_costs_the_same_queries_for_3_or_30_r
         return [(f.organization.name, f.indicator.code, f.year) for f in records(client.get(url, params or {}))]
 
     # The default order: newest year first, then the tree, then the indicator.
-    assert rows() == [("Đảng bộ Sở A1", "members_studied", 2024), ("Chi bộ Sở A2", "villages_without_party", 2024),
-                      ("Chi bộ Sở A2", "members_studied", 2023)]
+    assert rows() == [("Đảng bộ Sở A1", "staff_studied", 2024), ("Chi bộ Sở A2", "villages_without_party", 2024),
+                      ("Chi bộ Sở A2", "staff_studied", 2023)]
     assert rows({"organization": tree.a2.pk, "sort": "year"}) == [
-        ("Chi bộ Sở A2", "members_studied", 2023), ("Chi bộ Sở A2", "villages_without_party", 2024)]
-    assert rows({"indicator": indicator("members_studied").pk, "sort": "-value"}) == [
-        ("Đảng bộ Sở A1", "members_studied", 2024), ("Chi bộ Sở A2", "members_studied", 2023)]
-    assert rows({"year": 2023}) == [("Chi bộ Sở A2", "members_studied", 2023)]
+        ("Chi bộ Sở A2", "staff_studied", 2023), ("Chi bộ Sở A2", "villages_without_party", 2024)]
+    assert rows({"indicator": indicator("staff_studied").pk, "sort": "-value"}) == [
+        ("Đảng bộ Sở A1", "staff_studied", 2024), ("Chi bộ Sở A2", "staff_studied", 2023)]
+    assert rows({"year": 2023}) == [("Chi bộ Sở A2", "staff_studied", 2023)]
     assert rows({"organization": tree.b1.pk}) == []  # outside the user's scope: refused, nothing shown
     assert "Chưa có số liệu nào được báo cáo." in client.get(url, {"year": 2022}).content.decode()
 

@@ -18,7 +18,7 @@ def figure_of_a1(w):
     from targets.records.services import reported_figure_create
 
     found = ReportedFigure.objects.filter(organization=w.tree.a1).first() or reported_figure_create(
-        indicator=ReportIndicator.objects.get(code="members_studied"), organization=w.tree.a1, year=2024,
+        indicator=ReportIndicator.objects.get(code="staff_studied"), organization=w.tree.a1, year=2024,
         numerator=40, denominator=42)
     return {"pk": found.pk}
 

@@ -15,7 +15,8 @@ import datetime as dt
 import random
 from collections.abc import Callable
 
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Greatest
 from simple_history.utils import bulk_create_with_history
 
 from devdata.demo.bulk import analyze
@@ -23,6 +24,7 @@ from devdata.demo.ratings import rated_years
 from devdata.demo.register import CODE_KT, CODE_LD, CODE_PROVINCE, CODE_QT, CODE_TV
 from members.ratings.models import OrganizationRating, RecognitionAward
 from members.ratings.rules import rating_date
+from members.register.population import member_counts_on
 from organizations.choices import CELL_KINDS, TCCSD_KINDS, OrgKind
 from organizations.models import Organization, OrganizationPlacement
 from targets.engine.choices import Family, RunKind
@@ -43,11 +45,18 @@ from targets.records.models import (
 ATTACH = {"LD": CODE_LD, "KT": CODE_KT, "QT": CODE_QT, "KH": CODE_TV, "TV": CODE_TV}
 ISSUER = {"KT": CODE_PROVINCE}  # the provincial committee issued 03-NQ/TU; the blocs issued their own
 DEMO_YEARS = range(2016, 2026)  # reported figures back to 2016 for KT's dated targets; the rest from 2020
+# The day each demo organization's records are kept from (Organization.records_from): KT's reported figures
+# begin in 2016, the other records in 2020 — so KT-3's 2015–2020 term, and 2020 for the meeting targets (the
+# meetings begin in 2021), have nothing to judge rather than failing.
+RECORDS_FROM = {"KT": dt.date(2016, 1, 1)}
+RECORDS_FROM_DEFAULT = dt.date(2020, 1, 1)
 
 
 def _on(scope: Organization, year: int, kinds, day: dt.date | None = None) -> list[int]:
     """Organizations of ``kinds`` placed under ``scope`` on ``day`` (default 15 December of ``year``)."""
     day = day or dt.date(year, 12, 15)
+    if scope.dissolved_on is not None and dt.date(year, 1, 1) < scope.dissolved_on <= day:
+        day = scope.dissolved_on - dt.timedelta(days=1)  # a bloc dissolved that year: its last day
     return list(OrganizationPlacement.objects.under_on(scope.pk, day).filter(kind__in=[str(k) for k in kinds])
                 .order_by("path").values_list("organization_id", flat=True))
 
@@ -65,6 +74,9 @@ def seed_targets(*, seed: int, today: dt.date | None = None, log: Callable[[str]
         resolution.scope = scope
         resolution.issuing_body = orgs.get(ISSUER.get(resolution.code, ATTACH[resolution.code]))
         resolution.save(update_fields=["scope", "issuing_body"])
+        begin = RECORDS_FROM.get(resolution.code, RECORDS_FROM_DEFAULT)
+        Organization.objects.filter(path__startswith=scope.path).update(
+            records_from=Greatest("founded_on", Value(begin)))
         targets = list(resolution.targets.filter(active=True))
         years = [y for y in DEMO_YEARS if y <= today.year and any(t.first_year <= y <= t.last_year for t in targets)]
         for year in years:
@@ -107,6 +119,9 @@ def _figures(rng, scope, year, targets) -> int:
     codes = {t.params.get("indicator") for t in targets}
     indicators = ReportIndicator.objects.filter(code__in=codes)
     tccsd = _on(scope, year, TCCSD_KINDS)
+    # A member share's whole is the register's (issue 17): what each TCCSĐ had on the rating day.
+    day = rating_date(year)
+    register = member_counts_on([(org_id, day) for org_id in tccsd])
     rows = []
     for indicator in indicators:
         reporters = [scope.pk] if indicator.reporters == Reporters.SCOPE else tccsd
@@ -117,6 +132,12 @@ def _figures(rng, scope, year, targets) -> int:
                 numerator, denominator = (0 if rng.random() < 0.85 else rng.randint(1, 2)), None
             elif indicator.denominator_label == "1":
                 numerator, denominator = int(rng.random() < 0.88), 1
+            elif indicator.code == "collectives_htt":  # LD-4f's State part: a unit's few leadership collectives
+                denominator = rng.randint(1, 3)
+                numerator = denominator if rng.random() < 0.8 else denominator - 1
+            elif indicator.whole_from_register:
+                denominator = register.get((org_id, day), 0)
+                numerator = denominator if rng.random() < 0.6 else max(0, denominator - rng.randint(1, 8))
             else:
                 denominator = rng.randint(12, 160)
                 numerator = denominator if rng.random() < 0.6 else max(0, denominator - rng.randint(1, 8))

@@ -40,3 +40,20 @@ def member_ids_under_during_sql(organization: str, span: str) -> str:
     part = during("c", span)
     return (f"SELECT mp.member_id FROM (SELECT 1) AS one JOIN {under_during('c', organization, span)} "
             f"JOIN {members_of_cell_during('mp', 'c.organization_id', part)}")
+
+
+def member_counts_on(pairs) -> dict[tuple[int, object], int]:
+    """The number of members of each organization's subtree on a day, for many (organization id, day)
+    pairs in one statement: {(organization id, day): count}, 0 where the register holds nobody. The
+    register's answer to "Tổng số đảng viên" (a member share's denominator, targets.records)."""
+    from django.db import connection
+
+    pairs = sorted(set(pairs))
+    if not pairs:
+        return {}
+    sql = ("SELECT q.org_id, q.day, count(mp.member_id) FROM unnest(%s::int[], %s::date[]) AS q(org_id, day) "
+           f"LEFT JOIN {under_on('c', 'q.org_id', 'q.day')} "
+           f"LEFT JOIN {members_of_cell_on('mp', 'c.organization_id', 'q.day')} GROUP BY 1, 2")
+    with connection.cursor() as cur:
+        cur.execute(sql, [[p[0] for p in pairs], [p[1] for p in pairs]])
+        return {(org_id, day): n for org_id, day, n in cur.fetchall()}

@@ -29,7 +29,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from targets.engine.choices import Family
-from targets.engine.formatting import bounds_text, missing_text
+from targets.engine.formatting import bounds_text, missing_text, rule_notes_text
 from targets.engine.models import Attainment, Resolution, Target
 
 # ------------------------------------------------------------------------------------------ serializers
@@ -59,7 +59,7 @@ class TargetSerializer(serializers.ModelSerializer):
         model = Target
         fields = ["id", "code", "resolution", "order", "family", "family_label", "params", "short_text", "clause",
                   "comparator", "comparator_label", "lower", "upper", "bounds", "unit", "periodicity",
-                  "start_year", "end_year", "active"]
+                  "start_year", "end_year", "applies_to", "active"]
         read_only_fields = fields
 
     def get_bounds(self, target) -> str:
@@ -74,16 +74,26 @@ class AttainmentSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     missing = serializers.SerializerMethodField(
         help_text="What is not recorded yet (a figure with missing inputs is not judged); empty when complete.")
+    notes = serializers.SerializerMethodField(
+        help_text="What a party rule makes of the figure (the 20% cap's bound, a changed basis); empty when none.")
+    parts = serializers.SerializerMethodField(
+        help_text="A figure of two sources (LD-4f): {\"party\": [n, d], \"state\": [n, d]}; null otherwise.")
 
     class Meta:
         model = Attainment
         fields = ["id", "target", "unit", "organization", "organization_name", "year", "period_start",
                   "period_end", "numerator", "denominator", "value", "status", "status_label", "missing",
-                  "final", "projection", "computed_at", "inputs_changed_at"]
+                  "notes", "parts", "final", "projection", "computed_at", "inputs_changed_at"]
         read_only_fields = fields
 
     def get_missing(self, attainment) -> str:
         return missing_text(attainment.missing)
+
+    def get_notes(self, attainment) -> str:
+        return rule_notes_text(attainment)
+
+    def get_parts(self, attainment) -> dict | None:
+        return (attainment.details or {}).get("parts")
 
 
 # -------------------------------------------------------------------------------------------- filters

@@ -229,10 +229,10 @@ def _organization_population(scope: Scope) -> models.QuerySet:
     return qs.filter(pk__in=_under_on(scope.organization, day, SUBJECT_KINDS[subject]))
 
 
-def _with_party_rating(qs, year: int):
+def _with_party_rating(qs, year: int, kind: str = "party_org"):
     from members.ratings.models import OrganizationRating
 
-    rating = OrganizationRating.objects.filter(organization=OuterRef("pk"), year=year, kind="party_org",
+    rating = OrganizationRating.objects.filter(organization=OuterRef("pk"), year=year, kind=kind,
                                                status="decided")
     return qs.annotate(level_code=Subquery(rating.values("decided_level__code")[:1]),
                        level_name=Subquery(rating.values("decided_level__name")[:1]))
@@ -241,7 +241,7 @@ def _with_party_rating(qs, year: int):
 @provides(Family.R_ORG)
 def organizations_not_at_levels(scope: Scope) -> RecordList:
     levels = list(scope.params.get("levels", []))
-    qs = (_with_party_rating(_organization_population(scope), scope.year)
+    qs = (_with_party_rating(_organization_population(scope), scope.year, scope.params.get("rating", "party_org"))
           .filter(_level_filter(scope.target, levels)).order_by("path"))
     if _counts_the_bad(scope.target):
         description = _("Organizations rated on %(day)s at the levels counted (%(levels)s).")

@@ -19,12 +19,12 @@ from core.excel import save as save_workbook
 from targets.engine.choices import Unit
 
 HEADER_ROW = 5
-WIDTHS = [10, 60, 14, 12, 12, 12, 18, 18]
+WIDTHS = [10, 60, 14, 12, 12, 12, 18, 18, 60]
 
 
 def _headers() -> list[str]:
     return [_("Code"), _("Target"), _("Target value"), _("Numerator"), _("Denominator"), _("Value"), _("Status"),
-            _("Computed at")]
+            _("Computed at"), _("Notes")]
 
 
 def _plain(value):
@@ -68,6 +68,10 @@ def overview_workbook(data: dict) -> bytes:
         sheet.cell(row=r, column=7, value=a.get_status_display())
         when = sheet.cell(row=r, column=8, value=timezone.localtime(a.computed_at).replace(tzinfo=None))
         when.number_format = "dd/mm/yyyy hh:mm"
+        # What is missing and what a party rule makes of the figure, as on the page (figure_row).
+        notes = " ".join(filter(None, [row.get("missing"), row.get("rule_notes")]))
+        if notes:
+            sheet.cell(row=r, column=9, value=notes).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=1)
     buffer = BytesIO()
     save_workbook(workbook, buffer)

@@ -44,7 +44,14 @@ from organizations.scoping import require_anywhere, scope_roots, user_can
 from targets.dashboards import drilldown
 from targets.dashboards.cache import cached_fragment
 from targets.engine.choices import Comparator, Family, Status, Unit
-from targets.engine.formatting import STATUS_CLASSES, STATUS_ICONS, band_of, bounds_text, missing_text
+from targets.engine.formatting import (
+    STATUS_CLASSES,
+    STATUS_ICONS,
+    band_of,
+    bounds_text,
+    missing_text,
+    rule_notes_text,
+)
 from targets.engine.models import Attainment, Resolution, Target
 
 PER_PAGE = 50
@@ -157,6 +164,7 @@ def figure_row(target, attainment, previous=None) -> dict:
             "actual": actual_text(attainment, target.unit),
             "status": status_badge(attainment),
             "missing": missing_text(attainment.missing),
+            "rule_notes": rule_notes_text(attainment),
             "change": change_from(attainment, previous, target.unit),
             "updated": freshness(attainment),
             "stale": bool(attainment.inputs_changed_at and attainment.inputs_changed_at > attainment.computed_at),

@@ -51,16 +51,16 @@ TARGETS = {
     'LD-4d': ('R-org', {'subject': 'self', 'levels': O_HTT}, 'gte', 100, None, 'percent', 'yearly', None, None,
         'Đảng bộ Khối hoàn thành tốt nhiệm vụ trở lên',
         'Đảng bộ Khối các cơ quan tỉnh ... được xếp loại hoàn thành tốt nhiệm vụ trở lên'),
-    'LD-4e': ('REP', {'indicator': 'standing_committee_htt'}, 'gte', 100, None, 'percent', 'yearly', None, None,
+    'LD-4e': ('R-org', {'subject': 'self', 'rating': 'leadership', 'levels': O_HTT}, 'gte', 100, None, 'percent', 'yearly', None, None,
         'Ban Thường vụ Đảng ủy Khối hoàn thành tốt nhiệm vụ trở lên',
         'Ban Thường vụ Đảng ủy Khối ... hoàn thành tốt nhiệm vụ trở lên'),
-    'LD-4f': ('REP', {'indicator': 'collectives_htt'}, 'gte', 85, None, 'percent', 'yearly', None, None,
+    'LD-4f': ('REP', {'indicator': 'collectives_htt', 'rated': {'subject': 'grassroots_committees', 'rating': 'leadership', 'levels': O_HTT}}, 'gte', 85, None, 'percent', 'yearly', None, None,
         'Tập thể lãnh đạo, quản lý hoàn thành tốt nhiệm vụ trở lên',
         '85% các tập thể lãnh đạo, quản lý trong Khối'),
-    'LD-5a': ('INSP', {'subject': 'members'}, 'range', 30, 35, 'percent', 'yearly', None, None,
+    'LD-5a': ('INSP', {'subject': 'members', 'activity': 'inspection'}, 'range', 30, 35, 'percent', 'yearly', None, None,
         'Đảng viên được kiểm tra trong năm',
         'Hàng năm, từ 30 - 35% đảng viên ... được kiểm tra'),
-    'LD-5b': ('INSP', {'subject': 'sub_cells'}, 'range', 30, 35, 'percent', 'yearly', None, None,
+    'LD-5b': ('INSP', {'subject': 'sub_cells', 'activity': 'inspection'}, 'range', 30, 35, 'percent', 'yearly', None, None,
         'Chi bộ trực thuộc đảng bộ cơ sở được kiểm tra trong năm',
         'từ 30 - 35% Chi bộ trực thuộc Đảng bộ cơ sở được kiểm tra'),
     'LD-5c': ('INSP', {'subject': 'tccsd', 'article': '30'}, 'gte', 25, None, 'percent', 'term', None, None,
@@ -230,6 +230,28 @@ TARGETS = {
         "xây dựng mô hình 'chi bộ bốn tốt' và 'đảng bộ bốn tốt'"),
 }
 
+# Targets that bind the resolution's own organization, not each organization under it (its rows under it show
+# their contribution, unjudged): the bloc's own rating and its standing committee's (LD-4d, LD-4e, TV-3), the
+# counts the document sets for the whole organization (LD-7a, KT-3, TV-8a, TV-8b), the bloc's inspection of
+# its TCCSĐ under Article 30 over the term (LD-5c), its upper-level mass organizations (TV-9c) and its
+# quarterly briefing of cell secretaries (KH-4).
+BINDS_SCOPE = {"LD-4d", "LD-4e", "LD-5c", "LD-7a", "KT-3", "TV-3", "TV-8a", "TV-8b", "TV-9c", "KH-4"}
+
+# What a figure counts where it approximates its sentence (issue 17): shown on the target's pages.
+METHOD_NOTES = {
+    "QT-6": "Tính một quý khi có ít nhất một người dự sinh hoạt của cấp trên được ghi nhận tại một buổi sinh hoạt "
+            "của chi bộ; chưa kiểm tra người dự có phải là đảng ủy viên của chính đảng ủy cơ sở hay không.",
+    "TV-1": "Tính trên các cơ quan, đơn vị, doanh nghiệp nơi các tổ chức cơ sở đảng hoạt động (một đơn vị có hai "
+            "TCCSĐ tính một lần), không tính riêng từng TCCSĐ.",
+    "KH-2a": "Báo cáo quý IV đến hạn ngày 20/12; báo cáo cuối năm (ngày 15/11) được tính riêng ở chỉ tiêu KH-2b.",
+    "QT-2": "Văn bản đầu nhiệm kỳ được ghi nhận ở bất kỳ năm nào của nhiệm kỳ tính đến năm xem xét đều được tính, "
+            "không chỉ năm đầu nhiệm kỳ.",
+    "KH-5": "Một tỷ lệ chung: số đảng viên kết nạp có ít nhất một trong các đặc điểm trên tổng số kết nạp; chưa "
+            "tách theo từng đặc điểm và chưa tính quần chúng đang được bồi dưỡng.",
+    "TV-8b": "Đảng viên kết nạp trong doanh nghiệp tư nhân theo ô đánh dấu trên hồ sơ quần chúng, chưa theo lĩnh vực "
+             "của đơn vị nơi chi bộ hoạt động.",
+}
+
 # Figures only organizations can report (family REP): code, name, numerator, denominator ("" = a count),
 # who reports (each grassroots organization, summed; or the resolution's organization itself).
 INDICATORS = [
@@ -241,8 +263,11 @@ INDICATORS = [
      "Số đảng viên đã cam kết, đăng ký", "Tổng số đảng viên", "tccsd"),
     ("standing_committee_htt", "Ban Thường vụ được xếp loại hoàn thành tốt nhiệm vụ trở lên",
      "1 nếu được xếp loại HTT trở lên, 0 nếu không", "1", "scope"),
-    ("collectives_htt", "Tập thể lãnh đạo, quản lý hoàn thành tốt nhiệm vụ trở lên",
-     "Số tập thể HTT trở lên", "Tổng số tập thể lãnh đạo, quản lý", "tccsd"),
+    # LD-4f's State part: the leadership collectives of State agencies, which the register does not hold (the
+    # party's collectives are counted from their ratings).
+    ("collectives_htt", "Tập thể lãnh đạo, quản lý cơ quan nhà nước hoàn thành tốt nhiệm vụ trở lên",
+     "Số tập thể lãnh đạo, quản lý cơ quan nhà nước HTT trở lên",
+     "Tổng số tập thể lãnh đạo, quản lý cơ quan nhà nước", "tccsd"),
     ("villages_without_party", "Thôn, tổ dân phố chưa có tổ chức đảng (“tái trắng”)",
      "Số thôn, tổ dân phố chưa có tổ chức đảng", "", "tccsd"),
     ("village_heads_members", "Thôn trưởng, tổ trưởng tổ dân phố là đảng viên",
@@ -254,6 +279,10 @@ INDICATORS = [
     ("democracy_regulation_good", "Thực hiện tốt Quy chế dân chủ ở cơ sở và phong trào “Dân vận khéo”",
      "1 nếu thực hiện tốt, 0 nếu chưa", "1", "tccsd"),
 ]
+
+# Indicators whose whole is the register's member count (members of the organization on the year's rating
+# day), never a typed-in total: LD-1a, LD-3a, TV-4a, TV-5b.
+REGISTER_WHOLE = {"members_studied", "members_committed", "members_hcm_plan"}
 
 # Documents cells adopt (QT-2 at the start of the term, QT-3 every year): code, name, cadence, order.
 DOCUMENTS = [
@@ -284,10 +313,14 @@ def load(apps, records_label: str = "records") -> None:
 
     Resolution = apps.get_model("targets", "Resolution")
     Target = apps.get_model("targets", "Target")
+    Indicator = apps.get_model(records_label, "ReportIndicator")
+    # The migration that first loaded the catalogue has no denominator source yet.
+    has_source = any(f.name == "denominator_source" for f in Indicator._meta.get_fields())
     for code, name, num, den, reporters in INDICATORS:
-        apps.get_model(records_label, "ReportIndicator").objects.update_or_create(
-            code=code, defaults={"name": name, "numerator_label": num, "denominator_label": den,
-                                 "reporters": reporters})
+        defaults = {"name": name, "numerator_label": num, "denominator_label": den, "reporters": reporters}
+        if has_source:
+            defaults["denominator_source"] = "register_members" if code in REGISTER_WHOLE else "reported"
+        Indicator.objects.update_or_create(code=code, defaults=defaults)
     for code, name, cadence, order in DOCUMENTS:
         apps.get_model(records_label, "RequiredDocument").objects.update_or_create(
             code=code, defaults={"name": name, "cadence": cadence, "order": order})
@@ -299,9 +332,15 @@ def load(apps, records_label: str = "records") -> None:
         resolutions[code], _ = Resolution.objects.update_or_create(code=code, defaults={
             "kind": kind, "number": number, "issuer_name": issuer, "title": title, "start_year": start,
             "end_year": end, "issued_on": dt.date.fromisoformat(issued_on) if issued_on else None})
+    has_applies_to = any(f.name == "applies_to" for f in Target._meta.get_fields())
     for order, (code, row) in enumerate(TARGETS.items(), start=1):
         family, params, comparator, lower, upper, unit, periodicity, start, end, short, clause = row
-        Target.objects.update_or_create(code=code, defaults={
+        defaults = {
             "resolution": resolutions[code.split("-")[0]], "order": order, "family": family, "params": params,
             "comparator": comparator, "lower": lower, "upper": upper, "unit": unit, "periodicity": periodicity,
-            "start_year": start, "end_year": end, "short_text": short, "clause": clause})
+            "start_year": start, "end_year": end, "short_text": short, "clause": clause}
+        if has_applies_to:
+            defaults["applies_to"] = "scope" if code in BINDS_SCOPE else "each"
+        if any(f.name == "method_note" for f in Target._meta.get_fields()):
+            defaults["method_note"] = METHOD_NOTES.get(code, "")
+        Target.objects.update_or_create(code=code, defaults=defaults)

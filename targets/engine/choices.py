@@ -49,8 +49,12 @@ class Periodicity(models.TextChoices):
 
 
 class AppliesTo(models.TextChoices):
-    EACH = "each", _("The resolution's organization and each organization under it")
-    SCOPE = "scope", _("The resolution's organization only")
+    """Whom a target binds: the resolution's own organization (KH-4, the bloc's quarterly briefing; LD-7a, 80
+    admissions a year for the bloc) or each organization under it. Rows of the organizations under a target
+    of the first kind show their contribution, unjudged."""
+
+    SCOPE = "scope", _("The resolution's own organization")
+    EACH = "each", _("Each subordinate organization")
 
 
 class Status(models.TextChoices):

@@ -24,6 +24,7 @@ from django.utils import timezone
 from core.bulk import copy_objects
 from organizations.choices import TCCSD_KINDS, OrgKind
 from organizations.population import under_during
+from targets.engine import data_begin, party_rules
 from targets.engine.choices import AppliesTo, Comparator, Status, Unit
 from targets.engine.metrics import REGISTRY, Figure, Slot
 from targets.engine.metrics.base import target_slot
@@ -36,9 +37,10 @@ log = logging.getLogger(__name__)
 DRILL_KINDS = [OrgKind.DIRECT, *sorted(TCCSD_KINDS)]
 
 _SCOPES_SQL = """
-SELECT DISTINCT y.year, p.organization_id
+SELECT DISTINCT y.year, p.organization_id, o.dissolved_on
   FROM unnest(%(years)s::int[]) AS y(year)
   JOIN """ + under_during("p", "%(scope)s", "daterange(make_date(y.year, 1, 1), make_date(y.year, 12, 31), '[]')") + """
+  JOIN organizations_organization o ON o.id = p.organization_id
  WHERE (p.organization_id = %(scope)s OR p.kind = ANY(%(kinds)s))
 """
 
@@ -53,21 +55,27 @@ def scope_slots(target: Target, years: Iterable[int], organizations: Iterable[in
         return []
     scope_id = target.resolution.scope_id
     only = None if organizations is None else set(organizations)
-    if target.applies_to == AppliesTo.SCOPE:  # the resolution's organization only: no drill-down rows
-        only = {scope_id} if only is None else only & {scope_id}
     sql, params = _SCOPES_SQL, {"years": years, "scope": scope_id, "kinds": [str(k) for k in DRILL_KINDS]}
     if only is not None:
         sql += " AND p.organization_id = ANY(%(only)s)"
         params["only"] = sorted(only)
     with connection.cursor() as cur:
         cur.execute(sql, params)
-        pairs = set(cur.fetchall())
+        found = cur.fetchall()
+    pairs = {(year, org_id) for year, org_id, _ in found}
     if only is None or scope_id in only:
         pairs |= {(year, scope_id) for year in years}
+    # An organization dissolved during the year (the 2025 restructuring) is measured on its last day: what
+    # fell due and who belonged while it existed, not an empty population on the rating day.
+    last_day = {org_id: dissolved - dt.timedelta(days=1) for _, org_id, dissolved in found if dissolved}
     slots = []
     for year, org_id in sorted(pairs):
         start, end = target.period(year)
-        slots.append(target_slot(org_id, year, start, end))
+        slot = target_slot(org_id, year, start, end)
+        last = last_day.get(org_id)
+        if last is not None and dt.date(year, 1, 1) <= last < slot.day:
+            slot = Slot(scope_id=org_id, year=year, start=start, end=end, day=last)
+        slots.append(slot)
     return slots
 
 
@@ -154,19 +162,41 @@ def attainment_rows(target: Target, slots: list[Slot], *, now=None) -> list[Atta
                                                                             max(s.year for s in slots) + 1)))
     rows = []
     scope_id = target.resolution.scope_id
+    # No records is not failure: a period before the organization's records begin, or a year without any
+    # record of the family, has nothing to judge (data_begin).
+    before = data_begin.before_records(target, slots)
+    # The 20% cap bounds an HTXS share by the year's HTT-or-better share (party_rules).
+    wider = party_rules.cap_figures(target, slots, metric)
+    unrecorded = data_begin.years_without_records(target, slots)
     for slot in slots:
         if slot.key not in figures and slot.scope_id != scope_id:
             continue  # the measure does not apply to this organization (e.g. a figure only the scope reports)
         figure = figures.get(slot.key) or Figure(numerator=0, denominator=0)
-        if slot.key not in figures or (target.unit == Unit.PERCENT and not figure.denominator):
+        if slot.key in before:
+            figure.missing = [(data_begin.BEFORE_RECORDS, data_begin.day_code(before[slot.key]))]
+        elif slot.year in unrecorded:
+            # A reason the family already gives (e.g. "no cell logged a meeting") is kept: it says more.
+            figure.missing = figure.missing or [(data_begin.NO_RECORDS, 0)]
+        elif slot.key not in figures or (target.unit == Unit.PERCENT and not figure.denominator):
             figure.missing = figure.missing or [("no_subjects", 0)]
         status, value = judge(target, figure)
+        if wider and not figure.missing:
+            status = party_rules.apply_cap(target, figure, wider.get(slot.key), status)
+        if party_rules.basis_changed(target, slot.year):
+            figure.details = {**(figure.details or {}), "basis_changed": True}
+        contribution = target.applies_to == AppliesTo.SCOPE and slot.scope_id != scope_id
+        if contribution:
+            # The target binds the resolution's own organization: an organization under it shows what it
+            # contributed, unjudged (KH-4 is the bloc's briefing, not a debt of each TCCSĐ).
+            figure.details = {**(figure.details or {}), "contribution": True}
+            if status in (Status.MET, Status.NOT_MET, Status.EXCEEDED):
+                status = Status.NOT_JUDGED
         final = target.is_final(slot.year) and slot.end < today
         rows.append(Attainment(
             target=target, organization_id=slot.scope_id, year=slot.year, period_start=slot.start,
             period_end=slot.end, numerator=figure.numerator, denominator=figure.denominator, value=value,
             status=status, missing=figure.missing, final=final,
-            projection=_projection(target, figure, slot.start, slot.end, today),
+            projection=None if contribution else _projection(target, figure, slot.start, slot.end, today),
             details=figure.details, computed_at=now, inputs_changed_at=changed,
         ))
     return rows

@@ -60,7 +60,16 @@ MISSING = {
                                       "%(n)s cells have logged no meeting", n) % {"n": n},
     "no_subjects": lambda n: _("nothing to measure in this period (no organization or member subject to it)"),
     "period_not_started": lambda n: _("the period has not started"),
+    "before_records": lambda n: _("the period begins before the records kept here (from %(day)s)") % {
+        "day": _day(n)},
+    "no_records": lambda n: _("no record of this kind was kept for this period"),
 }
+
+
+def _day(code: int) -> str:
+    from targets.engine.data_begin import day_of_code
+
+    return day_of_code(int(code)).strftime("%d/%m/%Y")
 
 
 def missing_text(missing) -> str:
@@ -77,8 +86,19 @@ def attainment_text(attainment) -> str:
     if a.value is None:
         return "—"
     if a.target.unit == Unit.PERCENT:
-        return f"{number(a.value)}% ({number(a.numerator)}/{number(a.denominator)})"
+        return f"{number(a.value)}% ({number(a.numerator)}/{number(a.denominator)}{parts_text(a.details)})"
     return number(a.value)
+
+
+def parts_text(details) -> str:
+    """The parts of a figure made of two sources (LD-4f: the party's leadership collectives from their ratings,
+    the State agencies' as reported), "; " and each part, or "" for a figure of one source."""
+    parts = (details or {}).get("parts")
+    if not parts:
+        return ""
+    party, state = parts.get("party", [0, 0]), parts.get("state", [0, 0])
+    return "; " + _("party from ratings %(party)s, State agencies reported %(state)s") % {
+        "party": f"{number(party[0])}/{number(party[1])}", "state": f"{number(state[0])}/{number(state[1])}"}
 
 
 def band_of(target, label: str | None = None) -> Band | None:
@@ -96,3 +116,28 @@ def band_of(target, label: str | None = None) -> Band | None:
     if c == Comparator.ZERO:
         return Band(0, 0, label)
     return None
+
+
+def rule_notes(attainment) -> list[str]:
+    """What a party rule makes of this figure (targets.engine.party_rules): the 20% cap's bound for the year
+    and whether the target can be met under it; a breach of the cap; the changed basis of "trong sạch vững
+    mạnh" from 2018. Shared by the pages, the API and the reports."""
+    details = getattr(attainment, "details", None) or {}
+    notes = []
+    cap = details.get("cap")
+    if cap:
+        notes.append(_("The 20%% cap (HTXS at most 20%% of those rated HTT, per TCCSĐ or deciding committee) "
+                       "limits the HTXS share this year to %(bound)s%% (one sixth of the HTT-or-better share, "
+                       "%(htt)s%%).") % {"bound": number(cap["bound"], 2), "htt": number(cap["htt_plus"], 2)})
+        if cap.get("unreachable"):
+            notes.append(_("The target cannot be met without recorded exceptions to the cap."))
+        if cap.get("breach"):
+            notes.append(_("A share above 20% breaches the cap: not met, not exceeded."))
+    if details.get("basis_changed"):
+        notes.append(_("From 2018 “trong sạch vững mạnh” is a recognition chosen among organizations rated HTXS, "
+                       "no longer a rating level: the target's basis has changed since it was set."))
+    return notes
+
+
+def rule_notes_text(attainment) -> str:
+    return " ".join(rule_notes(attainment))

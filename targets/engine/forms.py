@@ -135,13 +135,16 @@ class TargetForm(BoundedNumbers, forms.ModelForm):
     class Meta:
         model = Target
         fields = ["short_text", "clause", "comparator", "lower", "upper", "unit", "periodicity", "start_year",
-                  "end_year", "applies_to", "active"]
+                  "end_year", "applies_to", "method_note", "active"]
         # Bounds are typed as people write them ("85" or "12,5"), and shown back the same way.
         localized_fields = ["lower", "upper"]
         widgets = {"clause": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, family: str, **kwargs):
         super().__init__(*args, **kwargs)
+        # A form posted without it keeps the target's current choice.
+        self.fields["applies_to"].required = False
+        self.fields["method_note"].widget.attrs["rows"] = 2
         self.metric = REGISTRY[family]
         current = self.instance.params or {}
         for param in self.metric.parameters:
@@ -171,7 +174,13 @@ class TargetForm(BoundedNumbers, forms.ModelForm):
         # left out rather than refused: the form shows every parameter of the family.
         data["params"] = {name: value for name, value in params.items()
                           if next(p for p in self.metric.parameters if p.name == name).applies(params, defaults)}
+        # What the form does not offer (the family's extra_params, e.g. LD-4f's rated part) is kept as it was.
+        data["params"].update({name: value for name, value in (self.instance.params or {}).items()
+                               if name in self.metric.extra_params})
         return data
+
+    def clean_applies_to(self):
+        return self.cleaned_data.get("applies_to") or self.instance.applies_to
 
     def _post_clean(self):
         pass  # the service validates the whole target (targets.engine.services.target_update)

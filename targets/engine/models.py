@@ -99,10 +99,14 @@ class Target(models.Model):
     start_year = models.PositiveSmallIntegerField(_("from year"), null=True, blank=True)
     end_year = models.PositiveSmallIntegerField(_("to year"), null=True, blank=True,
                                                 help_text=_("For a dated target: the year it must be reached by"))
-    # Where the target applies: the resolution's organization and each organization under it (a row each, the
-    # drill-down), or the resolution's organization only (LD-4d: the bloc itself rated HTT or better).
-    applies_to = models.CharField(_("applies to"), max_length=8, choices=AppliesTo.choices,
-                                  default=AppliesTo.EACH, db_default=AppliesTo.EACH)
+    # Whom it binds: a target of the resolution's own organization judges only that organization's row; the
+    # rows under it show their contribution (status "not judged"). db_default: the catalogue migration (0002)
+    # inserts targets with its older model state.
+    applies_to = models.CharField(_("applies to"), max_length=8, choices=AppliesTo.choices, default=AppliesTo.EACH,
+                                  db_default=AppliesTo.EACH)
+    # How the figure approximates what the sentence asks, where it does (issue 17, item 9): shown on the
+    # target's pages so a reader knows what exactly is counted.
+    method_note = models.TextField(_("how it is counted"), blank=True, db_default="")
     active = models.BooleanField(_("active"), default=True)
     # The last recompute of this target failed (bad parameters forced into the database, a missing indicator):
     # shown on its page and in the run; the other targets of the run completed. Cleared by the next success.

@@ -24,7 +24,7 @@ NEEDS_UPPER = {Comparator.LTE, Comparator.LT, Comparator.RANGE}
 RESOLUTION_FIELDS = {"number", "kind", "title", "issuer_name", "issuing_body", "issued_on", "start_year", "end_year",
                      "scope", "source_text", "baseline"}
 TARGET_FIELDS = {"short_text", "clause", "comparator", "lower", "upper", "unit", "periodicity", "start_year",
-                 "end_year", "active", "params", "applies_to"}
+                 "end_year", "active", "params", "applies_to", "method_note"}
 
 
 def may_change(user, resolution) -> bool:

@@ -30,6 +30,7 @@ from targets.engine.formatting import (
     attainment_text,
     bounds_text,
     missing_text,
+    rule_notes_text,
     with_unit,
 )
 from targets.engine.forms import (
@@ -106,6 +107,7 @@ def resolution_detail(request, pk):
                 "icon": STATUS_ICONS.get(attainment.status, "bi-question-circle"),
                 "css": STATUS_CLASSES.get(attainment.status, "secondary"),
                 "missing": missing_text(attainment.missing),
+                "rule_notes": rule_notes_text(attainment),
                 "projection": (with_unit(attainment.projection, target.unit)
                                if attainment.projection is not None else ""),
                 "stale": bool(attainment.inputs_changed_at and attainment.inputs_changed_at > attainment.computed_at),

@@ -26,3 +26,11 @@ class Reporters(models.TextChoices):
 
     TCCSD = "tccsd", _("Each grassroots organization")
     SCOPE = "scope", _("The organization the resolution measures")
+
+
+class Denominator(models.TextChoices):
+    """Where a share's whole comes from: what the organization reports, or the register (the members of the
+    organization on the year's rating day — a member share is never typed in, issue 17)."""
+
+    REPORTED = "reported", _("Reported by the organization")
+    REGISTER_MEMBERS = "register_members", _("Members in the register")

@@ -77,11 +77,49 @@ class ReportedFigureForm(ServiceForm):
     organization_help = _("Grassroots party organizations report their own figures; a committee reports only the "
                           "figures of the resolution it is measured by.")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, refresh_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"] = year_field(initial=timezone.localdate().year)
         self.fields["indicator"].queryset = ReportIndicator.objects.order_by("code")
         self.fields["denominator"].help_text = _("Leave empty for an indicator that is a plain count.")
+        if refresh_url:
+            # Choosing the indicator, organization or year redraws the form, so a whole the register gives
+            # is shown before saving.
+            for name in ("indicator", "organization", "year"):
+                self.fields[name].widget.attrs.update({
+                    "hx-get": refresh_url, "hx-trigger": "change", "hx-include": "closest form",
+                    "hx-target": "#record-form", "hx-select": "#record-form", "hx-swap": "outerHTML"})
+        self._register_whole()
+
+    def _chosen(self, name):
+        """The value of ``name`` as chosen so far: the submitted data, else the record's, else the initial."""
+        field = self.fields[name]
+        raw = self.data.get(self.add_prefix(name)) if self.is_bound else None
+        if raw in (None, ""):
+            raw = self.initial.get(name, getattr(self.instance, f"{name}_id", None) if name != "year"
+                                   else self.instance.year)
+        if raw in (None, ""):
+            return None
+        try:
+            return field.clean(raw) if name != "year" else int(raw)
+        except (ValidationError, ValueError, TypeError):
+            return None
+
+    def _register_whole(self):
+        """A member share's whole comes from the register: shown pre-filled and read-only."""
+        indicator, organization, year = self._chosen("indicator"), self._chosen("organization"), self._chosen("year")
+        field = self.fields["denominator"]
+        if indicator is None or not indicator.whole_from_register:
+            return
+        field.disabled = True
+        if organization is None or year is None:
+            field.help_text = _("Taken from the register once the organization and year are chosen.")
+            return
+        whole, day = services.register_whole(organization, year)
+        field.initial = whole
+        self.initial["denominator"] = whole
+        field.help_text = _("From the register: the members of “%(org)s” on %(day)s.") % {
+            "org": organization, "day": day.strftime("%d/%m/%Y")}
 
     def call_service(self):
         data = self.cleaned_data

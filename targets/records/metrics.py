@@ -12,8 +12,9 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members.register.population import members_of_cell_on
 from organizations.choices import CELL_KINDS, TCCSD_KINDS
-from organizations.population import under_during, under_on
+from organizations.population import above_on, under_during, under_on
 from targets.engine.choices import Family
 from targets.engine.metrics.base import (
     COUNT,
@@ -145,14 +146,37 @@ class ReportedFigures(Metric):
     the numerators and of the denominators of the grassroots organizations placed under the scope (the
     scope itself when it is one), with those that have not reported listed as missing. Reported by the
     resolution's organization (``reporters`` scope): that organization's own figure; for the organizations
-    drilled down to under it, their own figure if they happen to have one."""
+    drilled down to under it, their own figure if they happen to have one. A member share (the indicator's
+    ``denominator_source`` register_members) takes its whole from the register, never the typed-in total."""
 
     family = Family.REP
-    reads = frozenset({"reported_figure", "organization"})
+    # organization_rating: a target with a rated part (LD-4f) reads the leadership collectives' ratings too.
+    reads = frozenset({"reported_figure", "organization", "organization_rating"})
     parameters = (Param("indicator", _("reported indicator"), choices=lambda: _records_choices("ReportIndicator"),
                         required=True, help="code of a reported indicator (ReportIndicator), e.g. members_studied"),)
+    extra_params = {"rated": "a part the ratings give (the parameters of an R-org measure, e.g. {\"subject\": "
+                             "\"grassroots_committees\", \"rating\": \"leadership\", \"levels\": [\"HTXS\", "
+                             "\"HTT\"]}): added to the reported figure and shown beside it (LD-4f)"}
+
+    def validate_params(self, params: dict) -> list[str]:
+        from targets.engine.metrics import REGISTRY
+
+        problems = super().validate_params(params)
+        if "rated" in params:
+            if not isinstance(params["rated"], dict):
+                problems.append(f"rated must be the parameters of an R-org measure, not {params['rated']!r}")
+            else:
+                problems += [f"rated: {p}" for p in REGISTRY[Family.R_ORG].validate_params(params["rated"])]
+        return problems
 
     def compute(self, target, slots):
+        figures = self._reported(target, slots)
+        rated = (target.params or {}).get("rated")
+        if not rated:
+            return figures
+        return _with_rated_part(figures, rated, slots)
+
+    def _reported(self, target, slots):
         from targets.records.models import ReportIndicator
 
         code = target.params.get("indicator", "")
@@ -177,13 +201,38 @@ class ReportedFigures(Metric):
                 else:
                     figures[key] = Figure(numerator=numerator, denominator=None if count else denominator)
             return figures
-        sql = "WITH " + SLOTS_CTE + _POPULATION + """
-            SELECT pop.scope_id, pop.year, count(*), count(f.id), coalesce(sum(f.numerator), 0),
-                   coalesce(sum(f.denominator), 0)
-              FROM pop LEFT JOIN targets_reportedfigure f
-                ON f.organization_id = pop.organization_id AND f.year = pop.year AND f.indicator_id = %(indicator)s
-             GROUP BY 1, 2"""
-        rows = by_slot(fetch(sql, slot_params(slots, pop_kinds=_TCCSD, indicator=indicator.pk)))
+        if indicator.whole_from_register:
+            # A member share's whole is the register's (issue 17): the members of each grassroots organization
+            # on the rating day, counted once per cell and rolled up to the organizations above it, summed
+            # over the slot's population whether or not they have reported.
+            sql = "WITH " + SLOTS_CTE + _POPULATION + """
+                , cells AS MATERIALIZED (
+                    SELECT DISTINCT pop.year, pop.rating_d, c.organization_id AS cell_id
+                      FROM pop JOIN """ + under_on("c", "pop.organization_id", "pop.rating_d") + """
+                     WHERE c.kind = ANY(%(cell_kinds)s)
+                ), per_cell AS MATERIALIZED (
+                    SELECT cells.year, cells.rating_d, cells.cell_id, count(*) AS members
+                      FROM cells JOIN """ + members_of_cell_on("mp", "cells.cell_id", "cells.rating_d") + """
+                     GROUP BY 1, 2, 3
+                ), whole AS MATERIALIZED (
+                    SELECT a.ancestor_id AS organization_id, pc.year, sum(pc.members)::int AS members
+                      FROM per_cell pc JOIN """ + above_on("a", "pc.cell_id", "pc.rating_d") + """
+                     GROUP BY 1, 2
+                )
+                SELECT pop.scope_id, pop.year, count(*), count(f.id), coalesce(sum(f.numerator), 0),
+                       coalesce(sum(w.members), 0)
+                  FROM pop LEFT JOIN targets_reportedfigure f
+                    ON f.organization_id = pop.organization_id AND f.year = pop.year AND f.indicator_id = %(indicator)s
+                  LEFT JOIN whole w ON w.organization_id = pop.organization_id AND w.year = pop.year
+                 GROUP BY 1, 2"""
+        else:
+            sql = "WITH " + SLOTS_CTE + _POPULATION + """
+                SELECT pop.scope_id, pop.year, count(*), count(f.id), coalesce(sum(f.numerator), 0),
+                       coalesce(sum(f.denominator), 0)
+                  FROM pop LEFT JOIN targets_reportedfigure f
+                    ON f.organization_id = pop.organization_id AND f.year = pop.year AND f.indicator_id = %(indicator)s
+                 GROUP BY 1, 2"""
+        rows = by_slot(fetch(sql, slot_params(slots, pop_kinds=_TCCSD, indicator=indicator.pk, cell_kinds=_CELLS)))
         figures = {}
         # A slot without any grassroots organization under it has no row: the engine shows it as having
         # nothing to measure (rather than a count of 0 that "none (count 0)" would judge as met).
@@ -192,6 +241,33 @@ class ReportedFigures(Metric):
             figures[key] = Figure(numerator=int(numerator), denominator=None if count else int(denominator),
                                   missing=missing, details={"organizations": population, "reported": reported})
         return figures
+
+
+def _with_rated_part(figures: dict, rated: dict, slots) -> dict:
+    """The reported figure plus the part the ratings give (LD-4f: the party's leadership collectives, from their
+    decided ratings; the State agencies' collectives, which the register does not hold, as reported), each
+    part kept in ``details["parts"]`` so pages and reports show them apart. The rated part is the R-org
+    family's own figure for the same slots."""
+    from types import SimpleNamespace
+
+    from targets.engine.metrics import REGISTRY
+
+    party = REGISTRY[Family.R_ORG].compute(SimpleNamespace(params=rated), slots)
+    combined = {}
+    for slot in slots:
+        state, own = figures.get(slot.key), party.get(slot.key)
+        if state is None and own is None:
+            continue
+        state = state or Figure(numerator=0, denominator=0)
+        own = own or Figure(numerator=0, denominator=0)
+        combined[slot.key] = Figure(
+            numerator=int(state.numerator) + int(own.numerator),
+            denominator=int(state.denominator or 0) + int(own.denominator or 0),
+            missing=[*own.missing, *state.missing],
+            details={**(state.details or {}), "parts": {
+                "party": [int(own.numerator), int(own.denominator or 0)],
+                "state": [int(state.numerator), int(state.denominator or 0)]}})
+    return combined
 
 
 @register
@@ -227,7 +303,11 @@ class ReportsOnTime(Metric):
                    count(s.id) FILTER (WHERE s.submitted_on > d.due_d)
               FROM pop
               JOIN organizations_organization o ON o.id = pop.organization_id
+              JOIN organizations_organization sc ON sc.id = pop.scope_id
+              -- What fell due while both the organization and the scope existed (a bloc dissolved on 01/07
+              -- still owed its Q1 and Q2 reports).
               LEFT JOIN due d ON d.year = pop.year AND d.due_d >= o.founded_on
+               AND (sc.dissolved_on IS NULL OR d.due_d < sc.dissolved_on)
               LEFT JOIN targets_reportsubmission s
                 ON s.report_id = %(report)s AND s.organization_id = pop.organization_id AND s.year = d.year
                AND s.quarter = d.quarter

@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from organizations.models import Organization
 from organizations.scoping import ScopedQuerySet
-from targets.records.choices import Cadence, ModelKind, Reporters, ReportFrequency
+from targets.records.choices import Cadence, Denominator, ModelKind, Reporters, ReportFrequency
 
 
 class ReportIndicator(models.Model):
@@ -27,6 +27,9 @@ class ReportIndicator(models.Model):
     denominator_label = models.CharField(_("denominator"), max_length=255, blank=True,
                                          help_text=_("Empty for a plain count"))
     reporters = models.CharField(_("reported by"), max_length=8, choices=Reporters.choices, default=Reporters.TCCSD)
+    # A member share's whole is the register's count, not a typed-in total (targets.records.services).
+    denominator_source = models.CharField(_("whole taken from"), max_length=16, choices=Denominator.choices,
+                                          default=Denominator.REPORTED)
 
     class Meta:
         db_table = "targets_reportindicator"
@@ -40,6 +43,10 @@ class ReportIndicator(models.Model):
     @property
     def is_count(self) -> bool:
         return not self.denominator_label
+
+    @property
+    def whole_from_register(self) -> bool:
+        return self.denominator_source == Denominator.REGISTER_MEMBERS
 
 
 class ReportedFigure(models.Model):

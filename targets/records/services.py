@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.events import emit
+from members.ratings.rules import rating_date
+from members.register.population import member_counts_on
 from organizations.choices import CELL_KINDS, TCCSD_KINDS, OrgKind
 from organizations.models import Organization
 from organizations.permissions import Perm
@@ -105,6 +107,18 @@ def _emit_both(kind: str, before: tuple[int, int] | None, after: tuple[int, int]
 
 # -------------------------------------------------------------------------------- reported figures (REP)
 
+def register_whole_day(year: int) -> dt.date:
+    """The day a member share's whole is taken on: the year's rating day (15 December), the day every
+    yearly population of the targets is taken on (targets.engine.metrics.base.target_slot)."""
+    return rating_date(int(year))
+
+
+def register_whole(organization: Organization, year: int) -> tuple[int, dt.date]:
+    """The register's members of ``organization`` (its subtree) on the year's rating day, and that day."""
+    day = register_whole_day(year)
+    return member_counts_on([(organization.pk, day)]).get((organization.pk, day), 0), day
+
+
 def _validate_figure(figure: ReportedFigure) -> None:
     indicator: ReportIndicator = figure.indicator
     organization: Organization = figure.organization
@@ -128,6 +142,17 @@ def _validate_figure(figure: ReportedFigure) -> None:
             raise ValidationError({"denominator": ValidationError(
                 _("“%(indicator)s” is a plain count: leave “out of” empty.") % {"indicator": indicator},
                 code="count_has_whole")})
+    elif indicator.whole_from_register:
+        # The whole is the register's, whatever was typed (the form shows it read-only): a member share
+        # cannot count more members than the organization has.
+        whole, day = register_whole(organization, figure.year)
+        figure.denominator = whole
+        if figure.numerator > whole:
+            raise ValidationError({"numerator": ValidationError(
+                _("%(part)d reported for “%(indicator)s” is more than the %(whole)d members the register holds "
+                  "in “%(org)s” on %(day)s.") % {"part": figure.numerator, "whole": whole, "org": organization,
+                                                  "day": day.strftime("%d/%m/%Y"), "indicator": indicator},
+                code="part_exceeds_register")})
     else:
         if figure.denominator is None:
             raise ValidationError({"denominator": ValidationError(

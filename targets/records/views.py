@@ -95,7 +95,8 @@ def figure_list(request):
 @require_http_methods(["GET", "POST"])
 def figure_create(request):
     require_anywhere(request.user, Perm.REPORT_FIGURES)
-    form = ReportedFigureForm(request.POST or None, user=request.user, initial=_initial(request))
+    form = ReportedFigureForm(request.POST or None, user=request.user,
+                              initial=_initial(request, "indicator", "numerator"), refresh_url=request.path)
     return _form_page(request, form=form, title=_("Report a figure"), list_name="records:figure_list")
 
 
@@ -103,15 +104,17 @@ def figure_create(request):
 @require_http_methods(["GET", "POST"])
 def figure_edit(request, pk):
     figure = _changeable(request, ReportedFigure.objects.select_related("organization", "indicator"), pk)
-    form = ReportedFigureForm(request.POST or None, instance=figure, user=request.user)
+    form = ReportedFigureForm(request.POST or None, instance=figure, user=request.user,
+                              initial=_initial(request, "indicator", "numerator"), refresh_url=request.path)
     return _form_page(request, form=form, title=_("Edit the reported figure"), list_name="records:figure_list",
                       record=figure, delete=lambda r: services.reported_figure_delete(figure=r, user=request.user))
 
 
-def _initial(request) -> dict:
-    """Prefill a new record's organization and year from the list it was opened from."""
+def _initial(request, *more: str) -> dict:
+    """Prefill a new record's organization and year from the list it was opened from (and the form's own
+    choices when it is redrawn after one changed)."""
     initial = {}
-    for name in ("organization", "year"):
+    for name in ("organization", "year", *more):
         value = request.GET.get(name, "")
         if value.isdigit():
             initial[name] = int(value)

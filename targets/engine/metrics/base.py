@@ -89,10 +89,14 @@ class Metric:
     # The parameters the family accepts (the one source of the target form and of ``check_declared``).
     parameters: tuple[Param, ...] = ()
 
+    # Parameters the form does not offer, set by the catalogue and kept as they are when a target is edited
+    # (name → what it means), e.g. the rated part of LD-4f, itself the parameters of another family.
+    extra_params: dict[str, str] = {}
+
     @property
     def params_help(self) -> dict[str, str]:
         """Parameter names the family accepts and what each means (the API, the unknown-key message)."""
-        return {p.name: p.help for p in self.parameters}
+        return {**{p.name: p.help for p in self.parameters}, **self.extra_params}
 
     def compute(self, target, slots: list[Slot]) -> dict[tuple[int, int], Figure]:
         raise NotImplementedError

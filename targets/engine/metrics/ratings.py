@@ -42,6 +42,8 @@ SUBJECT_KINDS = {
     "sub_cells": [OrgKind.SUB_CELL],
     # tổ chức đảng trực thuộc đảng ủy cơ sở: sub cells and partial committees (KT-1b)
     "sub_orgs": [OrgKind.SUB_CELL, OrgKind.PARTIAL_COMMITTEE],
+    # đảng ủy cơ sở: the TCCSĐ that have a leadership collective the committee above rates (LD-4f)
+    "grassroots_committees": [OrgKind.GRASSROOTS_COMMITTEE],
     # every cell and committee below the upper level (TV-11: chi bộ / đảng bộ bốn tốt)
     "cells_and_committees": [OrgKind.GRASSROOTS_COMMITTEE, OrgKind.GRASSROOTS_CELL, OrgKind.PARTIAL_COMMITTEE,
                              OrgKind.SUB_CELL],
@@ -52,11 +54,12 @@ SUBJECT_CHOICES = (
     ("tccsd", _("grassroots party organizations (TCCSĐ)")),
     ("sub_cells", _("party cells under a grassroots committee (chi bộ trực thuộc)")),
     ("sub_orgs", _("party organizations under a grassroots committee")),
+    ("grassroots_committees", _("grassroots party committees (đảng bộ cơ sở)")),
     ("cells_and_committees", _("every party cell and committee")),
     ("self", _("the resolution's own organization")),
 )
 SUBJECT = Param("subject", _("organizations counted"), choices=SUBJECT_CHOICES, default="tccsd",
-                help="tccsd | sub_cells | sub_orgs | cells_and_committees | self")
+                help="tccsd | grassroots_committees | sub_cells | sub_orgs | cells_and_committees | self")
 MASS_LEVELS = (("grassroots", _("grassroots")), ("upper", _("upper level")))
 ORGANIZATION_LEVELS = partial(rating_level_choices, "organization")
 
@@ -90,6 +93,10 @@ class OrganizationRatingShare(Metric):
         SUBJECT,
         Param("levels", _("rating levels that count"), CODES, ORGANIZATION_LEVELS, required=True,
               help="rating level codes that count, e.g. [\"HTXS\", \"HTT\", \"TSVM\"]"),
+        Param("rating", _("rating of"), choices=(("party_org", _("the organization")),
+                                                 ("leadership", _("its leadership collective"))),
+              default="party_org",
+              help="party_org (default: the organization) | leadership (its leadership collective: LD-4e, LD-4f)"),
     )
 
     def compute(self, target, slots):
@@ -104,7 +111,7 @@ class OrganizationRatingShare(Metric):
               LEFT JOIN members_ratinglevel l ON l.id = r.decided_level_id
              GROUP BY 1, 2"""
         rows = by_slot(fetch(sql, slot_params(slots, levels=list(target.params.get("levels", [])),
-                                              kind=self.rating_kind, **extra)))
+                                              kind=target.params.get("rating", self.rating_kind), **extra)))
         return {slot.key: _share(rows.get(slot.key), "unrated_organizations") for slot in slots}
 
 
