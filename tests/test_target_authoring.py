@@ -12,8 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from targets.engine.choices import AppliesTo, Status
-from targets.engine.compute import recompute_target
+from targets.engine.choices import Status
 from targets.engine.forms import PARAM_PREFIX, TargetForm
 from targets.engine.metrics import REGISTRY
 from targets.engine.metrics.base import CHOICE, CODES
@@ -175,14 +174,3 @@ def test_reorder_and_edit_keep_the_history(tree, client_for):
     assert (first.params, first.active) == ({"levels": ["HTXS"]}, False)
     assert first.history.count() == before + 1
     assert first.history.earliest().params == {"levels": ["HTXS", "HTT", "DTC_HTXS", "DTC_HTT"]}
-
-
-def test_a_target_of_the_resolutions_organization_only_has_no_rows_below(tree):
-    resolution = attach(tree.bloc_a, ("LD-4b",))
-    target = resolution.targets.get()
-    rated_members(tree, 2024)
-    assert recompute_target(target, [2024]) == 3  # bloc A, A1, A2
-    target.applies_to = AppliesTo.SCOPE
-    target.save()
-    assert recompute_target(target, [2024]) == 1
-    assert list(Attainment.objects.filter(target=target).values_list("organization_id", flat=True)) == [tree.bloc_a.pk]
