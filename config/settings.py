@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The rating grids' large posts (core.middleware.many_post_fields): before CSRF reads the token.
+    "core.middleware.ManyPostFieldsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -326,6 +328,11 @@ REPORTS_RETENTION_DAYS = env_int("REPORTS_RETENTION_DAYS", 90)
 UPLOAD_MAX_UNCOMPRESSED_MB = env_int("UPLOAD_MAX_UNCOMPRESSED_MB", 100)
 UPLOAD_MAX_ROWS = env_int("UPLOAD_MAX_ROWS", 20_000)
 UPLOAD_MAX_COLUMNS = env_int("UPLOAD_MAX_COLUMNS", 100)
+
+# A rating grid is saved in one post of about six inputs per row (members.ratings.views): the grid views alone
+# accept this many fields (core.middleware.many_post_fields), 10,000 members' worth; other views keep Django's
+# DATA_UPLOAD_MAX_NUMBER_FIELDS of 1,000.
+GRID_MAX_POST_FIELDS = env_int("GRID_MAX_POST_FIELDS", 60_000)
 # A run still "running" after this many minutes lost its worker: shown (and marked) as failed.
 REPORTS_STALE_MINUTES = env_int("REPORTS_STALE_MINUTES", 30)
 # The place written before the date in report headers ("Lâm Đồng"); empty: the province's name.

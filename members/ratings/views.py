@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.forms import add_service_error
+from core.middleware import many_post_fields
 from core.uploads import XLSX, XlsxUpload, preview_context
 from members.ratings import excel as rating_excel
 from members.ratings.choices import OrgRatingKind, RatingStatus
@@ -234,6 +235,7 @@ def _committee_above(request, org: Organization) -> Organization | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@many_post_fields("GRID_MAX_POST_FIELDS")
 def member_grid_view(request, org_pk: int, year: int):
     """All members of an organization on the year's rating date, decided by its grassroots organization."""
     org = _organization(request, org_pk)
@@ -250,6 +252,7 @@ def member_grid_view(request, org_pk: int, year: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@many_post_fields("GRID_MAX_POST_FIELDS")
 def organization_grid_view(request, committee_pk: int, kind: str, year: int):
     """The subjects a committee rates for a year (its sub-organizations, their leadership collectives,
     their mass organizations or host units), decided by the committee."""
