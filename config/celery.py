@@ -1,4 +1,4 @@
-"""The Celery application. Broker: Redis, REDIS_URL's or the embedded one (config/embedded_broker.py)."""
+"""The Celery application. Broker: Redis, REDIS_URL's or the embedded one (core/embedded_broker.py)."""
 
 import os
 

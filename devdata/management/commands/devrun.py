@@ -136,7 +136,7 @@ class Command(BaseCommand):
             proc.wait()
         finally:
             if settings.EMBEDDED_BROKER:  # started by this process's settings; its queue is kept on disk
-                from config.embedded_broker import folder_from_env, stop_embedded_redis
+                from core.embedded_broker import folder_from_env, stop_embedded_redis
 
                 stop_embedded_redis(folder_from_env(Path(settings.DATA_DIR)))
 
