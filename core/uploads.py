@@ -28,6 +28,7 @@ import re
 import time
 import uuid
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -161,7 +162,7 @@ def check_workbook(path: Path) -> list[UploadProblem]:
         except DefusedXmlException:
             return [UploadProblem(gettext("The file declares XML entities or a document type, which workbooks "
                                           "saved by Excel never do: it is refused. Save it again from Excel."))]
-        except (zipfile.BadZipFile, OSError, EOFError, SyntaxError):
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, SyntaxError, ValueError):  # a damaged part
             return [UploadProblem(gettext("The file could not be read as an Excel workbook (.xlsx)."))]
     return []
 
