@@ -323,6 +323,9 @@ REPORTS_RETENTION_DAYS = env_int("REPORTS_RETENTION_DAYS", 90)
 UPLOAD_MAX_UNCOMPRESSED_MB = env_int("UPLOAD_MAX_UNCOMPRESSED_MB", 100)
 UPLOAD_MAX_ROWS = env_int("UPLOAD_MAX_ROWS", 20_000)
 UPLOAD_MAX_COLUMNS = env_int("UPLOAD_MAX_COLUMNS", 100)
+# A confirmed import of more records than this runs in the worker, with a progress bar (core.models.ImportRun).
+UPLOAD_WORKER_ROWS = env_int("UPLOAD_WORKER_ROWS", 2_000)
+UPLOAD_TASK_QUEUE = env_str("UPLOAD_TASK_QUEUE", "")
 
 # A rating grid is saved in one post of about six inputs per row (members.ratings.views): the grid views alone
 # accept this many fields (core.middleware.many_post_fields), 10,000 members' worth; other views keep Django's

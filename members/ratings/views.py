@@ -291,16 +291,28 @@ def member_grid_template(request, org_pk: int, year: int):
     return response
 
 
+def grid_upload_runner(user, pending):
+    """The rating upload's ``run`` built in the worker for a large file (core.uploads.run_queued_import): the
+    grid of the organization and year the preview was for, with the user's rights on it."""
+    org = get_object_or_404(Organization.objects.visible_to(user), pk=pending["org"])
+    grid = member_grid(organization=org, year=pending["year"])
+    return _grid_upload_run(grid, Rights.of(user, grid), user)
+
+
 def _upload_flow(request, grid: Grid, rights: Rights) -> XlsxUpload:
     """The rating upload through the shared upload flow (core.uploads): parse the kept file against the
     grid and save it through the engine. The grid's version is the one at preview time, so a save by
     someone else in between refuses the confirmation."""
+    return XlsxUpload(UPLOAD_SESSION_KEY, _grid_upload_run(grid, rights, request.user),
+                      runner="members.ratings.views.grid_upload_runner")
 
+
+def _grid_upload_run(grid: Grid, rights: Rights, user):
     def run(path, pending, commit):
         parsed = rating_excel.parse_grid_workbook(path, grid, rights)
         if parsed.fatal:
             return parsed.problems, 0
-        outcome = run_grid_save(grid, rows=parsed.rows, user=request.user, grid_version=pending["version"],
+        outcome = run_grid_save(grid, rows=parsed.rows, user=user, grid_version=pending["version"],
                                 cap_exception_reason=pending["cap_exception_reason"], errors=parsed.read_errors,
                                 commit=commit and not parsed.problems)
         problems = list(parsed.problems) + parsed.service_problems(outcome.errors)
@@ -310,7 +322,7 @@ def _upload_flow(request, grid: Grid, rights: Rights) -> XlsxUpload:
         result = outcome.result or {}
         return problems, result.get("created", 0) + result.get("updated", 0)
 
-    return XlsxUpload(UPLOAD_SESSION_KEY, run)
+    return run
 
 
 def _render_upload_preview(request, grid, outcome, *, committing):
@@ -334,10 +346,13 @@ def member_grid_upload(request, org_pk: int, year: int):
         raise PermissionDenied
     flow = _upload_flow(request, grid, rights)
     if request.method == "POST" and request.POST.get("action") == "commit":
-        outcome = flow.confirm(request, request.POST.get("token"), expect={"org": org.pk, "year": year})
+        outcome = flow.confirm(request, request.POST.get("token"), expect={"org": org.pk, "year": year},
+                               next_url=grid_url(org.pk, year))
         if outcome is None:
             messages.error(request, _("This upload is no longer waiting for confirmation. Upload the file again."))
             return redirect("ratings:member_grid_upload", org_pk=org.pk, year=year)
+        if outcome.run is not None:  # a large file: the worker imports it, its page shows the progress
+            return redirect("import_run_detail", pk=outcome.run.pk)
         if not outcome.committed:
             return _render_upload_preview(request, grid, outcome, committing=True)
         messages.success(request, _("Imported the ratings from “%(name)s”.") % {"name": outcome.pending["name"]})
