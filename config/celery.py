@@ -1,4 +1,4 @@
-"""The Celery application. Broker: Redis when REDIS_URL is set, else kombu's filesystem transport."""
+"""The Celery application. Broker: Redis, REDIS_URL's or the embedded one (core/embedded_broker.py)."""
 
 import os
 

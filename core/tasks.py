@@ -16,3 +16,10 @@ def record_heartbeat(hostname: str | None = None) -> None:
     updated = WorkerHeartbeat.objects.filter(hostname=task_host).update(seen_at=now, beats=F("beats") + 1)
     if not updated:
         WorkerHeartbeat.objects.get_or_create(hostname=task_host, defaults={"seen_at": now, "beats": 1})
+
+
+@shared_task(name="core.tasks.run_import", ignore_result=True)
+def run_import(run_id: int) -> None:
+    from core.uploads import run_queued_import
+
+    run_queued_import(run_id)

@@ -12,7 +12,12 @@ Before anything parses it, a kept file is checked (``check_workbook``): its unco
 columns against the settings UPLOAD_MAX_UNCOMPRESSED_MB, UPLOAD_MAX_ROWS and UPLOAD_MAX_COLUMNS, and no XML part
 may declare a DTD or entities (defusedxml). The check reads the zip's directory and streams each sheet's XML,
 stopping at the first limit passed, so a zip bomb, a billion-laughs workbook or a million-row sheet is refused
-in well under a second with a message naming the limit, instead of a 500 or minutes of parsing.
+in well under a second with a message naming the limit, instead of a 500 or minutes of parsing. A row counts by
+its number as well as by its element, and so does the sheet's declared dimension: a sparse sheet of two rows
+numbered 1 and 1,000,000 would make any reader lay out a million rows.
+
+A file that passes is read by ``sheet_rows`` (python-calamine, Rust): 500,000 rows in seconds where openpyxl's
+read-only mode takes minutes, in memory bounded by the limits above (the checked rows × columns).
 
 This module knows no app: the member import and the rating grid upload give it a session key and their
 ``run``."""
@@ -23,7 +28,9 @@ import re
 import time
 import uuid
 import zipfile
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +45,10 @@ from django.utils.translation import gettext_lazy as _
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 MAX_AGE = 24 * 60 * 60  # seconds an abandoned upload is kept
+
+# Larger confirmed imports go to the worker (ImportRun); the web process reports the rows read through this.
+_progress: ContextVar[Callable[[int, int], None] | None] = ContextVar("upload_progress", default=None)
+PROGRESS_EVERY = 500  # rows between two progress writes
 
 # What an upload's ``run`` returns: the problems found (empty when all is well) and how many records the
 # file creates or changes (would create, in the preview).
@@ -79,6 +90,12 @@ class UploadProblem:
 
 _SHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$")
 _COLUMN_LETTERS = re.compile(r"^[A-Z]+")
+_ROW_DIGITS = re.compile(r"[0-9]+$")
+
+
+def _row_number(ref: str) -> int:
+    digits = _ROW_DIGITS.search(ref or "")
+    return int(digits.group(0)) if digits else 0
 
 
 def _column_number(ref: str) -> int:
@@ -129,19 +146,74 @@ def check_workbook(path: Path) -> list[UploadProblem]:
                             element.clear()
                             continue
                         tag = element.tag.rsplit("}", 1)[-1]
-                        if tag == "c" and _column_number(element.get("r", "")) > max_columns:
-                            return [UploadProblem(_too_many("UPLOAD_MAX_COLUMNS", max_columns, "columns"))]
-                        if tag == "row":
+                        if tag == "c":
+                            ref = element.get("r", "")
+                            if _column_number(ref) > max_columns:
+                                return [UploadProblem(_too_many("UPLOAD_MAX_COLUMNS", max_columns, "columns"))]
+                            if _row_number(ref) > max_rows:
+                                return [UploadProblem(_too_many("UPLOAD_MAX_ROWS", max_rows, "rows"))]
+                        elif tag == "row":
                             rows += 1
-                            if rows > max_rows:
+                            if max(rows, _row_number(element.get("r", ""))) > max_rows:
                                 return [UploadProblem(_too_many("UPLOAD_MAX_ROWS", max_rows, "rows"))]
                             element.clear()  # bounded memory: the rows already counted are dropped
+                        elif tag == "dimension":
+                            # "A1:Z20000": the sheet's own claim of its extent, which readers size from.
+                            last = element.get("ref", "").rsplit(":", 1)[-1]
+                            if _row_number(last) > max_rows:
+                                return [UploadProblem(_too_many("UPLOAD_MAX_ROWS", max_rows, "rows"))]
+                            if _column_number(last) > max_columns:
+                                return [UploadProblem(_too_many("UPLOAD_MAX_COLUMNS", max_columns, "columns"))]
         except DefusedXmlException:
             return [UploadProblem(gettext("The file declares XML entities or a document type, which workbooks "
                                           "saved by Excel never do: it is refused. Save it again from Excel."))]
-        except (zipfile.BadZipFile, OSError, EOFError, SyntaxError):
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, SyntaxError, ValueError):  # a damaged part
             return [UploadProblem(gettext("The file could not be read as an Excel workbook (.xlsx)."))]
     return []
+
+
+class UnreadableWorkbook(Exception):
+    """The file is not a workbook calamine can read (not a zip, no sheet, a broken part)."""
+
+
+def _cell_value(value):
+    """A calamine value as openpyxl's read-only mode gives it, so the parsers read either alike: an empty
+    cell is None, a whole number an int."""
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def sheet_rows(source) -> Iterator[tuple]:
+    """The rows of the first sheet of the checked workbook ``source`` (a path or a binary file), from A1
+    (leading empty rows and columns kept, as a spreadsheet shows them), each a tuple of cell values. Raises
+    UnreadableWorkbook."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_object(str(source) if isinstance(source, Path) else source)
+    except (CalamineError, OSError, ValueError, TypeError) as exc:
+        raise UnreadableWorkbook(str(exc)) from exc
+    try:
+        try:
+            sheet = workbook.get_sheet_by_index(0)
+            start = sheet.start
+            rows = sheet.iter_rows()
+        except (CalamineError, IndexError, OSError, ValueError) as exc:
+            raise UnreadableWorkbook(str(exc)) from exc
+        lead = (None,) * (start[1] if start else 0)  # calamine's rows begin at the first used column
+        progress, total = _progress.get(), sheet.total_height or 0
+        try:
+            for index, row in enumerate(rows, start=1):
+                if progress is not None and index % PROGRESS_EVERY == 0:
+                    progress(index, total)
+                yield lead + tuple(_cell_value(v) for v in row)
+        except (CalamineError, OSError, ValueError) as exc:
+            raise UnreadableWorkbook(str(exc)) from exc
+    finally:
+        workbook.close()
 
 
 @dataclass
@@ -150,6 +222,7 @@ class UploadResult:
     count: int = 0
     pending: dict = field(default_factory=dict)  # the token, the file's name and the caller's data
     committed: bool = False
+    run: object = None  # the ImportRun when the import went to the worker
 
 
 MAX_PROBLEMS_SHOWN = 500  # a page of 10,000 errors helps nobody: the first ones and how many more
@@ -189,8 +262,10 @@ def purge_abandoned(max_age: int = MAX_AGE) -> None:
 class XlsxUpload:
     """The two steps of one kind of import, keyed in the session by ``session_key``."""
 
-    def __init__(self, session_key: str, run: Run, *, max_age: int = MAX_AGE):
-        self.session_key, self.run, self.max_age = session_key, run, max_age
+    def __init__(self, session_key: str, run: Run, *, max_age: int = MAX_AGE, runner: str = ""):
+        """``runner``: the dotted path of a ``(user, pending) -> run`` factory that builds the same ``run`` in
+        the worker; with it, a confirmed file of more than UPLOAD_WORKER_ROWS records is imported there."""
+        self.session_key, self.run, self.max_age, self.runner = session_key, run, max_age, runner
 
     def forget(self, request) -> None:
         """Drop this kind's pending upload of the session, and its file."""
@@ -220,10 +295,11 @@ class XlsxUpload:
         if problems:
             path.unlink(missing_ok=True)
         else:
+            pending["count"] = count  # how the confirmation decides between the request and the worker
             request.session[self.session_key] = pending
         return UploadResult(list(problems), count, pending, committed=False)
 
-    def confirm(self, request, token, *, expect: dict | None = None) -> UploadResult | None:
+    def confirm(self, request, token, *, expect: dict | None = None, next_url: str = "") -> UploadResult | None:
         """Run the kept file of ``token`` for real, all or nothing. None when no such upload waits in this
         session (another token, another grid than ``expect`` says, already confirmed, purged)."""
         pending = request.session.get(self.session_key) or {}
@@ -231,7 +307,9 @@ class XlsxUpload:
         path = pending_path(pending.get("token")) if same else None
         if path is None:
             return None
-        # openpyxl reads only names ending in .xlsx, hence the double suffix.
+        if self.runner and pending.get("count", 0) > settings.UPLOAD_WORKER_ROWS:
+            return self._queue(request, path, pending, next_url)
+        # Readers take names ending in .xlsx, hence the double suffix.
         claimed = path.with_name(f"{path.stem}.committing.xlsx")
         try:
             path.rename(claimed)  # atomic: of two confirmations sent at once, only one gets the file
@@ -246,3 +324,66 @@ class XlsxUpload:
             claimed.unlink(missing_ok=True)
             request.session.pop(self.session_key, None)
         return UploadResult(list(problems), count if not problems else 0, pending, committed=not problems)
+
+    def _queue(self, request, path: Path, pending: dict, next_url: str) -> UploadResult | None:
+        """Hand the kept file to the worker: an ImportRun the user follows on its page."""
+        from core.models import ImportRun
+        from core.tasks import run_import
+
+        try:
+            path.rename(queued_path(pending["token"]))  # claimed, as for a confirmation in the request
+        except FileNotFoundError:
+            return None
+        request.session.pop(self.session_key, None)
+        run = ImportRun.objects.create(runner=self.runner, name=pending.get("name", "")[:255], pending=pending,
+                                       requested_by=request.user, next_url=next_url)
+        queue = settings.UPLOAD_TASK_QUEUE or None  # imports may be routed to workers of their own
+        transaction.on_commit(lambda: run_import.apply_async((run.pk,), queue=queue))
+        return UploadResult([], 0, pending, committed=False, run=run)
+
+
+def queued_path(token) -> Path:
+    return imports_dir() / f"{uuid.UUID(str(token))}.queued.xlsx"
+
+
+def run_queued_import(run_id: int) -> None:
+    """The worker's side of ``XlsxUpload._queue``: run the kept file for real, all or nothing (each app's
+    ``run`` saves through its service in one transaction and saves nothing when it returns problems), writing
+    the rows read as it goes, outside that transaction, for the progress bar. A run found started already (a
+    redelivery after its worker died) is left as it is: the page shows it interrupted."""
+    from django.contrib.auth import get_user_model
+    from django.utils.module_loading import import_string
+
+    from core.choices import RunStatus
+    from core.models import ImportRun
+
+    run = ImportRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).first()
+    if run is None:
+        return
+    run.mark_running()
+    path = queued_path(run.pending["token"])
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        if time.monotonic() - last[0] >= 0.5:
+            last[0] = time.monotonic()
+            run.record(done=done, total=total)
+
+    token = _progress.set(progress)
+    try:
+        user = get_user_model().objects.get(pk=run.requested_by_id)
+        problems, count = import_string(run.runner)(user, run.pending)(path, run.pending, True)
+        if problems:
+            shown = [{"row": getattr(p, "row", None), "column": getattr(p, "column", None), "message": str(p)}
+                     for p in list(problems)[:MAX_PROBLEMS_SHOWN]]
+            run.mark_failed(gettext("Nothing was imported: the file has %(count)d problems (the first are listed "
+                                    "below). Fix them and upload the file again.") % {"count": len(problems)},
+                            problems=shown)
+        else:
+            run.mark_done(count=count)
+    except Exception as exc:
+        run.mark_failed(gettext("The import stopped: %(error)s") % {"error": exc})
+        raise
+    finally:
+        _progress.reset(token)
+        path.unlink(missing_ok=True)

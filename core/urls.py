@@ -6,4 +6,6 @@ from core import views
 urlpatterns = [
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("imports/<int:pk>/", views.import_run_detail, name="import_run_detail"),
+    path("imports/<int:pk>/progress/", views.import_run_progress, name="import_run_progress"),
 ]

@@ -28,3 +28,29 @@ def notification_read(request, pk):
     mark_read(note)
     safe = note.link and url_has_allowed_host_and_scheme(note.link, {request.get_host()})
     return redirect(note.link if safe else "notification_list")
+
+
+def _import_run_for(request, pk):
+    """An import in the worker is its requester's own (like a notification): another user's does not exist."""
+    from core.models import ImportRun
+
+    return get_object_or_404(ImportRun, pk=pk, requested_by=request.user)
+
+
+def _import_context(run) -> dict:
+    from django.urls import reverse
+
+    return {"run": run, "progress_url": reverse("import_run_progress", args=[run.pk]),
+            "after_template": "uploads/_import_after.html"}
+
+
+@login_required
+def import_run_detail(request, pk):
+    run = _import_run_for(request, pk)
+    return render(request, "uploads/import_run.html", _import_context(run))
+
+
+@login_required
+def import_run_progress(request, pk):
+    """Just the progress bar: the page polls it every second until the import has ended."""
+    return render(request, "_run_progress.html", _import_context(_import_run_for(request, pk)))

@@ -143,9 +143,7 @@ def child_env(**extra) -> dict:
     env = os.environ.copy()
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     env["DATABASE_URL"] = database_url_from_settings(connection.settings_dict, name=connection.settings_dict["NAME"])
-    opts = app.conf.broker_transport_options or {}
-    if "data_folder_in" in opts:
-        env["CELERY_FS_BROKER_DIR"] = opts["data_folder_in"]
+    env["REDIS_URL"] = str(app.conf.broker_url)  # the same broker, the embedded one included
     env.update({k: str(v) for k, v in extra.items()})
     return env
 
@@ -488,7 +486,7 @@ def bench_incremental(ctx: Context, opts: Options, say: Callable, log_dir: Path)
         app.conf.task_always_eager = eager
     seen = [r["seconds"] for r in runs if r["seconds"] is not None]
     return {"runs": runs, "median_s": round(statistics.median(seen), 3) if seen else None,
-            "broker": "redis" if str(app.conf.broker_url).startswith("redis") else "filesystem",
+            "broker": "embedded redis" if settings.EMBEDDED_BROKER else "redis",
             "debounce_s": debounce, "watched": f"{target.code} / TCCSĐ {rating.grassroots_id} / {ctx.year}"}
 
 

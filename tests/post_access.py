@@ -49,6 +49,7 @@ from tests.url_access import (
     TREE_EDITORS,
     VIEWERS,
     candidate_in_a1_1,
+    import_run_of_grassroots_officer,
     inspection_of_member,
     member_in_a1_1,
     org,
@@ -701,6 +702,13 @@ OBJECT_SCOPE: list[ObjectScope] = [
     # Report runs are B1's: seen (and downloaded, and marked submitted) only by who sees B1.
     ObjectScope("reports:run_detail", report_of_b1, ok=frozenset({"administrator", "outsider"}), method="get",
                 ok_status=200),
+    ObjectScope("reports:run_progress", report_of_b1, ok=frozenset({"administrator", "outsider"}), method="get",
+                ok_status=200),
+    # An import in the worker is its requester's only, an administrator's included (core.views._import_run_for).
+    ObjectScope("import_run_detail", import_run_of_grassroots_officer, ok=frozenset({"grassroots_officer"}),
+                method="get", ok_status=200),
+    ObjectScope("import_run_progress", import_run_of_grassroots_officer, ok=frozenset({"grassroots_officer"}),
+                method="get", ok_status=200),
     ObjectScope("reports:run_download", lambda w: {**report_of_b1(w), "format": "pdf"},
                 ok=frozenset({"administrator", "outsider"}), method="get", ok_status=200),
     ObjectScope("reports:run_issue", lambda w: report_of_b1(w, draft=True), ok=frozenset({"administrator", "outsider"}),

@@ -77,6 +77,18 @@ def rows(n: int, columns: int = 1) -> bytes:
     return _workbook_with_sheet(chunks())
 
 
+def sparse_million() -> bytes:
+    """Two rows numbered 1 and 1,000,000: a few hundred bytes that a reader lays out as a million rows."""
+    return _workbook_with_sheet([HEAD, b'<row r="1"><c r="A1"><v>1</v></c></row>',
+                                 b'<row r="1000000"><c r="A1000000"><v>1</v></c></row>', TAIL])
+
+
+def claimed_million() -> bytes:
+    """One row, and a dimension that claims a million (readers size their grid from it)."""
+    return _workbook_with_sheet([HEAD.replace(b"<sheetData>", b'<dimension ref="A1:C1000000"/><sheetData>'),
+                                 b'<row r="1"><c r="A1"><v>1</v></c></row>', TAIL])
+
+
 def wide(columns: int) -> bytes:
     def letters(n):
         s = ""
@@ -106,8 +118,10 @@ def refused(client, url, extra, content) -> tuple[list[str], float]:
     (zip_bomb, "100 MB (UPLOAD_MAX_UNCOMPRESSED_MB)"),
     (billion_laughs, "thực thể XML"),
     (lambda: rows(1_000_000), "20.000 dòng (UPLOAD_MAX_ROWS)"),
+    (sparse_million, "20.000 dòng (UPLOAD_MAX_ROWS)"),
+    (claimed_million, "20.000 dòng (UPLOAD_MAX_ROWS)"),
     (lambda: wide(101), "100 cột (UPLOAD_MAX_COLUMNS)"),
-], ids=["zip-bomb", "billion-laughs", "million-rows", "101-columns"])
+], ids=["zip-bomb", "billion-laughs", "million-rows", "sparse-million", "claimed-million", "101-columns"])
 def test_a_hostile_workbook_is_refused_fast_on_both_endpoints_with_the_limit(tree, client_for, build, expected):
     content = build()
     assert len(content) < 10 * 1024 * 1024  # under the upload size limit: only the new checks refuse it

@@ -1,4 +1,4 @@
-"""The missing-meeting reminder fired through a real Celery worker process (Redis in CI, the filesystem
+"""The missing-meeting reminder fired through a real Celery worker process (Redis in CI, an embedded
 broker locally), twice for the same month: one notification per cell and recipient."""
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""Report generation through a real Celery worker (Redis in CI, the filesystem broker locally): a run started
+"""Report generation through a real Celery worker (Redis: REDIS_URL's in CI, the embedded one locally): a run started
 from the page goes from 0 to 100% in steps the page can see, and its PDF downloads through the view; a run
 that cannot be generated ends failed with a Vietnamese message, never stuck "running"."""
 

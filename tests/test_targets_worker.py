@@ -1,4 +1,4 @@
-"""The targets engine through a real Celery worker (Redis in CI, the filesystem broker locally):
+"""The targets engine through a real Celery worker (Redis: REDIS_URL's in CI, the embedded one locally):
 change events → one debounced task → only the affected targets recomputed; a worker killed in the middle
 of a full recompute leaves every target either wholly old or wholly new, and a rerun completes it."""
 

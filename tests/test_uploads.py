@@ -46,7 +46,7 @@ def test_the_preview_changes_nothing_and_waits_for_confirmation(media):
     assert (result.problems, result.count, result.committed) == ([], 2, False)
     assert not User.objects.exists()  # the run wrote two users; the preview rolled them back
     token = result.pending["token"]
-    assert req.session["test_import"] == {"token": token, "name": "ds.xlsx", "org": 7}
+    assert req.session["test_import"] == {"token": token, "name": "ds.xlsx", "org": 7, "count": 2}
     assert kept(media) == [f"{token}.xlsx"]
 
 

@@ -35,6 +35,14 @@ class Access:
     ok_status: int = 200
 
 
+def import_run_of_grassroots_officer(w):
+    from core.models import ImportRun
+
+    run = ImportRun.objects.create(runner="members.register.views.import_runner", name="dang-vien.xlsx",
+                                   requested_by=w.personas.grassroots_officer)
+    return {"pk": run.pk}
+
+
 def member_in_a1_1(w):
     return {"pk": w.member.pk}
 
@@ -90,6 +98,11 @@ ACCESS: dict[str, Access] = {
     "healthz": Access(ok=ALL, public=True),
     "notification_list": Access(ok=ALL),
     "notification_read": Access(ok=frozenset(), kwargs=lambda w: {"pk": 1}, denied=405),  # POST only
+    # An import in the worker is its requester's only (core.views._import_run_for): for everyone else, 404.
+    "import_run_detail": Access(ok=frozenset({"grassroots_officer"}), kwargs=import_run_of_grassroots_officer,
+                                denied=404),
+    "import_run_progress": Access(ok=frozenset({"grassroots_officer"}), kwargs=import_run_of_grassroots_officer,
+                                  denied=404),
     # Organizations: every role sees its subtree; tree changes are for committee staff and administrators.
     "organizations:organization_list": Access(ok=VIEWERS),
     # Remote pickers' JSON: anyone logged in; each answers only the rows the user's scope holds (test_pickers).

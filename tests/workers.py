@@ -1,5 +1,5 @@
 """Celery worker processes for the tests of the asynchronous paths: a real worker on the configured broker
-(Redis in CI, the filesystem transport locally) against the test database. ``real_worker`` is a fixture
+(Redis in CI, the embedded Redis locally) against the test database. ``real_worker`` is a fixture
 (registered for every test module by tests/conftest.py)."""
 
 import subprocess

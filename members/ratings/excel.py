@@ -8,21 +8,20 @@ Vietnamese whatever the interface language and recognised in either language whe
 from __future__ import annotations
 
 import tempfile
-import zipfile
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.excel import save as save_workbook
 from core.excel import text_row
+from core.uploads import UnreadableWorkbook, sheet_rows
 from members.ratings.forms import Rights, current_values, row_input
 from members.ratings.rules import rating_date
 from members.ratings.services import LEVEL_FIELDS, Grid, RowInput
@@ -210,22 +209,17 @@ def _cell_text(value) -> str:
 
 
 def parse_grid_workbook(source, grid: Grid, rights: Rights) -> ParsedGrid:
+    """Read a filled template (checked by core.uploads first) against ``grid``."""
     parsed = ParsedGrid()
     try:
-        wb = load_workbook(source, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+        _parse_sheet(sheet_rows(source), parsed, grid, rights)
+    except UnreadableWorkbook:
         parsed.problems.append(ImportProblem(None, None, _("The file could not be read as an Excel workbook (.xlsx).")))
         parsed.fatal = True
-        return parsed
-    try:
-        _parse_sheet(wb.worksheets[0], parsed, grid, rights)
-    finally:
-        wb.close()
     return parsed
 
 
-def _parse_sheet(ws, parsed: ParsedGrid, grid: Grid, rights: Rights) -> None:
-    rows = ws.iter_rows(values_only=True)
+def _parse_sheet(rows, parsed: ParsedGrid, grid: Grid, rights: Rights) -> None:
     header = next(rows, None) or ()
     lookup = _header_lookup(grid)
     positions: dict[str, int] = {}

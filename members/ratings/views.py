@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.forms import add_service_error
+from core.middleware import many_post_fields
 from core.uploads import XLSX, XlsxUpload, preview_context
 from members.ratings import excel as rating_excel
 from members.ratings.choices import OrgRatingKind, RatingStatus
@@ -234,6 +235,7 @@ def _committee_above(request, org: Organization) -> Organization | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@many_post_fields("GRID_MAX_POST_FIELDS")
 def member_grid_view(request, org_pk: int, year: int):
     """All members of an organization on the year's rating date, decided by its grassroots organization."""
     org = _organization(request, org_pk)
@@ -250,6 +252,7 @@ def member_grid_view(request, org_pk: int, year: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@many_post_fields("GRID_MAX_POST_FIELDS")
 def organization_grid_view(request, committee_pk: int, kind: str, year: int):
     """The subjects a committee rates for a year (its sub-organizations, their leadership collectives,
     their mass organizations or host units), decided by the committee."""
@@ -288,16 +291,28 @@ def member_grid_template(request, org_pk: int, year: int):
     return response
 
 
+def grid_upload_runner(user, pending):
+    """The rating upload's ``run`` built in the worker for a large file (core.uploads.run_queued_import): the
+    grid of the organization and year the preview was for, with the user's rights on it."""
+    org = get_object_or_404(Organization.objects.visible_to(user), pk=pending["org"])
+    grid = member_grid(organization=org, year=pending["year"])
+    return _grid_upload_run(grid, Rights.of(user, grid), user)
+
+
 def _upload_flow(request, grid: Grid, rights: Rights) -> XlsxUpload:
     """The rating upload through the shared upload flow (core.uploads): parse the kept file against the
     grid and save it through the engine. The grid's version is the one at preview time, so a save by
     someone else in between refuses the confirmation."""
+    return XlsxUpload(UPLOAD_SESSION_KEY, _grid_upload_run(grid, rights, request.user),
+                      runner="members.ratings.views.grid_upload_runner")
 
+
+def _grid_upload_run(grid: Grid, rights: Rights, user):
     def run(path, pending, commit):
         parsed = rating_excel.parse_grid_workbook(path, grid, rights)
         if parsed.fatal:
             return parsed.problems, 0
-        outcome = run_grid_save(grid, rows=parsed.rows, user=request.user, grid_version=pending["version"],
+        outcome = run_grid_save(grid, rows=parsed.rows, user=user, grid_version=pending["version"],
                                 cap_exception_reason=pending["cap_exception_reason"], errors=parsed.read_errors,
                                 commit=commit and not parsed.problems)
         problems = list(parsed.problems) + parsed.service_problems(outcome.errors)
@@ -307,7 +322,7 @@ def _upload_flow(request, grid: Grid, rights: Rights) -> XlsxUpload:
         result = outcome.result or {}
         return problems, result.get("created", 0) + result.get("updated", 0)
 
-    return XlsxUpload(UPLOAD_SESSION_KEY, run)
+    return run
 
 
 def _render_upload_preview(request, grid, outcome, *, committing):
@@ -331,10 +346,13 @@ def member_grid_upload(request, org_pk: int, year: int):
         raise PermissionDenied
     flow = _upload_flow(request, grid, rights)
     if request.method == "POST" and request.POST.get("action") == "commit":
-        outcome = flow.confirm(request, request.POST.get("token"), expect={"org": org.pk, "year": year})
+        outcome = flow.confirm(request, request.POST.get("token"), expect={"org": org.pk, "year": year},
+                               next_url=grid_url(org.pk, year))
         if outcome is None:
             messages.error(request, _("This upload is no longer waiting for confirmation. Upload the file again."))
             return redirect("ratings:member_grid_upload", org_pk=org.pk, year=year)
+        if outcome.run is not None:  # a large file: the worker imports it, its page shows the progress
+            return redirect("import_run_detail", pk=outcome.run.pk)
         if not outcome.committed:
             return _render_upload_preview(request, grid, outcome, committing=True)
         messages.success(request, _("Imported the ratings from “%(name)s”.") % {"name": outcome.pending["name"]})

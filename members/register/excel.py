@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 import unicodedata
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -18,16 +17,16 @@ from django.db import DatabaseError, transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from core.excel import save as save_workbook
 from core.excel import text_row
 from core.text import normalize_name
+from core.uploads import UnreadableWorkbook, sheet_rows
 from members.register.choices import (
     ETHNICITY_CHOICES,
     Gender,
@@ -453,23 +452,18 @@ def _header_lookup() -> dict[str, str]:
 
 
 def parse_workbook(source, *, user) -> ParsedImport:
-    """Read the first sheet of an uploaded workbook into row dicts for members_bulk_create."""
+    """Read the first sheet of an uploaded workbook (checked by core.uploads first) into row dicts for
+    members_bulk_create."""
     parsed = ParsedImport()
     try:
-        wb = load_workbook(source, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+        _parse_sheet(sheet_rows(source), parsed, user)
+    except UnreadableWorkbook:
         parsed.add(None, None, _("The file could not be read as an Excel workbook (.xlsx)."))
         parsed.fatal = True
-        return parsed
-    try:
-        _parse_sheet(wb.worksheets[0], parsed, user)
-    finally:
-        wb.close()
     return parsed
 
 
-def _parse_sheet(ws, parsed: ParsedImport, user) -> None:
-    rows = ws.iter_rows(values_only=True)
+def _parse_sheet(rows, parsed: ParsedImport, user) -> None:
     header = next(rows, None)
     lookup = _header_lookup()
     positions: dict[str, int] = {}

@@ -286,15 +286,22 @@ def member_import_template(request):
     return response
 
 
-def _import_flow(request) -> XlsxUpload:
-    """The member import through the shared upload flow: parse the kept file, hand its rows to the service."""
+def import_runner(user, pending):
+    """The member import's ``run`` for ``user``: parse the kept file, hand its rows to the service. Also built
+    by the worker for a large file (core.uploads.run_queued_import)."""
 
     def run(path, pending, commit):
-        parsed = excel.parse_workbook(path, user=request.user)
-        outcome = excel.run_import(parsed, user=request.user, start_reason=pending["start_reason"], commit=commit)
+        parsed = excel.parse_workbook(path, user=user)
+        outcome = excel.run_import(parsed, user=user, start_reason=pending["start_reason"], commit=commit)
         return outcome.problems, outcome.count
 
-    return XlsxUpload(IMPORT_SESSION_KEY, run)
+    return run
+
+
+def _import_flow(request) -> XlsxUpload:
+    """The member import through the shared upload flow."""
+    return XlsxUpload(IMPORT_SESSION_KEY, import_runner(request.user, None),
+                      runner="members.register.views.import_runner")
 
 
 def _render_preview(request, outcome: UploadResult, *, committing: bool):
@@ -310,10 +317,12 @@ def member_import(request):
     require_anywhere(request.user, Perm.CHANGE_MEMBERS)
     flow = _import_flow(request)
     if request.method == "POST" and request.POST.get("action") == "commit":
-        outcome = flow.confirm(request, request.POST.get("token"))
+        outcome = flow.confirm(request, request.POST.get("token"), next_url=reverse("members:member_list"))
         if outcome is None:
             messages.error(request, _("This import is no longer waiting for confirmation. Upload the file again."))
             return redirect("members:member_import")
+        if outcome.run is not None:  # a large file: the worker imports it, its page shows the progress
+            return redirect("import_run_detail", pk=outcome.run.pk)
         if not outcome.committed:
             return _render_preview(request, outcome, committing=True)
         messages.success(request, ngettext("Imported %(count)d party member.", "Imported %(count)d party members.",

@@ -134,6 +134,11 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             # honcho got the same SIGINT and stops its children; wait for it so the database goes last.
             proc.wait()
+        finally:
+            if settings.EMBEDDED_BROKER:  # started by this process's settings; its queue is kept on disk
+                from core.embedded_broker import folder_from_env, stop_embedded_redis
+
+                stop_embedded_redis(folder_from_env(Path(settings.DATA_DIR)))
 
     def _require_free(self, address: Address) -> None:
         reason = port_taken(address)
