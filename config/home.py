@@ -157,8 +157,9 @@ def staff_section(user, organization, day: dt.date) -> dict:
               .filter(status=RatingStatus.PROPOSED, year__in=years)
               .values("deciding_committee_id", "deciding_committee__name", "kind", "year").annotate(n=Count("pk"))
               .order_by("-year", "deciding_committee__name", "kind")[:LIST_LIMIT]]
-    submit = reverse("records:submission_create")
-    reports = [{"due": r, "url": f"{submit}?{urlencode({'year': r.year})}"}
+    # Each report due opens the organizations that still owe it, to tick and mark received.
+    owed = reverse("records:submission_owed")
+    reports = [{"due": r, "url": f"{owed}?{urlencode({'report': r.report.pk, 'year': r.year, 'quarter': r.quarter})}"}
                for r in reports_due(organization, day) if r.not_submitted]
     probations, soon, ended = probations_ending(user, organization, day)
     attach_parent_names([c.cell for c in probations])

@@ -6,4 +6,5 @@ from core import views
 urlpatterns = [
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("lists/<str:key>/preference/", views.list_preference, name="list_preference"),
 ]
