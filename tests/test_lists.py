@@ -230,6 +230,8 @@ def test_the_ticked_members_move_together_after_one_confirmation(client_for, tre
     assert [m.pk for m in confirm.context["members"]] == sorted([first.pk, second.pk],
                                                                   key=lambda pk: Member.objects.get(pk=pk).full_name)
     assert Member.objects.get(pk=first.pk).cell_id == tree.a1_1.pk  # the GET moved nobody
+    unconfirmed = _transfer(staff, [first, second], tree.a1_2, confirm="yes")  # not the page's button
+    assert unconfirmed.status_code == 200 and not Member.objects.filter(cell=tree.a1_2).exists()
 
     response = _transfer(staff, [first, second], tree.a1_2)
     assert response.status_code == 302

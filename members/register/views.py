@@ -118,7 +118,7 @@ def member_transfer_selected(request):
     the same checks as one transfer). Every member must be visible, still in the party and changeable."""
     require_anywhere(request.user, Perm.CHANGE_MEMBERS)
     data = request.POST if request.method == "POST" else request.GET
-    ids = sorted({int(v) for v in data.getlist("selected") if v.isdigit()})
+    ids = sorted({int(v) for v in data.getlist("selected") if v.isdigit() and int(v) < 2**31})
     back = reverse("members:member_list") + ("?" + data["back"] if data.get("back", "").strip() else "")
     if not ids:
         messages.error(request, _("Tick the members to transfer first."))
@@ -133,7 +133,9 @@ def member_transfer_selected(request):
         return redirect(back)
     if any(not user_can(request.user, Perm.CHANGE_MEMBERS, m.cell) for m in members):
         raise PermissionDenied
-    form = MemberTransferForm(request.POST if "confirm" in request.POST else None, user=request.user, member=None)
+    # Its button sends confirm=1; any other POST (or the GET from the list) shows the form.
+    confirming = request.method == "POST" and request.POST.get("confirm") == "1"
+    form = MemberTransferForm(request.POST if confirming else None, user=request.user, member=None)
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
         try:

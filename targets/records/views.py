@@ -229,7 +229,7 @@ def submission_owed(request):
                 organizations = organizations.filter(path__startswith=data["organization"].path)
     form = ReceivedForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and due is not None and form.is_valid():
-        ids = {int(v) for v in request.POST.getlist("selected") if v.isdigit()}
+        ids = {int(v) for v in request.POST.getlist("selected") if v.isdigit() and int(v) < 2**31}
         chosen = list(organizations.filter(pk__in=ids))
         if not chosen or len(chosen) != len(ids):
             messages.error(request, _("Tick the organizations whose report was received (those still owing it)."))
