@@ -133,6 +133,7 @@ class GridWaiting:
     year: int
     proposed: int
     url: str
+    organization: str = ""  # the grid's organization, which its page names (tests/test_browser_h20.py)
 
 
 def staff_section(user, organization, day: dt.date) -> dict:
@@ -145,20 +146,23 @@ def staff_section(user, organization, day: dt.date) -> dict:
     from targets.boards.views import probations_ending, reports_due
 
     years = [day.year - 1, day.year]
-    grids = [GridWaiting(row["grassroots__name"], row["year"], row["n"], grid_url(row["grassroots_id"], row["year"]))
+    grids = [GridWaiting(row["grassroots__name"], row["year"], row["n"], grid_url(row["grassroots_id"], row["year"]),
+                         row["grassroots__name"])
              for row in MemberRating.objects.visible_to(user, Perm.DECIDE_MEMBER_RATINGS).current()
              .filter(status=RatingStatus.PROPOSED, year__in=years)
              .values("grassroots_id", "grassroots__name", "year").annotate(n=Count("pk"))
              .order_by("-year", "grassroots__name")[:LIST_LIMIT]]
     kinds = dict(OrgRatingKind.choices)
     grids += [GridWaiting(f"{row['deciding_committee__name']} · {kinds.get(row['kind'], row['kind'])}",
-                          row["year"], row["n"], org_grid_url(row["deciding_committee_id"], row["kind"], row["year"]))
+                          row["year"], row["n"], org_grid_url(row["deciding_committee_id"], row["kind"], row["year"]),
+                          row["deciding_committee__name"])
               for row in OrganizationRating.objects.visible_to(user, Perm.DECIDE_ORG_RATINGS).current()
               .filter(status=RatingStatus.PROPOSED, year__in=years)
               .values("deciding_committee_id", "deciding_committee__name", "kind", "year").annotate(n=Count("pk"))
               .order_by("-year", "deciding_committee__name", "kind")[:LIST_LIMIT]]
-    submit = reverse("records:submission_create")
-    reports = [{"due": r, "url": f"{submit}?{urlencode({'year': r.year})}"}
+    # Each report due opens the organizations that still owe it, to tick and mark received.
+    owed = reverse("records:submission_owed")
+    reports = [{"due": r, "url": f"{owed}?{urlencode({'report': r.report.pk, 'year': r.year, 'quarter': r.quarter})}"}
                for r in reports_due(organization, day) if r.not_submitted]
     probations, soon, ended = probations_ending(user, organization, day)
     attach_parent_names([c.cell for c in probations])

@@ -147,3 +147,21 @@ class ImportRun(BackgroundRun):
             return 100
         # Reading the rows is most of the work; the save is the last tenth.
         return min(int(self.done * 90 / self.total), 90) if self.total else 0
+
+
+class ListPreference(models.Model):
+    """How one user keeps one list page (``key``, e.g. "members"): the columns they chose to see (empty:
+    the list's default) and whether its filters show their counts. One row per user and list, written by
+    the column chooser (core.views.list_preference) and read once per page (core.lists.list_page)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="list_preferences")
+    key = models.CharField(max_length=40)
+    columns = models.JSONField(default=list, blank=True)
+    counts = models.BooleanField(null=True, blank=True)  # None: the list's default
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="list_preference_once")]
+
+    def __str__(self):
+        return f"{self.user_id}:{self.key}"

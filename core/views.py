@@ -1,12 +1,15 @@
 """A user's in-app notifications (written by ``core.notifications.notify``)."""
 
+import re
+
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core.lists import paginate
-from core.models import Notification
+from core.models import ListPreference, Notification
 from core.notifications import mark_read
 from core.tables import NotificationTable
 
@@ -54,3 +57,22 @@ def import_run_detail(request, pk):
 def import_run_progress(request, pk):
     """Just the progress bar: the page polls it every second until the import has ended."""
     return render(request, "_run_progress.html", _import_context(_import_run_for(request, pk)))
+
+
+@login_required
+@require_POST
+def list_preference(request, key):
+    """Keep the columns a user chose for a list (and whether its filters show counts), then go back to it.
+    The names are kept as given; the list shows only those of its own columns (ListTable.show_columns), so
+    a stale or forged name changes nothing. "reset" returns to the list's default."""
+    if not re.fullmatch(r"[a-z0-9_]{1,40}", key):
+        raise Http404
+    if "reset" in request.POST:
+        ListPreference.objects.filter(user=request.user, key=key).delete()
+    else:
+        defaults = {"columns": [c[:60] for c in request.POST.getlist("columns")[:40]]}
+        if request.POST.get("counts") in ("on", "off"):
+            defaults = {"counts": request.POST["counts"] == "on"}
+        ListPreference.objects.update_or_create(user=request.user, key=key, defaults=defaults)
+    back = request.POST.get("next", "")
+    return redirect(back if url_has_allowed_host_and_scheme(back, {request.get_host()}) else "home")

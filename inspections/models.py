@@ -79,7 +79,8 @@ class Discipline(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["violation_year", "member"], name="discipline_year_member"),
-                   models.Index(fields=["violation_year", "organization"], name="discipline_year_org")]
+                   models.Index(fields=["violation_year", "organization"], name="discipline_year_org"),
+                   models.Index(fields=["decision_date", "id"], name="discipline_decision_date")]  # the list's order
 
     def __str__(self):
         return f"{self.get_form_display()} {self.member or self.organization} ({self.violation_year})"

@@ -22,7 +22,7 @@ class InspectionTable(ListTable):
     activity = tables.Column(order_by=("activity", "-decision_date", "-id"))
     kind = tables.Column(attrs=hidden_below("md"), order_by=("kind", "-decision_date", "-id"))
     conducting_body = tables.Column(attrs=hidden_below("lg"),
-                                    order_by=("conducting_body__name", "-decision_date", "-id"))
+                                    order_by=("conducting_body__path", "-decision_date", "-id"))
     subjects = tables.Column(verbose_name=_("Subject"), empty_values=(), orderable=False,
                              attrs=hidden_below("sm"))
     conclusion = tables.Column(order_by=("conclusion", "-decision_date", "-id"))
@@ -58,7 +58,7 @@ class DisciplineTable(ListTable):
     form = tables.Column(order_by=("form", "-decision_date", "-id"))
     decision_number = tables.Column(attrs=hidden_below("md"), order_by=("decision_number", "id"))
     decision_date = tables.DateColumn(format="d/m/Y", attrs=NOWRAP, order_by=("decision_date", "id"))
-    deciding_body = tables.Column(attrs=hidden_below("lg"), order_by=("deciding_body__name", "-decision_date", "-id"))
+    deciding_body = tables.Column(attrs=hidden_below("lg"), order_by=("deciding_body__path", "-decision_date", "-id"))
     violation_year = tables.Column(attrs=hidden_below("sm"), order_by=("violation_year", "-decision_date", "-id"))
     notes = tables.Column(verbose_name=_("Notes"), empty_values=(), orderable=False, attrs=hidden_below("md"))
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.forms import add_service_error
-from core.lists import filtered_table
+from core.lists import export_response, list_page
 from core.params import YEARS, int_param
 from inspections.coverage import member_coverage, sub_cell_coverage, tccsd_coverage, term_period, year_period
 from inspections.filters import DisciplineFilterSet, InspectionFilterSet
@@ -37,11 +37,12 @@ def inspection_list(request):
     require_anywhere(request.user, Perm.VIEW)
     queryset = (Inspection.objects.visible_to(request.user).select_related("conducting_body")
                 .prefetch_related("members", "organizations").order_by("-decision_date", "-id"))
-    filterset, table = filtered_table(request, queryset, filterset_class=InspectionFilterSet,
-                                      table_class=InspectionTable, per_page=PER_PAGE)
-    return render(request, "inspections/inspection_list.html", {
-        "filterset": filterset, "table": table,
-        "may_add": user_has_anywhere(request.user, Perm.CHANGE_INSPECTIONS)})
+    page = list_page(request, "inspections", queryset, filterset_class=InspectionFilterSet,
+                     table_class=InspectionTable, per_page=PER_PAGE)
+    if page.exporting:
+        return export_response(page, "kiem-tra-giam-sat")
+    return render(request, "inspections/inspection_list.html", page.context(**{
+        "may_add": user_has_anywhere(request.user, Perm.CHANGE_INSPECTIONS)}))
 
 
 def _inspection_visible(request, pk) -> Inspection:
@@ -104,11 +105,12 @@ def discipline_list(request):
     require_anywhere(request.user, Perm.VIEW)
     queryset = (Discipline.objects.visible_to(request.user).select_related("member", "organization", "deciding_body")
                 .order_by("-decision_date", "-id"))
-    filterset, table = filtered_table(request, queryset, filterset_class=DisciplineFilterSet,
-                                      table_class=DisciplineTable, per_page=PER_PAGE)
-    return render(request, "inspections/discipline_list.html", {
-        "filterset": filterset, "table": table,
-        "may_add": user_has_anywhere(request.user, Perm.CHANGE_INSPECTIONS)})
+    page = list_page(request, "discipline", queryset, filterset_class=DisciplineFilterSet,
+                     table_class=DisciplineTable, per_page=PER_PAGE)
+    if page.exporting:
+        return export_response(page, "ky-luat")
+    return render(request, "inspections/discipline_list.html", page.context(
+        may_add=user_has_anywhere(request.user, Perm.CHANGE_INSPECTIONS)))
 
 
 @login_required

@@ -97,7 +97,8 @@ class Meeting(models.Model):
         verbose_name = _("cell meeting")
         verbose_name_plural = _("cell meetings")
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["cell", "date"], name="meeting_cell_date")]
+        indexes = [models.Index(fields=["cell", "date"], name="meeting_cell_date"),
+                   models.Index(fields=["date", "id"], name="meeting_date")]  # the list's order by date
         constraints = [
             # One regular meeting per cell and month, also against two secretaries saving at once.
             models.UniqueConstraint(ExtractYear("date"), ExtractMonth("date"), "cell",

@@ -20,7 +20,7 @@ class MeetingTable(ListTable):
     date = tables.DateColumn(format="d/m/Y", attrs=NOWRAP, order_by=("date", "id"),
                              linkify=("meetings:meeting_detail", {"pk": tables.A("pk")}))
     kind = tables.Column(order_by=("kind", "-date", "-id"))
-    cell = tables.Column(order_by=("cell__name", "-date", "-id"))
+    cell = tables.Column(order_by=("cell__path", "-date", "-id"))
     present = tables.Column(verbose_name=_("Attendance"), empty_values=(), attrs=hidden_below("sm"),
                             order_by=("present_count", "-date", "-id"))
     rate = tables.Column(verbose_name=_("Attendance rate"), accessor="attendance_rate", empty_values=(), attrs=NOWRAP)

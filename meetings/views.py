@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import add_service_error
-from core.lists import filtered_table
+from core.lists import export_response, list_page
 from core.params import int_param
 from meetings.choices import CELL_MEETING_KINDS, COMMITTEE_MEETING_KINDS, AttendanceStatus, MeetingKind
 from meetings.filters import MeetingFilterSet
@@ -55,10 +55,13 @@ def meeting_list(request):
     require_anywhere(request.user, Perm.VIEW)
     meetings = (Meeting.objects.visible_to(request.user).select_related("cell").with_attendance()
                 .order_by("-date", "-id"))
-    filterset, table = filtered_table(request, meetings, filterset_class=MeetingFilterSet, table_class=MeetingTable,
-                                      per_page=PER_PAGE)
+    page = list_page(request, "meetings", meetings, filterset_class=MeetingFilterSet, table_class=MeetingTable,
+                     per_page=PER_PAGE)
+    if page.exporting:
+        return export_response(page, "sinh-hoat-chi-bo")
+    filterset, table = page.filterset, page.table
     return render(request, "meetings/meeting_list.html", {
-        "filterset": filterset, "table": table, "cell": filterset.chosen_organization(),
+        "filterset": filterset, "table": table, "list_page": page, "cell": filterset.chosen_organization(),
         "log_cells": list(changeable_cells(request.user)[:20]),
     })
 

@@ -14,6 +14,7 @@ from organizations.scoping import scope_roots
 
 class OrganizationFilter(django_filters.ModelChoiceFilter):
     field_class = OrganizationChoiceField
+    counted = False  # a remote picker of a whole subtree: no counts per choice (core.lists.add_filter_counts)
 
 
 def visible_organizations(request):

@@ -95,6 +95,7 @@ class Organization(MP_Node):
             # LIKE 'prefix%' subtree tests use this whatever the database collation.
             models.Index(OpClass("path", name="varchar_pattern_ops"), name="org_path_pattern"),
             models.Index(fields=["kind", "dissolved_on"], name="org_kind_dissolved"),
+            models.Index(fields=["name", "path"], name="org_name_order"),  # the lists' order by name
         ]
 
     def __str__(self):

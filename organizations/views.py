@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core.lists import filtered_table, paginate
+from core.lists import export_response, list_page, paginate
 from organizations import hooks, services
 from organizations.choices import OrgKind
 from organizations.filters import OrganizationFilterSet
@@ -74,11 +74,12 @@ def organization_list(request):
     if not request.GET.get("q", "").strip():
         require_anywhere(request.user, Perm.VIEW)
     organizations = with_counts(Organization.objects.visible_to(request.user).select_related("host_unit"))
-    filterset, table = filtered_table(request, organizations, filterset_class=OrganizationFilterSet,
-                                      table_class=OrganizationTable, per_page=PER_PAGE)
-    return render(request, "organizations/organization_list.html", {
-        "filterset": filterset, "table": table, "q": filterset.search(), "can_create": request.user.is_superuser,
-    })
+    page = list_page(request, "organizations", organizations, filterset_class=OrganizationFilterSet,
+                     table_class=OrganizationTable, per_page=PER_PAGE)
+    if page.exporting:
+        return export_response(page, "to-chuc-dang")
+    return render(request, "organizations/organization_list.html", page.context(
+        q=page.filterset.search(), can_create=request.user.is_superuser))
 
 
 @login_required

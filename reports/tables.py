@@ -22,7 +22,7 @@ FILE_LINKS = {ReportFormat.PDF: ("bi-file-earmark-pdf", "PDF"),
 class RunTable(ListTable):
     title = tables.Column(verbose_name=_("Report"), empty_values=(), order_by=("title", "-pk"))
     organization = tables.Column(verbose_name=_("Organization"), attrs={"td": {"class": "small"}},
-                                 order_by=("organization__name", "-pk"))
+                                 order_by=("organization__path", "-pk"))
     requested_at = tables.Column(verbose_name=_("Requested"), attrs={"td": {"class": "small text-nowrap"}},
                                  order_by=("requested_at", "pk"))
     status = tables.TemplateColumn('{% include "_run_status.html" with run=record %}',

@@ -418,6 +418,9 @@ POSTS: dict[str, Post] = {
     # A notification is its user's only: for everyone else it does not exist.
     "notification_read": Post(ok=frozenset({"cell_secretary"}), kwargs=notification_of_cell_secretary,
                               payload=lambda w: {}, denied=404),
+    # Columns chosen for a list are the user's own row: every logged-in user keeps theirs.
+    "list_preference": Post(ok=VIEWERS | {"no_role"}, kwargs=lambda w: {"key": "members"},
+                            payload=lambda w: {"columns": ["gender", "cell"], "next": "/members/"}),
 
     # --- The tree (CHANGE_TREE: administrator, committee staff over bloc A) ---------------------------------
     # The outsider may create organizations, but only under bloc B: bloc A is not among its choices (200).
@@ -472,6 +475,11 @@ POSTS: dict[str, Post] = {
     "members:member_transfer": Post(
         ok=MEMBER_EDITORS, kwargs=member_in_a1_1, denied_overrides=OUT_OF_SCOPE,
         payload=lambda w: {"to_cell": w.tree.a1_2.pk, "date": "01/02/2025", "reason": "moved", "note": ""}),
+    # The bulk transfer: the outsider has CHANGE_MEMBERS but does not see the member (back to the list, 302).
+    "members:member_transfer_selected": Post(
+        ok=MEMBER_EDITORS, denied_overrides={"outsider": 302},
+        payload=lambda w: {"selected": [w.member.pk], "confirm": "1", "to_cell": w.tree.a1_2.pk, "date": "01/02/2025",
+                           "reason": "moved", "note": ""}),
     "members:member_leave": Post(
         ok=MEMBER_EDITORS, kwargs=member_in_a1_1, denied_overrides=OUT_OF_SCOPE,
         payload=lambda w: {"date": "01/02/2025", "reason": "resigned", "note": "Xin ra khỏi Đảng"}),
@@ -598,6 +606,12 @@ POSTS: dict[str, Post] = {
         ok=REPORTERS - {"cell_secretary"}, denied_overrides={"cell_secretary": 200, "outsider": 200},
         payload=lambda w: {"report": _periodic_report_pk("degradation-quarterly"), "organization": w.tree.a1.pk,
                            "year": 2024, "quarter": 1, "submitted_on": "18/03/2024", "reference": "12-BC/ĐU"}),
+    # Marking owed reports received: A1 is not among the cell secretary's or the outsider's rows (200, nothing
+    # recorded); roles without REPORT_FIGURES are refused (403).
+    "records:submission_owed": Post(
+        ok=REPORTERS - {"cell_secretary"}, denied_overrides={"cell_secretary": 200, "outsider": 200},
+        payload=lambda w: {"report": _periodic_report_pk("degradation-quarterly"), "year": 2024, "quarter": 2,
+                           "selected": [w.tree.a1.pk], "submitted_on": "20/06/2024", "reference": "14-BC/ĐU"}),
     "records:submission_edit": Post(
         ok=REPORTERS - {"cell_secretary"}, kwargs=submission_of_a1,
         denied_overrides={**OUT_OF_SCOPE, "cell_secretary": 404},

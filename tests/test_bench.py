@@ -56,7 +56,7 @@ def tier_digest(code: str) -> str:
 
 
 BENCH_PAGE_QUERIES = {"healthz (ceiling)": 4, "dashboard overview": 7, "dashboard drill-down": 11,
-                      "dashboard drill-down (TCCSĐ)": 10, "member list": 9, "member search 'nguyen van'": 9}
+                      "dashboard drill-down (TCCSĐ)": 10, "member list": 10, "member search 'nguyen van'": 10}
 
 
 def test_bloc_tier_and_quick_bench(transactional_db, output_dir):

@@ -103,6 +103,7 @@ ACCESS: dict[str, Access] = {
                                 denied=404),
     "import_run_progress": Access(ok=frozenset({"grassroots_officer"}), kwargs=import_run_of_grassroots_officer,
                                   denied=404),
+    "list_preference": Access(ok=frozenset(), kwargs=lambda w: {"key": "members"}, denied=405),  # POST only
     # Organizations: every role sees its subtree; tree changes are for committee staff and administrators.
     "organizations:organization_list": Access(ok=VIEWERS),
     # Remote pickers' JSON: anyone logged in; each answers only the rows the user's scope holds (test_pickers).
@@ -129,6 +130,8 @@ ACCESS: dict[str, Access] = {
     # Member register: lists and exports for every role (within its subtree); no_role sees nothing.
     "members:member_list": Access(ok=VIEWERS),
     "members:member_export": Access(ok=VIEWERS),
+    # The bulk transfer's confirmation: CHANGE_MEMBERS somewhere; with nothing ticked, back to the list.
+    "members:member_transfer_selected": Access(ok=MEMBER_EDITORS | {"outsider"}, ok_status=302),
     # The log of reads of sensitive data: administrators only (MANAGE_ROLES); everyone else 403.
     "members:sensitive_log": Access(ok=ROLE_MANAGERS),
     "members:member_detail": Access(ok=VIEWERS - {"outsider"}, kwargs=member_in_a1_1, denied=404),

@@ -49,6 +49,7 @@ ACCESS = {
     "records:model_list": Access(ok=VIEWERS),
     "records:document_list": Access(ok=VIEWERS),
     "records:submission_list": Access(ok=VIEWERS),
+    "records:submission_owed": Access(ok=VIEWERS),
     **{name: Access(ok=REPORTERS | {"outsider"})
        for name in ("records:figure_create", "records:model_create", "records:submission_create")},
     # Records of A1 itself: visible to the roles over bloc A and A1, read-only for inspection staff and

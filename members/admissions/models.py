@@ -152,6 +152,7 @@ class Candidate(models.Model):
         indexes = [
             models.Index(fields=["cell", "status"], name="candidate_cell_status"),
             models.Index(fields=["admitted_on"], name="candidate_admitted_on"),
+            models.Index(fields=["full_name", "id"], name="candidate_name_order"),  # the lists' order by name
         ]
         constraints = [
             models.CheckConstraint(

@@ -23,7 +23,7 @@ class CandidateTable(ListTable):
                               order_by=("full_name", "id"))
     birth_date = tables.DateColumn(format="d/m/Y", attrs=hidden_below("md", nowrap=True),
                                    order_by=("birth_date", "full_name", "id"))
-    cell = tables.Column(order_by=("cell__name", "full_name", "id"))
+    cell = tables.Column(order_by=("cell__path", "full_name", "id"))
     current_stage = tables.Column(verbose_name=_("Current stage"), accessor="current_stage__label",
                                   order_by=("current_stage__order", "full_name", "id"))
     status = tables.Column(verbose_name=_("Status"), attrs=hidden_below("sm"), order_by=("status", "full_name", "id"))
@@ -46,7 +46,7 @@ class ProbationTable(ListTable):
 
     full_name = tables.Column(linkify=("admissions:candidate_detail", {"pk": tables.A("pk")}),
                               order_by=("full_name", "id"))
-    cell = tables.Column(attrs=hidden_below("md"), order_by=("cell__name", "admitted_on", "id"))
+    cell = tables.Column(attrs=hidden_below("md"), order_by=("cell__path", "admitted_on", "id"))
     admitted_on = tables.DateColumn(verbose_name=_("Ceremony"), format="d/m/Y", attrs=hidden_below("sm", nowrap=True),
                                     order_by=("admitted_on", "id"))
     # Both dates grow with the ceremony date: ordering by it orders them.

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.forms import add_service_error
-from core.lists import filtered_table
+from core.lists import export_response, list_page
 from members.admissions.choices import ADMISSION_ATTRIBUTES, CandidateStatus, ProbationOutcome
 from members.admissions.filters import CandidateFilterSet, ProbationFilterSet
 from members.admissions.forms import (
@@ -61,11 +61,12 @@ def candidate_list(request):
     require_anywhere(request.user, Perm.VIEW)
     candidates = (Candidate.objects.visible_to(request.user).select_related("cell", "current_stage", "member")
                   .order_by("full_name", "id"))
-    filterset, table = filtered_table(request, candidates, filterset_class=CandidateFilterSet,
-                                      table_class=CandidateTable, per_page=PER_PAGE)
-    return render(request, "members/admissions/candidate_list.html", {
-        "filterset": filterset, "table": table, "can_run": user_has_anywhere(request.user, Perm.RUN_ADMISSIONS),
-    })
+    page = list_page(request, "candidates", candidates, filterset_class=CandidateFilterSet,
+                     table_class=CandidateTable, per_page=PER_PAGE)
+    if page.exporting:
+        return export_response(page, "quan-chung-uu-tu")
+    return render(request, "members/admissions/candidate_list.html", page.context(
+        can_run=user_has_anywhere(request.user, Perm.RUN_ADMISSIONS)))
 
 
 @login_required
@@ -189,10 +190,13 @@ def probation_list(request):
     today = dt.date.today()
     candidates = (Candidate.objects.visible_to(request.user).on_probation().select_related("cell", "member")
                   .order_by("admitted_on", "id"))
-    filterset, table = filtered_table(request, candidates, filterset_class=ProbationFilterSet,
-                                      table_class=ProbationTable, per_page=PER_PAGE, today=today)
+    page = list_page(request, "probation", candidates, filterset_class=ProbationFilterSet,
+                     table_class=ProbationTable, per_page=PER_PAGE, today=today)
+    if page.exporting:
+        return export_response(page, "dang-vien-du-bi")
+    filterset, table = page.filterset, page.table
     return render(request, "members/admissions/probation_list.html", {
-        "filterset": filterset, "table": table, "rows": list(table.probation.values()),
+        "filterset": filterset, "table": table, "list_page": page, "rows": list(table.probation.values()),
         "overdue_only": filterset.overdue_only(), "today": today,
     })
 

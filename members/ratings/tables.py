@@ -11,7 +11,7 @@ from members.ratings.models import RecognitionAward
 
 class RecognitionTable(EditableListTable):
     organization = tables.Column(linkify=("organizations:organization_detail", {"pk": tables.A("organization_id")}),
-                                 order_by=("organization__name", "-year"))
+                                 order_by=("organization__path", "-year"))
     year = tables.Column()
     title = tables.Column()
     deciding_body = tables.Column(attrs=hidden_below("md"), default="—")

@@ -455,7 +455,7 @@ def member_not_rated_view(request, member_pk: int, year: int):
 
 @login_required
 def recognition_list(request):
-    from core.lists import filter_rows, paginate
+    from core.lists import export_response, list_page
     from members.ratings.filters import RecognitionFilterSet
     from members.ratings.models import RecognitionAward
     from members.ratings.tables import RecognitionTable
@@ -464,16 +464,17 @@ def recognition_list(request):
     require_anywhere(request.user, Perm.VIEW)
     queryset = (RecognitionAward.objects.visible_to(request.user).select_related("organization", "deciding_body")
                 .order_by("-year", "organization__name", "title"))
-    filterset, rows = filter_rows(request, RecognitionFilterSet, queryset)
     deciding = scope_paths(request.user, Perm.DECIDE_ORG_RATINGS)
 
     def can_edit(record):
         return deciding is None or any(record.organization.path.startswith(p) for p in deciding)
 
-    table = paginate(request, RecognitionTable(rows, can_edit=can_edit), INDEX_PER_PAGE)
-    return render(request, "members/ratings/recognition_list.html", {
-        "filterset": filterset, "table": table,
-        "can_add": user_has_anywhere(request.user, Perm.DECIDE_ORG_RATINGS)})
+    page = list_page(request, "recognitions", queryset, filterset_class=RecognitionFilterSet,
+                     table_class=RecognitionTable, per_page=INDEX_PER_PAGE, can_edit=can_edit)
+    if page.exporting:
+        return export_response(page, "danh-hieu")
+    return render(request, "members/ratings/recognition_list.html", page.context(
+        can_add=user_has_anywhere(request.user, Perm.DECIDE_ORG_RATINGS)))
 
 
 def _recognition_form_page(request, form, *, award=None):

@@ -106,9 +106,10 @@ class MemberTransferForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=reason_choices(TRANSFER_REASONS))
     note = forms.CharField(label=capfirst(_("note")), max_length=255, required=False)
 
-    def __init__(self, *args, user, member: Member, **kwargs):
+    def __init__(self, *args, user, member: Member | None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_cell"].queryset = self.fields["to_cell"].queryset.exclude(pk=member.cell_id)
+        if member is not None:  # one member (the bulk transfer: the service names a member already there)
+            self.fields["to_cell"].queryset = self.fields["to_cell"].queryset.exclude(pk=member.cell_id)
         restrict_form_fields(self, user, Perm.CHANGE_MEMBERS)
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -131,6 +131,14 @@ class Member(models.Model):
         indexes = [
             GinIndex(OpClass(search_key("full_name"), name="gin_trgm_ops"), name="member_name_search"),
             models.Index(fields=["cell", "full_name"], name="member_cell_name"),
+            # The list's orders (core.lists.sort_uses_index): by name (the default) and by date of birth. The
+            # name search orders by an expression instead (filters.MemberFilterSet.filter_search), so its plan
+            # stays the trigram index rather than a walk of this one.
+            models.Index(fields=["full_name", "id"], name="member_name_order"),
+            models.Index(fields=["birth_date"], name="member_birth_date"),
+            # The list's count of current members in a scope (its default filter): an index-only scan of the
+            # cells of members still in the party, joined to the scope's organizations, not a read of the table.
+            models.Index(fields=["cell"], condition=models.Q(left_on__isnull=True), name="member_current_cell"),
         ]
 
     def __str__(self):

@@ -8,23 +8,35 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from core.lists import END, NOWRAP, EditableListTable, ListTable, hidden_below
+from core.lists import END, NOWRAP, EditableListTable, ListTable, SelectColumn, hidden_below
 from members.register.models import Member, SensitiveAccess, StatusPeriod
 from organizations.display import with_parent
 
 
 class MemberTable(ListTable):
-    full_name = tables.Column(linkify=("members:member_detail", {"pk": tables.A("pk")}))
+    """The member list. No sensitive field is a column (they are on the member's page, gated and logged);
+    ``selected`` (the boxes of the bulk transfer) is excluded for users who may not change members."""
+
+    selected = SelectColumn()
+    full_name = tables.Column(linkify=("members:member_detail", {"pk": tables.A("pk")}), order_by=("full_name", "id"))
     gender = tables.Column(attrs=hidden_below("md"))
     birth_date = tables.DateColumn(format="d/m/Y", attrs=hidden_below("sm", nowrap=True))
-    cell = tables.Column(order_by=("cell__name", "full_name"))
+    cell = tables.Column(order_by=("cell__path", "full_name", "id"))
     status = tables.Column(verbose_name=_("Status"), accessor="status_label", order_by=("full_membership_date",))
     professional_level = tables.Column(attrs=hidden_below("lg"))
     political_theory = tables.Column(attrs=hidden_below("lg"))
+    admission_date = tables.DateColumn(format="d/m/Y", attrs=hidden_below("lg", nowrap=True))
+    full_membership_date = tables.DateColumn(format="d/m/Y", attrs=hidden_below("lg", nowrap=True))
+    job_title = tables.Column(attrs=hidden_below("lg"))
+    phone = tables.Column(attrs=hidden_below("lg"))
+    left_on = tables.DateColumn(format="d/m/Y", attrs=hidden_below("lg", nowrap=True))
+
+    default_hidden = ("admission_date", "full_membership_date", "job_title", "phone", "left_on")
 
     class Meta(ListTable.Meta):
         model = Member
-        fields = ("full_name", "gender", "birth_date", "cell", "status", "professional_level", "political_theory")
+        fields = ("selected", "full_name", "gender", "birth_date", "cell", "status", "professional_level",
+                  "political_theory", "admission_date", "full_membership_date", "job_title", "phone", "left_on")
         empty_text = _("No member matches this filter.")
 
     def render_cell(self, record, value):
@@ -36,7 +48,8 @@ class StatusPeriodTable(EditableListTable):
 
     member = tables.Column(linkify=("members:member_detail", {"pk": tables.A("member_id")}),
                            order_by=("member__full_name", "valid"))
-    cell = tables.Column(verbose_name=_("Party cell"), accessor="member__cell__name", attrs=hidden_below("md"))
+    cell = tables.Column(verbose_name=_("Party cell"), accessor="member__cell__name", attrs=hidden_below("md"),
+                         order_by=("member__cell__path", "member__full_name"))
     kind = tables.Column()
     start = tables.DateColumn(verbose_name=_("From"), format="d/m/Y", order_by=("valid",))
     end = tables.DateColumn(verbose_name=_("To"), format="d/m/Y", orderable=False, default="—")

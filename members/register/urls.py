@@ -8,6 +8,7 @@ urlpatterns = [
     path("add/", views.member_create_view, name="member_create"),
     path("autocomplete/", views.member_autocomplete, name="member_autocomplete"),
     path("export.xlsx", views.member_export, name="member_export"),
+    path("transfer/", views.member_transfer_selected, name="member_transfer_selected"),
     path("import/", views.member_import, name="member_import"),
     path("import/template.xlsx", views.member_import_template, name="member_import_template"),
     path("sensitive-log/", views.sensitive_log, name="sensitive_log"),

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.forms import add_service_error
-from core.lists import filter_rows, paginate
+from core.lists import export_response, filter_rows, list_page, paginate
 from core.uploads import XLSX, UploadResult, XlsxUpload, preview_context
 from members.register import excel
 from members.register.choices import MembershipReason
@@ -39,6 +39,7 @@ from members.register.services import (
     member_leave,
     member_transfer,
     member_update,
+    members_transfer_bulk,
     sensitive_access_record,
     status_period_add,
     status_period_update,
@@ -53,6 +54,7 @@ from organizations.permissions import PERMS, Perm
 from organizations.scoping import require_anywhere, scope_paths, scope_roots, user_can, user_has_anywhere
 
 PER_PAGE = 50
+BULK_MAX = 500  # members moved by one bulk transfer (a page of the list holds 50; "select all" ticks a page)
 IMPORT_SESSION_KEY = "members_import"
 
 
@@ -84,10 +86,16 @@ def _member_to_change(request, pk) -> Member:
 @login_required
 def member_list(request):
     require_anywhere(request.user, Perm.VIEW)
-    filterset, queryset = _filtered_members(request)
-    # Each row's cell is named with its đảng bộ (read for the page's rows only).
-    queryset = queryset.annotate(cell_parent_name=parent_name("cell__"))
-    table = paginate(request, MemberTable(queryset), PER_PAGE)
+    can_change = user_has_anywhere(request.user, Perm.CHANGE_MEMBERS)
+    # Each row's cell is named with its đảng bộ (read for the page's rows only). Counts in the filters are
+    # off unless the user turns them on: at 500,000 members each filter's counts are a scan of the scope.
+    # The export is the register's own (members:member_export), with its sensitive columns gated and logged.
+    queryset = Member.objects.visible_to(request.user).select_related("cell").annotate(
+        cell_parent_name=parent_name("cell__"))
+    page = list_page(request, "members", queryset, filterset_class=MemberFilterSet, table_class=MemberTable,
+                     per_page=PER_PAGE, counts_default=False, export=False,
+                     exclude=() if can_change else ("selected",))
+    filterset, table = page.filterset, page.table
     # Where staff work on members: the size rules' warnings of the grassroots organization (or unit) the list
     # is filtered to, so a cell below 3 full members is seen while its members are being changed.
     warnings = size_warnings_for(filterset.chosen_organization())
@@ -97,13 +105,51 @@ def member_list(request):
                                 organization=_log_organization(request, filterset), filters=filterset.params(),
                                 member_ids=[row.record.pk for row in table.paginated_rows],
                                 rows=table.paginator.count)
-    return render(request, "members/member_list.html", {
-        "filterset": filterset,
-        "table": table,
-        "size_warnings": warnings,
-        "export_query": urlencode(filterset.params()),
-        "can_change": user_has_anywhere(request.user, Perm.CHANGE_MEMBERS),
-    })
+    return render(request, "members/member_list.html", page.context(
+        size_warnings=warnings, export_query=urlencode(filterset.params()), can_change=can_change,
+        bulk_max=BULK_MAX))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_transfer_selected(request):
+    """The members ticked on the list, moved to one cell: this page lists them and asks where and when (the
+    one confirmation); its POST moves them all or none (services.members_transfer_bulk, one transaction,
+    the same checks as one transfer). Every member must be visible, still in the party and changeable."""
+    require_anywhere(request.user, Perm.CHANGE_MEMBERS)
+    data = request.POST if request.method == "POST" else request.GET
+    ids = sorted({int(v) for v in data.getlist("selected") if v.isdigit() and int(v) < 2**31})
+    back = reverse("members:member_list") + ("?" + data["back"] if data.get("back", "").strip() else "")
+    if not ids:
+        messages.error(request, _("Tick the members to transfer first."))
+        return redirect(back)
+    if len(ids) > BULK_MAX:
+        messages.error(request, _("Transfer at most %(n)s members at a time.") % {"n": BULK_MAX})
+        return redirect(back)
+    members = list(Member.objects.visible_to(request.user).in_party().filter(pk__in=ids).select_related("cell")
+                   .annotate(cell_parent_name=parent_name("cell__")).order_by("full_name", "id"))
+    if len(members) != len(ids):
+        messages.error(request, _("Some of the ticked members are not in your register any more: tick them again."))
+        return redirect(back)
+    if any(not user_can(request.user, Perm.CHANGE_MEMBERS, m.cell) for m in members):
+        raise PermissionDenied
+    # Its button sends confirm=1; any other POST (or the GET from the list) shows the form.
+    confirming = request.method == "POST" and request.POST.get("confirm") == "1"
+    form = MemberTransferForm(request.POST if confirming else None, user=request.user, member=None)
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        try:
+            moved = members_transfer_bulk(members=members, to_cell=d["to_cell"], date=d["date"], reason=d["reason"],
+                                          note=d["note"], user=request.user)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, ngettext("%(n)s member now belongs to %(cell)s.",
+                                               "%(n)s members now belong to %(cell)s.", moved)
+                             % {"n": moved, "cell": d["to_cell"].name})
+            return redirect(reverse("members:member_list") + "?" + urlencode({"organization": d["to_cell"].pk}))
+    return render(request, "members/member_transfer_selected.html", {
+        "form": form, "members": members, "ids": ids, "back": data.get("back", ""), "back_url": back})
 
 
 def _history(member: Member, *, with_sensitive: bool) -> list[dict]:
@@ -373,14 +419,16 @@ def _period_history(period: StatusPeriod) -> list:
 def status_period_list(request):
     require_anywhere(request.user, Perm.VIEW)
     queryset = StatusPeriod.objects.visible_to(request.user).select_related("member__cell").order_by("-valid", "pk")
-    filterset, rows = filter_rows(request, StatusPeriodFilterSet, queryset)
     editable = scope_paths(request.user, Perm.CHANGE_MEMBERS)
 
     def can_edit(record):
         return editable is None or any(record.member.cell.path.startswith(p) for p in editable)
 
-    table = paginate(request, StatusPeriodTable(rows, can_edit=can_edit), PER_PAGE)
-    return render(request, "members/status_period_list.html", {"filterset": filterset, "table": table})
+    page = list_page(request, "status_periods", queryset, filterset_class=StatusPeriodFilterSet,
+                     table_class=StatusPeriodTable, per_page=PER_PAGE, can_edit=can_edit)
+    if page.exporting:
+        return export_response(page, "dien-mien-va-trang-thai")
+    return render(request, "members/status_period_list.html", page.context())
 
 
 @login_required

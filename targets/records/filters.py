@@ -84,3 +84,26 @@ class DocumentFilterSet(django_filters.FilterSet):
 
     def chosen_organization(self):
         return self.form.cleaned_data.get("organization") if self.is_valid() else None
+
+
+class OwedFilterSet(django_filters.FilterSet):
+    """The organizations that owe one period of one report (the page to mark them received): the report and
+    its period are the list itself, so they are required and get no counts; the subtree narrows it."""
+
+    report = django_filters.ModelChoiceFilter(label=_("Report"), queryset=PeriodicReport.objects.order_by("code"),
+                                              required=True, method="filter_nothing")
+    year = YearFilter(label=_("Year"), required=True, method="filter_nothing")
+    quarter = django_filters.ChoiceFilter(label=_("Quarter"), choices=[(q, q) for q in (1, 2, 3, 4)],
+                                          empty_label=ANY, method="filter_nothing")
+    organization = organization_filter()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("report", "year", "quarter"):
+            self.filters[name].counted = False
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # read by the view (owed_period): which report and period the rows owe
+
+    def filter_organization(self, queryset, name, value):
+        return queryset.filter(path__startswith=value.path)

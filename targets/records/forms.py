@@ -249,3 +249,10 @@ class DocumentChecklistForm(forms.Form):
             add_service_error(self, exc)
             return None
 
+
+
+class ReceivedForm(forms.Form):
+    """The date (and reference) the ticked organizations' report was received (the owed-reports page)."""
+
+    submitted_on = forms.DateField(label=_("Received on"), widget=date_input())
+    reference = forms.CharField(label=_("Number / reference"), max_length=100, required=False)

@@ -429,6 +429,17 @@ def report_submission_create(*, report: PeriodicReport, organization: Organizati
 
 
 @transaction.atomic
+def report_submissions_receive(*, report: PeriodicReport, organizations, year: int, submitted_on: dt.date,
+                               quarter: int | None = 0, reference: str = "", user=None) -> int:
+    """Mark many organizations' report received on one date: each through ``report_submission_create`` (its
+    checks and its change event), all in one transaction, so one refusal records none."""
+    for organization in organizations:
+        report_submission_create(report=report, organization=organization, year=year, quarter=quarter,
+                                 submitted_on=submitted_on, reference=reference, user=user)
+    return len(organizations)
+
+
+@transaction.atomic
 def report_submission_update(*, submission: ReportSubmission, user=None, **changes) -> ReportSubmission:
     submission = (ReportSubmission.objects.select_for_update().select_related("organization", "report")
                   .get(pk=submission.pk))

@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.lists import END, NOWRAP, ListTable, hidden_below, page_records, under_main
+from core.lists import END, NOWRAP, ListTable, SelectColumn, hidden_below, page_records, under_main
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import user_can
@@ -189,3 +189,18 @@ class DocumentTable(ListTable):
 
     def render_every_year(self, record):
         return self._marks(record, Cadence.YEAR)
+
+
+class OwedTable(ListTable):
+    """The grassroots organizations that have not submitted the chosen report for the chosen period, each
+    with a box for "mark received" (the form around the table)."""
+
+    selected = SelectColumn()
+    name = tables.Column(verbose_name=_("Organization"), order_by=("name", "path"))
+    parent = tables.Column(verbose_name=_("Under"), accessor="parent_name", orderable=False, default="—")
+
+    class Meta(ListTable.Meta):
+        model = Organization
+        fields = ("selected", "name", "parent")
+        row_attrs = {"data-test": "owed"}
+        empty_text = _("Every organization here has submitted this report.")

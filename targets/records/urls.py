@@ -16,5 +16,6 @@ urlpatterns = [
     path("documents/<int:organization>/<int:year>/", views.document_edit, name="document_edit"),
     path("submissions/", views.submission_list, name="submission_list"),
     path("submissions/add/", views.submission_create, name="submission_create"),
+    path("submissions/owed/", views.submission_owed, name="submission_owed"),
     path("submissions/<int:pk>/edit/", views.submission_edit, name="submission_edit"),
 ]

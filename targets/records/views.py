@@ -7,24 +7,40 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from core.lists import filter_rows, filtered_table, paginate
+from core.lists import export_response, filter_rows, list_page, paginate
+from organizations.display import parent_name
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, user_can, user_has_anywhere
 from targets.records import services
-from targets.records.filters import DocumentFilterSet, FigureFilterSet, ModelFilterSet, SubmissionFilterSet
-from targets.records.forms import DocumentChecklistForm, RegisteredModelForm, ReportedFigureForm, ReportSubmissionForm
+from targets.records.choices import ReportFrequency
+from targets.records.filters import (
+    DocumentFilterSet,
+    FigureFilterSet,
+    ModelFilterSet,
+    OwedFilterSet,
+    SubmissionFilterSet,
+)
+from targets.records.forms import (
+    DocumentChecklistForm,
+    ReceivedForm,
+    RegisteredModelForm,
+    ReportedFigureForm,
+    ReportSubmissionForm,
+)
 from targets.records.models import RegisteredModel, ReportedFigure, ReportIndicator, ReportSubmission, RequiredDocument
-from targets.records.tables import DocumentTable, FigureTable, ModelTable, SubmissionTable
+from targets.records.tables import DocumentTable, FigureTable, ModelTable, OwedTable, SubmissionTable
 
 PER_PAGE = 50
 HISTORY_ROWS = 10
@@ -41,13 +57,17 @@ def _list_url(name: str, record) -> str:
     return reverse(name) + "?" + urlencode({"organization": record.organization_id, "year": record.year})
 
 
-def _list(request, queryset, *, filterset_class, table_class, template):
+def _list(request, key, queryset, *, filterset_class, table_class, template):
     """A record list: ``queryset`` starts from the model's ``visible_to(request.user)``."""
     require_anywhere(request.user, Perm.VIEW)
-    filterset, table = filtered_table(request, queryset, filterset_class=filterset_class, table_class=table_class,
-                                      per_page=PER_PAGE)
+    page = list_page(request, key, queryset, filterset_class=filterset_class, table_class=table_class,
+                     per_page=PER_PAGE)
+    if page.exporting:
+        return export_response(page, key.replace("_", "-"))
+    filterset, table = page.filterset, page.table
     return render(request, template, {
-        "filterset": filterset, "table": table, "editable": table.editable, "querystring": _querystring(request),
+        "filterset": filterset, "table": table, "list_page": page, "editable": table.editable,
+        "querystring": _querystring(request),
         "may_add": user_has_anywhere(request.user, Perm.REPORT_FIGURES)})
 
 
@@ -87,7 +107,7 @@ def _form_page(request, *, form, title, list_name, record=None, delete=None, bac
 def figure_list(request):
     figures = (ReportedFigure.objects.visible_to(request.user).select_related("organization", "indicator")
                .order_by("-year", "organization__path", "indicator__code"))
-    return _list(request, figures, filterset_class=FigureFilterSet, table_class=FigureTable,
+    return _list(request, "figures", figures, filterset_class=FigureFilterSet, table_class=FigureTable,
                  template="targets/records/figure_list.html")
 
 
@@ -127,7 +147,7 @@ def _initial(request, *more: str) -> dict:
 def model_list(request):
     models = (RegisteredModel.objects.visible_to(request.user).select_related("organization")
               .order_by("-year", "organization__path", "kind", "name"))
-    return _list(request, models, filterset_class=ModelFilterSet, table_class=ModelTable,
+    return _list(request, "models", models, filterset_class=ModelFilterSet, table_class=ModelTable,
                  template="targets/records/model_list.html")
 
 
@@ -155,7 +175,7 @@ def submission_list(request):
     # The due date and lateness are read from the select_related report (no query a row).
     submissions = (ReportSubmission.objects.visible_to(request.user).select_related("organization", "report")
                    .order_by("-year", "-quarter", "organization__path", "report__code"))
-    return _list(request, submissions, filterset_class=SubmissionFilterSet, table_class=SubmissionTable,
+    return _list(request, "submissions", submissions, filterset_class=SubmissionFilterSet, table_class=SubmissionTable,
                  template="targets/records/submission_list.html")
 
 
@@ -177,6 +197,67 @@ def submission_edit(request, pk):
     return _form_page(request, form=form, title=_("Edit the report submission"),
                       list_name="records:submission_list", record=submission,
                       delete=lambda r: services.report_submission_delete(submission=r, user=request.user))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission_owed(request):
+    """The grassroots organizations under the user that owe one period of a report (active and founded by its
+    due date, not submitted yet), to tick and mark received on one date: all of them or, if one is refused
+    (not the user's to record, a date outside the period), none (services.report_submissions_receive)."""
+    require_anywhere(request.user, Perm.VIEW)
+    may_record = user_has_anywhere(request.user, Perm.REPORT_FIGURES)
+    if request.method == "POST" and not may_record:
+        raise PermissionDenied
+    # The POST repeats the report, the period and the subtree (hidden fields), so it acts on the rows shown.
+    filterset = OwedFilterSet(request.POST if request.method == "POST" else request.GET, request=request,
+                              queryset=Organization.objects.none())
+    report = year = quarter = due = None
+    organizations = Organization.objects.none()
+    if filterset.is_valid():
+        data = filterset.form.cleaned_data
+        report, year = data["report"], data["year"]
+        quarter = int(data.get("quarter") or 0) if report.frequency == ReportFrequency.QUARTERLY else 0
+        if report.frequency == ReportFrequency.QUARTERLY and not quarter:
+            filterset.form.add_error("quarter", _("“%(report)s” is quarterly: choose quarter 1 to 4.")
+                                     % {"report": report})
+        else:
+            due = report.due_date(year, quarter)
+            submitted = ReportSubmission.objects.filter(report=report, year=year, quarter=quarter)
+            organizations = (Organization.objects.visible_to(request.user).tccsd().filter(founded_on__lte=due)
+                             .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=due))
+                             .exclude(pk__in=submitted.values("organization_id"))
+                             .annotate(parent_name=parent_name()).order_by("path"))
+            if data.get("organization"):
+                organizations = organizations.filter(path__startswith=data["organization"].path)
+    form = ReceivedForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and due is not None and form.is_valid():
+        ids = {int(v) for v in request.POST.getlist("selected") if v.isdigit() and int(v) < 2**31}
+        chosen = list(organizations.filter(pk__in=ids))
+        if not chosen or len(chosen) != len(ids):
+            messages.error(request, _("Tick the organizations whose report was received (those still owing it)."))
+        else:
+            try:
+                n = services.report_submissions_receive(
+                    report=report, organizations=chosen, year=year, quarter=quarter, user=request.user,
+                    submitted_on=form.cleaned_data["submitted_on"], reference=form.cleaned_data["reference"])
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError)
+                               else _("You may not record reports for some of the ticked organizations."))
+            else:
+                messages.success(request, ngettext("Marked %(n)s report received.", "Marked %(n)s reports received.",
+                                                   n) % {"n": n})
+                return redirect(reverse("records:submission_owed") + "?" + filterset_query(filterset))
+    table = paginate(request, OwedTable(organizations, exclude=() if may_record else ("selected",)), PER_PAGE)
+    return render(request, "targets/records/submission_owed.html", {
+        "filterset": filterset, "table": table, "form": form, "report": report, "due": due, "year": year,
+        "quarter": quarter, "may_record": may_record, "repeat": {k: filterset.data.get(k) for k in (
+            "report", "year", "quarter", "organization") if filterset.data.get(k)}})
+
+
+def filterset_query(filterset) -> str:
+    return urlencode({k: filterset.data.get(k) for k in ("report", "year", "quarter", "organization")
+                      if filterset.data.get(k)})
 
 
 # ---------------------------------------------------------------------------------- documents adopted
