@@ -232,7 +232,10 @@ class ReportedFigures(Metric):
                   FROM pop LEFT JOIN targets_reportedfigure f
                     ON f.organization_id = pop.organization_id AND f.year = pop.year AND f.indicator_id = %(indicator)s
                  GROUP BY 1, 2"""
-        rows = by_slot(fetch(sql, slot_params(slots, pop_kinds=_TCCSD, indicator=indicator.pk, cell_kinds=_CELLS)))
+        # The register's whole counts every member of the subtree once per cell: hashed, as R-mem (measured at
+        # the capital tier: 90 s a target with nested loops, docs/PERFORMANCE.md).
+        rows = by_slot(fetch(sql, slot_params(slots, pop_kinds=_TCCSD, indicator=indicator.pk, cell_kinds=_CELLS),
+                             hash_joins=indicator.whole_from_register))
         figures = {}
         # A slot without any grassroots organization under it has no row: the engine shows it as having
         # nothing to measure (rather than a count of 0 that "none (count 0)" would judge as met).
