@@ -402,7 +402,9 @@ def test_each_family_answers_every_slot_with_one_statement(tree, family, params)
     with CaptureQueriesContext(connection) as queries:
         figures = REGISTRY[family].compute(target, slots)
     # One statement, plus the lookup of the indicator or report a REP or DUE target names.
-    assert len(queries) == (2 if family in ("REP", "DUE") else 1), len(queries)
+    # The planner settings around a hashed statement (organizations.slots.fetch) are not reads.
+    reads = [q["sql"] for q in queries if not q["sql"].startswith(("SET ", "RESET "))]
+    assert len(reads) == (2 if family in ("REP", "DUE") else 1), reads
     assert len(figures) == len(slots)
 
 
