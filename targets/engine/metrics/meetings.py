@@ -176,6 +176,16 @@ _REGULAR = [str(MeetingKind.REGULAR)]
 THEMATIC_MEETING_SQL = "(m.kind = 'thematic' OR m.includes_thematic)"
 
 
+def _judged_shares(slots, rows: dict, counted: str) -> dict:
+    """Each slot's share of the judged cells (or committees) that passed, with how many were judged."""
+    figures = {}
+    for slot in slots:
+        figure = _share(rows.get(slot.key))
+        figure.details = {counted: figure.denominator}
+        figures[slot.key] = figure
+    return figures
+
+
 def _share(row) -> Figure:
     if row is None:
         return Figure(numerator=0, denominator=0)
@@ -239,13 +249,7 @@ class Meetings(Metric):
                   FROM units u LEFT JOIN meetings_meeting m ON m.cell_id = u.cell_id AND {meetings}
                  GROUP BY u.year, u.ref_d, u.cell_id, u.n_units
             )""" + _CELL_ROLLUP
-        rows = _pick_cells(fetch(sql, params))
-        figures = {}
-        for slot in slots:
-            figure = _share(rows.get(slot.key))
-            figure.details = {"cells": figure.denominator}
-            figures[slot.key] = figure
-        return figures
+        return _judged_shares(slots, _pick_cells(fetch(sql, params)), "cells")
 
     def _monthly_regular(self, target, slots, params):
         """QT-4a: cells with a regular meeting in every required month."""
@@ -291,12 +295,7 @@ class Meetings(Metric):
                   FROM req GROUP BY 1, 2, 3, 4, 5
             )""" + _CELL_ROLLUP
         rows = _pick_cells(fetch(sql, {**params, "cell_kinds": [str(OrgKind.GRASSROOTS_COMMITTEE)]}))
-        figures = {}
-        for slot in slots:
-            figure = _share(rows.get(slot.key))
-            figure.details = {"committees": figure.denominator}
-            figures[slot.key] = figure
-        return figures
+        return _judged_shares(slots, rows, "committees")
 
     # --------------------------------------------------------------------------- meeting measures
 
