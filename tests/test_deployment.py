@@ -64,7 +64,7 @@ def test_an_administrator_can_add_a_rating_scheme_in_the_admin(admin_client):
     response = admin_client.post("/admin/ratings/ratingscheme/add/", {
         "code": "qd-moi-2030-member", "name": "Quy định mới", "subject": "member", "legal_basis": "Quy định 999-QĐ/TW",
         "valid_from_year": 2030, "cap_percent": "20", "cap_top_level": "HTXS", "cap_base_level": "HTT",
-        "forced_level": "KHT", "sick_leave_max_level": "HT",
+        "forced_level": "KHT", "sick_leave_max_level": "HT", "sick_leave_days": "90",
         "levels-TOTAL_FORMS": "2", "levels-INITIAL_FORMS": "0", "levels-MIN_NUM_FORMS": "0",
         "levels-MAX_NUM_FORMS": "1000",
         "levels-0-code": "HTXS", "levels-0-name": "Hoàn thành xuất sắc nhiệm vụ", "levels-0-rank": "1",
