@@ -3,7 +3,7 @@
 import re
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -75,4 +75,7 @@ def list_preference(request, key):
             defaults = {"counts": request.POST["counts"] == "on"}
         ListPreference.objects.update_or_create(user=request.user, key=key, defaults=defaults)
     back = request.POST.get("next", "")
-    return redirect(back if url_has_allowed_host_and_scheme(back, {request.get_host()}) else "home")
+    # Only a path on this site: anything else (a forged or mangled "next") goes home, never to reverse().
+    if back.startswith("/") and url_has_allowed_host_and_scheme(back, {request.get_host()}):
+        return HttpResponseRedirect(back)
+    return redirect("home")

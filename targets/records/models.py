@@ -28,8 +28,9 @@ class ReportIndicator(models.Model):
                                          help_text=_("Empty for a plain count"))
     reporters = models.CharField(_("reported by"), max_length=8, choices=Reporters.choices, default=Reporters.TCCSD)
     # A member share's whole is the register's count, not a typed-in total (targets.records.services).
+    # db_default: the catalogue migration (targets 0002) inserts indicators with its older model state.
     denominator_source = models.CharField(_("whole taken from"), max_length=16, choices=Denominator.choices,
-                                          default=Denominator.REPORTED)
+                                          default=Denominator.REPORTED, db_default=Denominator.REPORTED)
 
     class Meta:
         db_table = "targets_reportindicator"

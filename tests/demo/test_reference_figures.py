@@ -15,6 +15,12 @@ from tests.reference import scope_slots as reference_scope_slots
 pytestmark = [pytest.mark.demo, pytest.mark.django_db]
 
 
+# Targets whose counting issue 17 changed on purpose (each with its own test in tests/test_figures_trust.py):
+# the register's whole of a member share (item 1), the leadership collectives' ratings (item 2), inspections
+# apart from supervision (item 4).
+CHANGED_BY_ISSUE_17 = {"LD-1a", "LD-3a", "TV-4a", "TV-5b", "LD-4e", "LD-4f", "LD-5a", "LD-5b"}
+
+
 def _normal(figure: Figure | None):
     if figure is None:
         return None
@@ -31,10 +37,18 @@ def test_every_demo_figure_equals_the_previous_implementation(demo_data):
         years = list(target.years)
         slots = scope_slots(target, years)
         reference_slots = reference_scope_slots(target, years)
-        assert sorted(slots, key=lambda s: s.key) == sorted(reference_slots, key=lambda s: s.key), target.code
+        # The same organizations and years; a dissolved committee's slot is now taken on its last day (issue
+        # 17, item 8), so both implementations are given the new slots.
+        assert sorted(s.key for s in slots) == sorted(s.key for s in reference_slots), target.code
+        if target.code.removeprefix(target.resolution.code + "-") in CHANGED_BY_ISSUE_17 or \
+                target.code in CHANGED_BY_ISSUE_17:
+            continue
         new = REGISTRY[target.family].compute(target, slots)
         old = REFERENCE[target.family].compute(target, slots)
+        reference_day = {s.key: s.day for s in reference_slots}
         for slot in slots:
+            if slot.day != reference_day[slot.key]:
+                continue  # dissolved during the year: measured on its last day on purpose (issue 17, item 8)
             a, b = new.get(slot.key), old.get(slot.key)
             status_a = judge(target, a)[0] if a else None
             status_b = judge(target, b)[0] if b else None
