@@ -157,7 +157,9 @@ def restore_reference_data():
     loader = MigrationExecutor(connection).loader
     for app_label, name in REFERENCE_MIGRATIONS:
         migration = loader.get_migration(app_label, name)
-        state_apps = loader.project_state((app_label, name), at_end=False).apps
+        # The state at the migration's end: its RunPython follows its own schema operations (a model it
+        # creates, a field it adds), which the state before it lacks.
+        state_apps = loader.project_state((app_label, name), at_end=True).apps
         for operation in migration.operations:
             if isinstance(operation, RunPython):
                 with connection.schema_editor() as editor:
