@@ -76,27 +76,28 @@ def send_thematic_reminders(day: dt.date) -> int:
     of ``day``; returns notifications created. Idempotent: the key names the cell and the quarter."""
     from django.urls import reverse
 
-    from core.notifications import notify
 
     start, end = quarter_bounds(day)
     quarter = (start.month - 1) // 3 + 1
-    missing = list(cells_without_thematic_meeting(day).values_list("pk", "name"))
-    recipients = recipients_by_cell(pk for pk, _n in missing)
     last_day = end - dt.timedelta(days=1)
-    created = 0
-    for cell_id, name in missing:
-        users = recipients.get(cell_id)
-        if not users:
-            continue
-        created += notify(
-            users, key=f"thematic-missing:{cell_id}:{start.year}-Q{quarter}",
-            title=_("%(cell)s has no thematic meeting logged for quarter %(q)s/%(y)s") % {
-                "cell": name, "q": quarter, "y": start.year},
-            body=_("A cell holds a thematic meeting every quarter: hold and log it by %(day)s.")
-            % {"day": last_day.strftime("%d/%m/%Y")},
-            link=reverse("meetings:meeting_create") + f"?cell={cell_id}&kind=thematic",
-        )
-    return created
+    return _notify_cells(cells_without_thematic_meeting(day), lambda cell_id, name: {
+        "key": f"thematic-missing:{cell_id}:{start.year}-Q{quarter}",
+        "title": _("%(cell)s has no thematic meeting logged for quarter %(q)s/%(y)s") % {
+            "cell": name, "q": quarter, "y": start.year},
+        "body": _("A cell holds a thematic meeting every quarter: hold and log it by %(day)s.")
+        % {"day": last_day.strftime("%d/%m/%Y")},
+        "link": reverse("meetings:meeting_create") + f"?cell={cell_id}&kind=thematic"})
+
+
+def _notify_cells(cells, message) -> int:
+    """Notify the secretaries and grassroots officers of each of ``cells`` (an Organization queryset) with
+    ``message(cell_id, name)`` (notify's key, title, body, link); returns notifications created."""
+    from core.notifications import notify
+
+    missing = list(cells.values_list("pk", "name"))
+    recipients = recipients_by_cell(pk for pk, _n in missing)
+    return sum(notify(recipients[cell_id], **message(cell_id, name))
+               for cell_id, name in missing if recipients.get(cell_id))
 
 
 # The most specific schedule of each cell: the one of its nearest organization above it today (the tree as
@@ -157,22 +158,12 @@ def send_reminders(month: str, *, cell_ids=None) -> int:
     Idempotent: the key names the cell and the month."""
     from django.urls import reverse
 
-    from core.notifications import notify
 
-    missing = list(cells_without_regular_meeting(month, cell_ids=cell_ids).values_list("pk", "name"))
-    recipients = recipients_by_cell(pk for pk, _n in missing)
     start, _end = month_bounds(month)
-    created = 0
-    for cell_id, name in missing:
-        users = recipients.get(cell_id)
-        if not users:
-            continue
-        created += notify(
-            users, key=f"meeting-missing:{cell_id}:{month}",
-            title=_("%(cell)s has no regular meeting logged for %(month)s") % {"cell": name,
-                                                                              "month": f"{start:%m/%Y}"},
-            body=_("Log the regular meeting of %(month)s, or tell the grassroots committee why it was not held.")
-            % {"month": f"{start:%m/%Y}"},
-            link=reverse("meetings:meeting_create") + f"?cell={cell_id}&month={month}",
-        )
-    return created
+    return _notify_cells(cells_without_regular_meeting(month, cell_ids=cell_ids), lambda cell_id, name: {
+        "key": f"meeting-missing:{cell_id}:{month}",
+        "title": _("%(cell)s has no regular meeting logged for %(month)s") % {"cell": name,
+                                                                             "month": f"{start:%m/%Y}"},
+        "body": _("Log the regular meeting of %(month)s, or tell the grassroots committee why it was not held.")
+        % {"month": f"{start:%m/%Y}"},
+        "link": reverse("meetings:meeting_create") + f"?cell={cell_id}&month={month}"})
