@@ -368,11 +368,22 @@ def bench_recompute(ctx: Context, opts: Options, say: Callable) -> dict:
         best = min(times)
         floor_total += best
         check = compare_figures(ctx, code, figures)
-        app = per_target.get(code)
+        # The application measured as the floor is: the best of as many runs (each a whole recompute of the
+        # target, its writes included), so neither side is judged on its one cold run.
+        in_full = per_target.get(code)
+        app_runs = [in_full] if in_full is not None else []
+        if code in ctx.targets:
+            for _ in range(max(1, opts.floor_repeat) - 1):
+                started = time.perf_counter()
+                real(ctx.targets[code], None, None)
+                app_runs.append(time.perf_counter() - started)
+        app = min(app_runs) if app_runs else None
         pairs.append({"key": key, "target": code, "label": label, "app_s": round(app, 3) if app is not None else None,
+                      "app_runs_s": [round(t, 3) for t in app_runs],
                       "floor_s": round(best, 3), "floor_runs_s": [round(t, 3) for t in times],
                       "ratio": round(app / best, 2) if app and best else None, "figures": check})
-        say(f"  floor {key}: {best:.3f} s (app {app:.3f} s) — figures compared {check['compared']}, "
+        say(f"  floor {key}: {best:.3f} s (app {app:.3f} s, best of {len(app_runs)}: "
+            f"{', '.join(f'{t:.3f}' for t in app_runs)}) — figures compared {check['compared']}, "
             f"mismatched {check['mismatched']}")
     paired_app = sum(p["app_s"] or 0 for p in pairs)
     baseline = None

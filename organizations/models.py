@@ -193,7 +193,9 @@ class OrganizationAncestry(models.Model):
     through ``organizations.population``, never directly."""
 
     # No single-column btree indexes: the planner then combined one with the date-range GiST into a bitmap AND
-    # that reads the whole range index per slot. The two composite GiST indexes below serve every read.
+    # that reads the whole range index per slot. The two composite GiST indexes below serve the metrics' reads;
+    # the btree on (organization, ancestor) answers "did this row's organization stand under X?" for a few
+    # thousand known organizations (a drill-down's rows) by index-only probes, ten times faster than the GiST.
     organization = models.ForeignKey(Organization, on_delete=models.DO_NOTHING, related_name="+",
                                      db_constraint=False, db_index=False)
     ancestor = models.ForeignKey(Organization, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
@@ -209,6 +211,7 @@ class OrganizationAncestry(models.Model):
         indexes = [
             GistIndex(fields=["ancestor", "valid"], name="ancestry_ancestor_valid"),
             GistIndex(fields=["organization", "valid"], name="ancestry_org_valid"),
+            models.Index(fields=["organization", "ancestor"], include=["valid"], name="ancestry_org_ancestor"),
         ]
 
     def __str__(self):

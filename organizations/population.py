@@ -74,6 +74,14 @@ def is_under_on(organization: str, ancestor: str, day: str) -> str:
             f"AND u.ancestor_id = ({ancestor})::bigint AND u.valid @> ({day})::date)")
 
 
+def was_under_during(organization: str, ancestor: str, span: str) -> str:
+    """Condition: ``organization`` stood under ``ancestor`` (or is it) on some day of the date range ``span``.
+    Probes the organization's own rows (index on organization and dates): for a few thousand known rows (a
+    target's slots) this is cheaper than listing every organization under a root and joining them."""
+    return (f"EXISTS (SELECT 1 FROM {ANCESTRY} u WHERE u.organization_id = ({organization})::bigint "
+            f"AND u.ancestor_id = ({ancestor})::bigint AND u.valid && ({span}))")
+
+
 def ids_under_on(organization_id: int, day) -> RawSQL:
     """For the ORM: the ids of the organizations under ``organization_id`` on ``day`` (itself included), as
     a subquery: ``.filter(organization_id__in=ids_under_on(x, day))``."""

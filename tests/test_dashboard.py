@@ -515,14 +515,15 @@ def _grow_tenfold(world):
 
 def test_pages_issue_the_same_number_of_queries_for_ten_times_the_data(world, client_for, django_assert_num_queries):
     tree, client = world.tree, client_for("leadership")
-    # The numbers of docs/ARCHITECTURE.md ("overview 13–14 queries when not cached, drill-down 11, records 11 (12
+    # The numbers of docs/ARCHITECTURE.md ("overview 13–14 queries when not cached, drill-down 12, records 11 (12
     # where the levels counted are named), trends 11"), the request's ATOMIC_REQUESTS savepoint included; the Excel
     # overview, not in ARCHITECTURE.md, measures 10.
     pages = [
         (reverse("dashboard:overview"), {"year": YEAR}, 13),
         (reverse("dashboard:overview"), {}, 14),  # the default year: one more read, whatever the data
-        (reverse("dashboard:target", args=[world.t.rmem.pk, tree.bloc_a.pk, YEAR]), {}, 11),
-        (reverse("dashboard:target", args=[world.t.rmem.pk, tree.bloc_a.pk, YEAR]), {"sort": "name"}, 11),
+        # The drill-down's first read (not cached yet): its freshness query, then the figures.
+        (reverse("dashboard:target", args=[world.t.rmem.pk, tree.bloc_a.pk, YEAR]), {}, 12),
+        (reverse("dashboard:target", args=[world.t.rmem.pk, tree.bloc_a.pk, YEAR]), {"sort": "name"}, 12),
         (reverse("dashboard:records", args=[world.t.rmem.pk, tree.bloc_a.pk, YEAR]), {}, 12),  # + the level names
         (reverse("dashboard:records", args=[world.t.adm.pk, tree.bloc_a.pk, YEAR]), {}, 11),
         (reverse("dashboard:trends", args=[world.resolution.pk]), {}, 11),
@@ -577,3 +578,41 @@ def test_the_cached_overview_is_never_older_than_the_last_recompute(world, clien
     # Another user of another scope never gets this user's cached content.
     other = client_for("outsider").get(url, params)
     assert other.status_code == 404
+
+
+def test_the_cached_drill_down_follows_recomputes_renames_and_pages(world, client_for):
+    """The drill-down's content is cached like the overview's: a second read reads no figure, and the first
+    read after a recompute or an organization's rename shows the change; each page and sort is its own entry."""
+    from organizations.services import organization_rename
+    from targets.engine.compute import recompute_target
+    from tests.factories import make_member
+
+    tree, client = world.tree, client_for("leadership")
+    url = reverse("dashboard:target", args=[world.t.rmem.pk, tree.bloc_a.pk, YEAR])
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as hit:
+        again = client.get(url)
+    assert _main(again) == _main(first)
+    # The checks (target, organization) and the freshness run; no figure is read.
+    assert not [q for q in hit.captured_queries if "targets_attainment" in q["sql"]]
+    assert len(hit.captured_queries) <= 9
+    by_name = client.get(url, {"sort": "name"})
+    assert by_name.status_code == 200 and 'value="name" selected' in by_name.content.decode()
+    assert 'value="name" selected' not in first.content.decode()
+    before = Attainment.objects.get(target=world.t.rmem, organization=tree.a2, year=YEAR)
+    make_member(tree.a2)
+    recompute_target(world.t.rmem, [YEAR])
+    after = Attainment.objects.get(target=world.t.rmem, organization=tree.a2, year=YEAR)
+    assert after.denominator == before.denominator + 1
+    from django.utils import translation
+
+    from targets.dashboards.views import actual_text
+
+    with translation.override("vi"):
+        shown, earlier = (actual_text(a, world.t.rmem.unit).encode() for a in (after, before))
+    fresh = client.get(url)
+    assert shown in _main(fresh) and earlier in _main(first) and shown not in _main(first)
+    organization_rename(organization=tree.a2, new_name="Chi bộ Đổi Tên", date=dt.date(YEAR + 1, 1, 1))
+    assert "Chi bộ Đổi Tên".encode() in _main(client.get(url))
+    # Another user of another scope never gets this user's cached content.
+    assert client_for("outsider").get(url).status_code == 404

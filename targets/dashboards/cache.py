@@ -1,10 +1,12 @@
 """Pages that cache what they read, keyed by the freshness of the figures.
 
 Attainments change only when a recompute commits, and every recompute stamps its target's
-``attainments_at`` in the same transaction; resolutions and targets change only through their edits, which
-write a history row. So ``figures_version()`` — one query over three small indexed maxima — changes whenever
-anything a dashboard shows may have changed, and a page cached under it is never older than the last commit.
-The key also holds the user, the user's role assignments (scope), the language and the query string, so no
+``attainments_at`` in the same transaction (a failed one stamps ``compute_error_at``); resolutions, targets and
+organizations (names shown on the pages) change only through their edits, which write a history row, and the
+tree through its operations, each logged as an ``OrganizationEvent``. So ``figures_version()`` — one query over
+a few indexed maxima — changes whenever anything a dashboard shows may have changed, and a page cached under it
+is never older than the last commit. The key also holds the page's path, the user, the user's role assignments
+(scope), the language and the query string, so no
 user is ever served a page rendered for another scope."""
 
 from __future__ import annotations
@@ -19,8 +21,11 @@ TIMEOUT = 600  # seconds; the version makes entries stale long before, this only
 
 _VERSION_SQL = """
 SELECT (SELECT max(attainments_at) FROM targets_target),
+       (SELECT max(compute_error_at) FROM targets_target),
        (SELECT max(history_date) FROM targets_historicaltarget),
        (SELECT max(history_date) FROM targets_historicalresolution),
+       (SELECT max(history_date) FROM organizations_historicalorganization),
+       (SELECT max(id) FROM organizations_organizationevent),
        (SELECT string_agg(ra.id || ':' || ra.role || ':' || ra.organization_id, ',' ORDER BY ra.id)
           FROM organizations_roleassignment ra WHERE ra.user_id = %s)
 """
@@ -34,8 +39,8 @@ def figures_version(user) -> str:
 
 def page_key(request, name: str) -> str:
     query = "&".join(f"{k}={v}" for k, v in sorted(request.GET.lists()))
-    raw = "|".join([name, str(request.user.pk), str(request.user.is_superuser), translation.get_language() or "",
-                    query, figures_version(request.user)])
+    raw = "|".join([name, request.path, str(request.user.pk), str(request.user.is_superuser),
+                    translation.get_language() or "", query, figures_version(request.user)])
     return "dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
 
 

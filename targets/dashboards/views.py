@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Case, F, IntegerField, Max, Q, Value, When
+from django.db.models import BooleanField, Case, F, IntegerField, Max, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -39,7 +39,7 @@ from members.ratings.models import level_names
 from organizations.display import parent_name
 from organizations.models import Organization
 from organizations.permissions import Perm
-from organizations.population import under_during
+from organizations.population import was_under_during
 from organizations.scoping import require_anywhere, scope_roots, user_can
 from targets.dashboards import drilldown
 from targets.dashboards.cache import cached_fragment
@@ -310,10 +310,9 @@ def overview_xlsx(request):
 
 # Organizations placed under an organization at some day of a year, at the same time (the dated tree the
 # engine used: ``engine._SCOPES_SQL``). Params: organization id, start, end.
-_PLACED_UNDER_DURING = """
-SELECT DISTINCT p.organization_id FROM (SELECT 1) AS one
-  JOIN """ + under_during("p", "%s", "daterange(%s, %s, '[]')") + """
-"""
+# The target's rows are a few thousand at most (its slots): each is checked against its own ancestry rows,
+# instead of listing the tens of thousands of organizations under a root and joining them.
+_PLACED_UNDER_DURING = was_under_during('"targets_attainment"."organization_id"', "%s", "daterange(%s, %s, '[]')")
 
 _STATUS_ORDER = Case(When(status=Status.NOT_MET, then=Value(0)), When(status=Status.NO_DATA, then=Value(1)),
                      When(status=Status.MET, then=Value(2)), When(status=Status.EXCEEDED, then=Value(3)),
@@ -351,11 +350,24 @@ def _pulls_down(target, row, overall) -> bool:
 def target_detail(request, pk, org, year):
     """One target for one organization and year: its figure, its trend, and the subordinate organizations'
     figures (the rows the engine stored for the organizations placed under it that year), sortable and
-    paginated."""
+    paginated. The checks run on every request; the content is cached under the figures' freshness like the
+    overview's (``cache.cached_fragment``): at the root it reads and draws 2,530 rows' page."""
     user = request.user
     _check_year(year)
     target = get_object_or_404(Target.objects.visible_to(user).select_related("resolution__scope"), pk=pk)
     organization = visible_organization(user, org)
+
+    def content() -> str:
+        return render_to_string("dashboard/_target_content.html",
+                                _target_context(request, target, organization, year), request)
+
+    return render(request, "dashboard/target.html", {
+        "target": target, "organization": organization,
+        "content_html": cached_fragment(request, "target", content)})
+
+
+def _target_context(request, target, organization, year) -> dict:
+    user = request.user
     history = list(_attainments(user).filter(target=target, organization=organization).order_by("year"))
     attainment = next((a for a in history if a.year == year), None)
     previous = next((a for a in history if a.year == year - 1), None)
@@ -365,8 +377,8 @@ def target_detail(request, pk, org, year):
     if sort not in orders:
         sort = "status"
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    under = RawSQL(_PLACED_UNDER_DURING, [organization.pk, start, end])
-    subordinates = (_attainments(user).filter(target=target, year=year, organization_id__in=under)
+    under = RawSQL(_PLACED_UNDER_DURING, [organization.pk, start, end], output_field=BooleanField())
+    subordinates = (_attainments(user).filter(under, target=target, year=year)
                     .exclude(organization=organization).select_related("organization")
                     .annotate(organization_parent_name=parent_name("organization__")).order_by(*orders[sort]))
     page = Paginator(subordinates, PER_PAGE).get_page(request.GET.get("page"))
@@ -396,7 +408,7 @@ def target_detail(request, pk, org, year):
                           unit=chart_unit(target), band=band_of(target))
     if attainment is not None:
         attainment.target, attainment.organization = target, organization
-    return render(request, "dashboard/target.html", {
+    return {
         "target": target, "resolution": target.resolution, "organization": organization, "year": year,
         "years": list(target.years), "figure": figure_row(target, attainment, previous), "page": page, "rows": rows,
         "sort": sort, "sorts": list(SORT_LABELS.items()),
@@ -404,7 +416,7 @@ def target_detail(request, pk, org, year):
         "records_url": reverse("dashboard:records", args=[target.pk, organization.pk, year]),
         "overview_url": reverse("dashboard:overview") + "?" + urlencode(
             {"org": organization.pk, "resolution": target.resolution_id, "year": year}),
-    })
+    }
 
 
 @login_required
