@@ -64,6 +64,24 @@ def top_slots_sql(name: str, source: str, day: str, group: str = "year") -> str:
 )"""
 
 
+_TOPS_SQL = "WITH " + SLOTS_CTE + ", " + top_slots_sql("top", "sx", "rating_d") + """
+SELECT DISTINCT scope_id, year, rating_d FROM top"""
+
+
+def fetch_per_top(sql: str, slots: list[Slot], params: dict, *, hash_joins: bool = False) -> list[tuple]:
+    """Run ``sql`` once per top slot (a slot under no other of its year and day: ``top_slots_sql``) with
+    ``%(scope)s``, ``%(year)s`` and ``%(day)s`` as constants, and return its rows, each prefixed with the top's
+    (year, day). A statement whose scope and day are constants, not columns of a CTE, is what the planner can
+    estimate and run in parallel (a CTE scan is parallel-restricted): the floor's shape (../shared/RECOMPUTE.md).
+    The tops' subtrees are disjoint, so their rows never overlap. Usually one top per year: the scope."""
+    tops = fetch(_TOPS_SQL, slot_params(slots))
+    rows = []
+    for scope, year, day in tops:
+        rows += [(year, day, *row) for row in fetch(sql, {**params, "scope": scope, "year": year, "day": day},
+                                                    hash_joins=hash_joins)]
+    return rows
+
+
 def slot_params(slots: list[Slot], **extra) -> dict:
     return {"scope_ids": [s.scope_id for s in slots], "years": [s.year for s in slots],
             "starts": [s.start for s in slots], "ends": [s.end for s in slots],

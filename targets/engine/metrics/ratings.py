@@ -20,7 +20,7 @@ from members.ratings.population import rated_member_sql, rated_organization_sql
 from members.register.population import members_of_cell_on
 from organizations.choices import OrgKind
 from organizations.population import above_on, under_on
-from organizations.slots import top_slots_sql
+from organizations.slots import fetch_per_top
 from targets.engine.choices import Family
 from targets.engine.metrics.base import (
     CODES,
@@ -140,36 +140,37 @@ class MemberRatings(Metric):
                         required=True, help="rating level codes that count, e.g. [\"HTXS\", \"HTT\"]"),)
 
     # Counted once per cell on the rating day (a member is in one cell on a day), then rolled up to every
-    # slot above the cell: one row per cell and level rather than one per member and level.
-    SQL = "WITH " + SLOTS_CTE + ", " + top_slots_sql("top", "sx", "rating_d") + """
-        , cells AS MATERIALIZED (
-            SELECT DISTINCT top.year, top.rating_d, c.organization_id AS cell_id
-              FROM top JOIN """ + under_on("c", "top.scope_id", "top.rating_d") + """
-             WHERE c.kind = ANY(%(cell_kinds)s)
-        ), per_cell AS MATERIALIZED (
-            SELECT cells.year, cells.rating_d, cells.cell_id, count(*) AS population, count(r.id) AS rated,
+    # organization above the cell: one row per cell rather than one per member and level. Run once per top
+    # slot with its scope, year and day as constants (``fetch_per_top``): the planner then hashes the year's
+    # ratings and memberships in parallel, as the floor does.
+    SQL = """
+        WITH per_cell AS (
+            SELECT cells.cell_id, count(*) AS population, count(r.id) AS rated,
                    count(r.id) FILTER (WHERE l.code = ANY(%(levels)s)) AS hits
-              FROM cells
-              JOIN """ + members_of_cell_on("mp", "cells.cell_id", "cells.rating_d") + """
+              FROM (SELECT DISTINCT c.organization_id AS cell_id FROM (SELECT 1) AS one
+                      JOIN """ + under_on("c", "%(scope)s", "%(day)s") + """
+                     WHERE c.kind = ANY(%(cell_kinds)s)) cells
+              JOIN """ + members_of_cell_on("mp", "cells.cell_id", "%(day)s") + """
               JOIN members_member m ON m.id = mp.member_id
-              LEFT JOIN members_memberrating r ON r.member_id = m.id AND r.year = cells.year AND r.status = 'decided'
+              LEFT JOIN members_memberrating r ON r.member_id = m.id AND r.year = %(year)s AND r.status = 'decided'
               LEFT JOIN members_ratinglevel l ON l.id = r.decided_level_id
-             WHERE """ + rated_member_sql("m", "cells.rating_d") + """
-             GROUP BY 1, 2, 3
+             WHERE """ + rated_member_sql("m", "%(day)s") + """
+             GROUP BY 1
         )
-        SELECT a.ancestor_id, pc.year, pc.rating_d, sum(pc.population)::int, sum(pc.rated)::int, sum(pc.hits)::int
+        SELECT a.ancestor_id, sum(pc.population)::int, sum(pc.rated)::int, sum(pc.hits)::int
           FROM per_cell pc
-          JOIN """ + above_on("a", "pc.cell_id", "pc.rating_d") + """
-         GROUP BY 1, 2, 3"""
+          JOIN """ + above_on("a", "pc.cell_id", "%(day)s") + """
+         WHERE a.ancestor_id = ANY(%(scope_ids)s::bigint[])
+         GROUP BY 1"""
 
     def compute(self, target, slots):
         from organizations.choices import CELL_KINDS
 
-        # Every organization above a counted cell gets a row (the roll-up needs no join with the slots, whose
-        # row estimates the planner cannot know); the slots' own rows are picked here.
-        rows = {(a, y, d): rest for a, y, d, *rest in fetch(self.SQL, slot_params(
-            slots, levels=list(target.params.get("levels", [])), cell_kinds=[str(k) for k in CELL_KINDS]),
-            hash_joins=True)}
+        # Only the slots' own rows come back: a constant array is matched through a hash, and the roll-up's
+        # other rows (every organization above a counted cell) are not sent. A day's rows are keyed with it.
+        rows = {(a, y, d): rest for y, d, a, *rest in fetch_per_top(self.SQL, slots, {
+            "levels": list(target.params.get("levels", [])), "cell_kinds": [str(k) for k in CELL_KINDS],
+            "scope_ids": sorted({s.scope_id for s in slots})})}
         return {slot.key: _share(rows.get((slot.scope_id, slot.year, slot.day)), "unrated_members") for slot in slots}
 
 
