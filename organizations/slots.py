@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from organizations.population import ANCESTRY, stood_under
+from organizations.population import ANCESTRY, stood_under, under_during
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,24 @@ def fetch_per_top(sql: str, slots: list[Slot], params: dict, *, hash_joins: bool
         rows += [(year, day, *row) for row in fetch(sql, {**params, "scope": scope, "year": year, "day": day},
                                                     hash_joins=hash_joins)]
     return rows
+
+
+# How many organizations the slots' scopes hold before a statement over them is worth hashing whole relations
+# (``fetch(..., hash_joins=...)``): below it the planner's index probes read only the scope's rows, and a small
+# scope costs the same whether or not a city's 11 million attendance rows sit in the same tables.
+HASH_JOIN_MIN_ORGANIZATIONS = 2_000
+
+_SUBTREE_SIZE_SQL = "WITH " + SLOTS_CTE + ", " + top_slots_sql("top", "sx", "rating_d") + """
+SELECT count(*) FROM top JOIN """ + under_during("u", "top.scope_id", "daterange(top.start_d, top.end_d, '[]')")
+
+
+def large_subtree(slots: list[Slot]) -> bool:
+    """Whether the slots' scopes hold at least ``HASH_JOIN_MIN_ORGANIZATIONS`` organizations during their periods
+    (one indexed count under the top slots, whose subtrees are disjoint; an organization that moved counts once
+    per placement): the measure to pass as ``hash_joins``."""
+    if not slots:
+        return False
+    return fetch(_SUBTREE_SIZE_SQL, slot_params(slots))[0][0] >= HASH_JOIN_MIN_ORGANIZATIONS
 
 
 def slot_params(slots: list[Slot], **extra) -> dict:

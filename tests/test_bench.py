@@ -55,8 +55,10 @@ def tier_digest(code: str) -> str:
     return digest.hexdigest()
 
 
-BENCH_PAGE_QUERIES = {"healthz (ceiling)": 4, "dashboard overview": 7, "dashboard drill-down": 11,
-                      "dashboard drill-down (TCCSĐ)": 10, "member list": 10, "member search 'nguyen van'": 10}
+# Counted after a first request: the overview's and the drill-downs' content comes from the cache then
+# (targets/dashboards/cache.py), so they read no figure.
+BENCH_PAGE_QUERIES = {"healthz (ceiling)": 4, "dashboard overview": 7, "dashboard drill-down": 9,
+                      "dashboard drill-down (TCCSĐ)": 9, "member list": 10, "member search 'nguyen van'": 10}
 
 
 def test_bloc_tier_and_quick_bench(transactional_db, output_dir):

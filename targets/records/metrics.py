@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from members.register.population import members_of_cell_on
 from organizations.choices import CELL_KINDS, TCCSD_KINDS
 from organizations.population import above_on, under_during, under_on
+from organizations.slots import large_subtree
 from targets.engine.choices import Family
 from targets.engine.metrics.base import (
     COUNT,
@@ -232,10 +233,11 @@ class ReportedFigures(Metric):
                   FROM pop LEFT JOIN targets_reportedfigure f
                     ON f.organization_id = pop.organization_id AND f.year = pop.year AND f.indicator_id = %(indicator)s
                  GROUP BY 1, 2"""
-        # The register's whole counts every member of the subtree once per cell: hashed, as R-mem (measured at
-        # the capital tier: 90 s a target with nested loops, docs/PERFORMANCE.md).
+        # The register's whole counts every member of the subtree once per cell: hashed for a large scope
+        # (measured at the capital tier: 90 s a target with nested loops, docs/PERFORMANCE.md); a small one's
+        # index probes read only its own members, whatever else the tables hold.
         rows = by_slot(fetch(sql, slot_params(slots, pop_kinds=_TCCSD, indicator=indicator.pk, cell_kinds=_CELLS),
-                             hash_joins=indicator.whole_from_register))
+                             hash_joins=indicator.whole_from_register and large_subtree(slots)))
         figures = {}
         # A slot without any grassroots organization under it has no row: the engine shows it as having
         # nothing to measure (rather than a count of 0 that "none (count 0)" would judge as met).
