@@ -46,7 +46,7 @@ from reports.document import (
 )
 from targets.engine.choices import Family, Status, Unit
 from targets.engine.compute import DRILL_KINDS
-from targets.engine.formatting import band_of, bounds_text, missing_text, rule_notes_text
+from targets.engine.formatting import band_of, beside_text, bounds_text, missing_text, rule_notes_text
 from targets.engine.models import Attainment, Resolution
 
 Progress = Callable[..., None]
@@ -326,6 +326,11 @@ class ResolutionYear(ReportKind):
                  if (t.pk, year) in own and rule_notes_text(own[(t.pk, year)])]
         if rules:
             summary.note = " ".join(filter(None, [summary.note, "Lưu ý theo quy định — " + " ".join(rules)]))
+        # The figure kept beside the judged one (QT-4b's pooled rate, or its share of meetings), as on the pages.
+        besides = [f"{t.code}: {beside_text(own[(t.pk, year)])}" for t in targets
+                   if (t.pk, year) in own and beside_text(own[(t.pk, year)])]
+        if besides:
+            summary.note = " ".join(filter(None, [summary.note, "Số liệu đối chiếu — " + "; ".join(besides) + "."]))
         doc.sections.append(results)
         progress(50, "Các mặt công tác")
 
@@ -377,7 +382,8 @@ class ResolutionYear(ReportKind):
                 (a.numerator, a.denominator) if (a and target.unit == Unit.PERCENT) else None,
                 (delta, target.unit),
                 _cap(Status(a.status).label) if a else "Chưa có số liệu",
-                " ".join(filter(None, [missing_text(a.missing), rule_notes_text(a)])) if a else "",
+                "; ".join(filter(None, [beside_text(a), " ".join(filter(None, [missing_text(a.missing),
+                                                                               rule_notes_text(a)]))])) if a else "",
             ])
         # On the page the target's text takes what the figures leave; the change from the previous year and
         # the notes are in the workbook (the page prints the notes under the table).
@@ -404,6 +410,8 @@ class ResolutionYear(ReportKind):
                 if target.unit == Unit.PERCENT and a.denominator:
                     text += f" ({fmt_ratio(a.numerator, a.denominator)})"
             text += f", {Status(a.status).label}."
+            if beside := beside_text(a):
+                text += f" {beside}."
             section.paragraphs.append(text)
         percent = [t for t in group if t.unit == Unit.PERCENT]
         for start in range(0, len(percent), 4):

@@ -397,7 +397,7 @@ def test_the_target_page_states_how_an_approximated_target_is_counted(tree, pers
     qt6 = Target.objects.get(code="QT-6")
     assert "đảng ủy viên" in qt6.method_note  # what is not checked yet is said
     assert set(Target.objects.exclude(method_note="").values_list("code", flat=True)) == {
-        "QT-6", "TV-1", "KH-2a", "QT-2", "KH-5", "TV-8b"}
+        "QT-6", "TV-1", "KH-2a", "QT-2", "KH-5", "TV-8b", "QT-4b"}
     target = make_target(tree, "MEET", qt6.params, method_note=qt6.method_note)
     recompute_target(target, [2024])
     client.force_login(personas.committee_staff)

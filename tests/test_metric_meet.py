@@ -131,11 +131,11 @@ def test_monthly_regular_in_the_current_year_requires_only_the_months_that_have_
 
 # ------------------------------------------------------------------------------------ QT-4b
 
-def test_attendance_rate_of_exactly_85_percent_is_not_above_85_and_86_is(tree):
+def test_pooled_attendance_rate_of_exactly_85_percent_is_not_above_85_and_86_is(tree):
     members = members_of(tree.a1_1, 20)
     exempted = make_member(tree.a1_1)
     status_period_add(member=exempted, kind="exempted", start=D(2022, 1, 1))  # excluded: not in the base
-    target = target_for(tree.bloc_a, "attendance_rate", comparator="gt", lower=85)
+    target = target_for(tree.bloc_a, "attendance_rate", comparator="gt", lower=85, basis="pooled")
 
     def year_of_meetings(year, absences_per_meeting):
         present = expected = 0
@@ -218,7 +218,7 @@ def test_a_moved_cell_counts_its_meetings_where_it_stood_and_a_dissolved_cell_un
     assert figure(rows_a[tree.a1.pk]) == (3, None)  # the dissolved cell's meetings still count for A1
     assert figure(rows_a[tree.a2.pk]) == (12, None) == figure(rows_b[tree.a2.pk])  # a2 itself: all of them
 
-    rate_a = target_for(tree.bloc_a, "attendance_rate", comparator="gt", lower=85)
+    rate_a = target_for(tree.bloc_a, "attendance_rate", comparator="gt", lower=85, basis="pooled")
     present = 6 * 3 + 3 * 1  # a2's six meetings (3 of 4) and the closing cell's three (1 of 2)
     assert figure(attainments(rate_a, 2024)[tree.bloc_a.pk]) == (present, 6 * 4 + 3 * 2)
 

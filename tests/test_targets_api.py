@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 ATTAINMENT_FIELDS = {"id", "target", "unit", "organization", "organization_name", "year", "period_start",
                      "period_end", "numerator", "denominator", "value", "status", "status_label", "missing", "final",
-                     "projection", "computed_at", "inputs_changed_at", "notes", "parts"}
+                     "projection", "computed_at", "inputs_changed_at", "notes", "parts", "beside"}
 
 
 @pytest.fixture
@@ -98,7 +98,7 @@ def test_the_attainment_json(tree, client_for, figures):
         "id": row.pk, "target": figures["t2"].code, "unit": "percent", "organization": tree.a1.pk,
         "organization_name": "Đảng bộ Sở A1", "year": 2024, "period_start": "2024-01-01", "period_end": "2024-12-31",
         "numerator": "1.00", "denominator": "21.00", "value": "4.76", "status": "no_data", "status_label": label,
-        "missing": missing, "notes": "", "parts": None, "final": True, "projection": None,
+        "missing": missing, "notes": "", "parts": None, "beside": None, "final": True, "projection": None,
         "computed_at": timezone.localtime(row.computed_at).isoformat(), "inputs_changed_at": None}
     english = client_for("committee_staff").get(f"/api/attainments/{row.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()
     assert english["status_label"] == "insufficient data"

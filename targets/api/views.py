@@ -29,7 +29,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from targets.engine.choices import Family
-from targets.engine.formatting import bounds_text, missing_text, rule_notes_text
+from targets.engine.formatting import beside, beside_text, bounds_text, missing_text, rule_notes_text
 from targets.engine.models import Attainment, Resolution, Target
 
 # ------------------------------------------------------------------------------------------ serializers
@@ -78,12 +78,18 @@ class AttainmentSerializer(serializers.ModelSerializer):
         help_text="What a party rule makes of the figure (the 20% cap's bound, a changed basis); empty when none.")
     parts = serializers.SerializerMethodField(
         help_text="A figure of two sources (LD-4f): {\"party\": [n, d], \"state\": [n, d]}; null otherwise.")
+    beside = serializers.SerializerMethodField(
+        help_text="The figure kept beside the judged one (QT-4b: the pooled attendance rate when judged per meeting, "
+                  "the share of regular meetings above the threshold when judged pooled): {\"basis\": "
+                  "\"pooled\" | \"per_meeting\", \"threshold\": 85, \"numerator\": n, \"denominator\": d, "
+                  "\"value\": \"87.50\" (percent, null without a denominator), \"text\": the words the pages "
+                  "show}; null otherwise.")
 
     class Meta:
         model = Attainment
         fields = ["id", "target", "unit", "organization", "organization_name", "year", "period_start",
                   "period_end", "numerator", "denominator", "value", "status", "status_label", "missing",
-                  "notes", "parts", "final", "projection", "computed_at", "inputs_changed_at"]
+                  "notes", "parts", "beside", "final", "projection", "computed_at", "inputs_changed_at"]
         read_only_fields = fields
 
     def get_missing(self, attainment) -> str:
@@ -94,6 +100,13 @@ class AttainmentSerializer(serializers.ModelSerializer):
 
     def get_parts(self, attainment) -> dict | None:
         return (attainment.details or {}).get("parts")
+
+    def get_beside(self, attainment) -> dict | None:
+        other = beside(attainment.details)
+        if other is None:
+            return None
+        value = other["value"]
+        return {**other, "value": None if value is None else f"{value:.2f}", "text": beside_text(attainment)}
 
 
 # -------------------------------------------------------------------------------------------- filters

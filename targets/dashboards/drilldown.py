@@ -408,6 +408,70 @@ def cells_without_a_thematic_meeting(scope: Scope) -> RecordList:
     )
 
 
+# The regular meetings QT-4b counts for an organization: held in the period up to today by an organization placed
+# under it on the meeting date (targets.engine.metrics.meetings._MEETINGS_HELD with the roll-up above_on). Params:
+# organization id, start, end.
+_REGULAR_MEETINGS_COUNTED = """
+SELECT m.id
+  FROM meetings_meeting m
+  JOIN """ + above_on("pc", "m.cell_id", "m.date") + """ AND pc.ancestor_id = (%s)::bigint
+ WHERE m.kind = 'regular' AND m.date BETWEEN %s AND %s
+"""
+
+
+def _attendance_counted(scope: Scope) -> RawSQL:
+    from targets.engine.metrics.meetings import today
+
+    start, end = scope.period
+    return RawSQL(_REGULAR_MEETINGS_COUNTED, [scope.organization.pk, start, min(end, today())])
+
+
+def _percent(numerator: int, denominator: int) -> str:
+    from decimal import Decimal
+
+    return f"{number(Decimal(numerator) * 100 / Decimal(denominator))}%" if denominator else "—"
+
+
+@provides(Family.MEET, "attendance_rate")
+def attendance_shortfall(scope: Scope) -> RecordList:
+    """Per meeting (the default basis): the regular meetings counted (with an expected attendee) whose attendance
+    is not above the threshold — the complement of the numerator. Pooled: the absences (with or without reason)
+    at the regular meetings counted — expected attendees not present, the complement of the numerator."""
+    from meetings.choices import MIN_ATTENDANCE_RATE, AttendanceStatus
+    from meetings.models import Attendance, Meeting
+
+    counted = _attendance_counted(scope)
+    threshold = int(scope.params.get("threshold", MIN_ATTENDANCE_RATE))
+    if scope.params.get("basis", "per_meeting") == "pooled":
+        qs = (Attendance.objects.visible_to(scope.user)
+              .filter(meeting_id__in=counted,
+                      status__in=[AttendanceStatus.ABSENT_EXCUSED, AttendanceStatus.ABSENT_UNEXCUSED])
+              .select_related("member", "meeting__cell")
+              .order_by("meeting__date", "meeting__cell__path", "member__full_name", "id"))
+        return RecordList(
+            description=_("The absences counted against the pooled attendance: members expected at the regular "
+                          "meetings of the period and not present (members exempted or on special duty are not "
+                          "expected)."),
+            headers=[_("Member"), _("Party cell"), _("Meeting date"), _("Attendance")],
+            queryset=qs,
+            row=lambda a: [a.member.full_name, a.meeting.cell.name, _date(a.meeting.date), a.get_status_display()],
+        )
+    qs = (Meeting.objects.visible_to(scope.user).filter(pk__in=counted).with_attendance()
+          .annotate(expected=models.F("expected_count") - models.F("excluded_count"))
+          # Not above the threshold, exactly as the metric tests it: present × 100 ≤ threshold × expected.
+          .alias(present_100=models.F("present_count") * 100, bound=models.F("expected") * threshold)
+          .filter(expected__gt=0, present_100__lte=models.F("bound"))
+          .select_related("cell").order_by("date", "cell__path", "id"))
+    return RecordList(
+        description=_("The regular meetings whose attendance was not above %(threshold)s%% (present ÷ expected; "
+                      "members exempted or on special duty are not expected).") % {"threshold": threshold},
+        headers=[_("Party cell"), _("Meeting date"), _("Present / expected"), _("Attendance rate")],
+        queryset=qs,
+        row=lambda m: [m.cell.name, _date(m.date), f"{m.present_count}/{m.expected}",
+                       _percent(m.present_count, m.expected)],
+    )
+
+
 # ---------------------------------------------------------------------------------------------- admissions
 
 # Admitted candidates whose ceremony fell in the period, in a cell that lay under the organization on the

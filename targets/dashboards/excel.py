@@ -68,8 +68,10 @@ def overview_workbook(data: dict) -> bytes:
         sheet.cell(row=r, column=7, value=a.get_status_display())
         when = sheet.cell(row=r, column=8, value=timezone.localtime(a.computed_at).replace(tzinfo=None))
         when.number_format = "dd/mm/yyyy hh:mm"
-        # What is missing and what a party rule makes of the figure, as on the page (figure_row).
-        notes = " ".join(filter(None, [row.get("missing"), row.get("rule_notes")]))
+        # The figure kept beside the judged one (QT-4b), what is missing and what a party rule makes of the figure,
+        # as on the page (figure_row).
+        notes = "; ".join(filter(None, [row.get("beside"),
+                                        " ".join(filter(None, [row.get("missing"), row.get("rule_notes")]))]))
         if notes:
             sheet.cell(row=r, column=9, value=notes).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=1)

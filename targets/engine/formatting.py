@@ -3,6 +3,9 @@ its icon (never colour alone), and what is missing. Shared by pages, the API, PD
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -99,6 +102,37 @@ def parts_text(details) -> str:
     party, state = parts.get("party", [0, 0]), parts.get("state", [0, 0])
     return "; " + _("party from ratings %(party)s, State agencies reported %(state)s") % {
         "party": f"{number(party[0])}/{number(party[1])}", "state": f"{number(state[0])}/{number(state[1])}"}
+
+
+def beside(details) -> dict | None:
+    """The figure kept beside the judged one (QT-4b: the pooled attendance beside the share of meetings above
+    the threshold, or the other way round): its basis, the threshold, numerator, denominator and value (in
+    percent, two decimals as the engine stores values; None without a denominator). None for other targets."""
+    details = details or {}
+    other = details.get("beside")
+    if not other:
+        return None
+    numerator, denominator = int(other["numerator"]), int(other["denominator"])
+    value = None
+    if denominator:
+        exact = Fraction(numerator * 100, denominator)
+        value = (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return {"basis": other["basis"], "threshold": details.get("threshold"), "numerator": numerator,
+            "denominator": denominator, "value": value}
+
+
+def beside_text(attainment) -> str:
+    """"Tỷ lệ dự chung: 87,5% (350/400)" beside a per-meeting QT-4b, "Buổi sinh hoạt thường kỳ có tỷ lệ dự trên
+    85%: 66,7% (2/3)" beside a pooled one; "" for other targets. Shared by the pages, the API and the reports."""
+    other = beside(getattr(attainment, "details", None))
+    if other is None:
+        return ""
+    figure = {"value": f"{number(other['value'])}%" if other["value"] is not None else "—",
+              "ratio": f"{number(other['numerator'])}/{number(other['denominator'])}"}
+    if other["basis"] == "pooled":
+        return _("Pooled attendance: %(value)s (%(ratio)s)") % figure
+    return _("Regular meetings with attendance above %(threshold)s%%: %(value)s (%(ratio)s)") % {
+        **figure, "threshold": other["threshold"]}
 
 
 def band_of(target, label: str | None = None) -> Band | None:

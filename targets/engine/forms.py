@@ -122,7 +122,7 @@ def param_field(param: Param) -> forms.Field:
     if param.kind == CODES:
         return forms.MultipleChoiceField(choices=param.options(), widget=forms.CheckboxSelectMultiple, **common)
     if param.kind == COUNT:
-        return forms.IntegerField(min_value=1, max_value=1000, **common)
+        return forms.IntegerField(min_value=1, max_value=param.maximum or 1000, **common)
     if param.kind == FLAG:
         return forms.BooleanField(**{**common, "required": False})
     return forms.CharField(max_length=40, **common)

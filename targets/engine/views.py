@@ -28,6 +28,7 @@ from targets.engine.formatting import (
     STATUS_CLASSES,
     STATUS_ICONS,
     attainment_text,
+    beside_text,
     bounds_text,
     missing_text,
     rule_notes_text,
@@ -108,6 +109,7 @@ def resolution_detail(request, pk):
                 "css": STATUS_CLASSES.get(attainment.status, "secondary"),
                 "missing": missing_text(attainment.missing),
                 "rule_notes": rule_notes_text(attainment),
+                "beside": beside_text(attainment),
                 "projection": (with_unit(attainment.projection, target.unit)
                                if attainment.projection is not None else ""),
                 "stale": bool(attainment.inputs_changed_at and attainment.inputs_changed_at > attainment.computed_at),
@@ -204,7 +206,8 @@ def _preview(target) -> dict:
     if attainment is None:
         return {"year": year, "unattached": True}
     return {"year": year, "attainment": attainment, "actual": attainment_text(attainment),
-            "status_label": attainment.get_status_display(), "missing": missing_text(attainment.missing),
+            "beside": beside_text(attainment), "status_label": attainment.get_status_display(),
+            "missing": missing_text(attainment.missing),
             "css": STATUS_CLASSES.get(attainment.status, "secondary"),
             "icon": STATUS_ICONS.get(attainment.status, "bi-question-circle")}
 

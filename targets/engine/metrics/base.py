@@ -69,6 +69,7 @@ class Param:
     default: Any = None
     when: dict[str, tuple] | None = None
     help: str = ""  # English, for the API and the parameter problems
+    maximum: int | None = None  # the largest whole number a COUNT parameter takes (None: the form's 1000)
 
     def options(self) -> list[tuple[str, Any]]:
         choices = self.choices() if callable(self.choices) else self.choices
@@ -140,6 +141,8 @@ def check_declared(params: dict, declared) -> list[str]:
         elif p.kind == COUNT:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 problems.append(f"{p.name} must be a whole number of at least 1, not {value!r}")
+            elif p.maximum is not None and value > p.maximum:
+                problems.append(f"{p.name} must be at most {p.maximum}, not {value!r}")
         elif p.kind == FLAG:
             if not isinstance(value, bool):
                 problems.append(f"{p.name} must be true or false, not {value!r}")

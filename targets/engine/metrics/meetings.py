@@ -17,6 +17,10 @@ Two kinds of population, both over the dated tree (``OrganizationPlacement``):
   organization placed under the scope *on the meeting date*, with the scope's own placement on that date:
   a cell moved mid-year counts its meetings under the subtree it was in on each date.
 
+``attendance_rate`` (QT-4b) is judged per meeting by default (Hướng dẫn 12 applies the 85% to each meeting): the
+share of the regular meetings whose own attendance is strictly above ``threshold``; ``basis`` pooled judges
+present ÷ expected over all of them instead. Both come from one statement and the one not judged is kept beside.
+
 For the current year only what has ended counts: months and quarters that have ended, meetings up to
 today (``timezone.localdate()``)."""
 
@@ -25,7 +29,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from meetings.choices import COMMITTEE_MEETING_KINDS, AgendaItem, MeetingKind
+from meetings.choices import COMMITTEE_MEETING_KINDS, MIN_ATTENDANCE_RATE, AgendaItem, MeetingKind
 from organizations.choices import OrgKind
 from organizations.population import above_on, under_during, under_on
 from organizations.slots import large_subtree, top_slots_sql
@@ -52,7 +56,7 @@ CELL_SUBJECTS = {
 
 MEASURE_CHOICES = (
     ("monthly_regular", _("cells with a regular meeting in every ended month")),
-    ("attendance_rate", _("attendance at regular meetings (present ÷ expected)")),
+    ("attendance_rate", _("attendance at regular meetings (per meeting above the threshold, or pooled)")),
     ("unexcused_absences", _("absences without reason (count)")),
     ("forums", _("cells holding forums")),
     ("upper_quarterly", _("cells with an upper-level attendee in every ended quarter")),
@@ -64,6 +68,13 @@ MEASURE_CHOICES = (
     ("conferences_half_yearly", _("đảng bộ cơ sở holding their regular conference in every ended half-year")),
 )
 MEASURES = tuple(value for value, _label in MEASURE_CHOICES)
+# What QT-4b's figure is judged on (``basis``): the share of regular meetings whose own attendance is above the
+# threshold (Hướng dẫn 12 applies the 85% to each meeting), or present ÷ expected pooled over all of them. The
+# other figure is kept beside the judged one (``Figure.details["beside"]``).
+ATTENDANCE_BASES = (
+    ("per_meeting", _("per meeting: share of regular meetings with attendance above the threshold")),
+    ("pooled", _("pooled: present ÷ expected over all regular meetings")),
+)
 # The measures that judge cells (and take the ``subject`` parameter).
 CELL_MEASURES = ("monthly_regular", "forums", "upper_quarterly", "thematic_quarterly")
 
@@ -205,7 +216,8 @@ class Meetings(Metric):
     parameters = (
         Param("measure", _("measure"), choices=MEASURE_CHOICES, required=True,
               help=("monthly_regular (share of cells with a regular meeting in every ended month) | "
-                    "attendance_rate (present ÷ expected at regular meetings) | unexcused_absences (count) | "
+                    "attendance_rate (regular meetings above the threshold, or present ÷ expected pooled: basis) | "
+                    "unexcused_absences (count) | "
                     "forums (share of cells with at least min_count forums) | upper_quarterly (share of cells "
                     "with an upper-level attendee in every ended quarter) | upper_attendance_share | "
                     "scored_share | agenda_share (share of regular meetings) | briefings_quarterly (share of "
@@ -220,6 +232,13 @@ class Meetings(Metric):
               help="forums: how many forums a cell needs in the year (default 1)"),
         Param("item", _("agenda item"), choices=AgendaItem.choices, required=True,
               when={"measure": ("agenda_share",)}, help="agenda_share: the agenda item, e.g. commitments"),
+        Param("basis", _("attendance judged on"), choices=ATTENDANCE_BASES, default="per_meeting",
+              when={"measure": ("attendance_rate",)},
+              help="attendance_rate: per_meeting (default; share of regular meetings whose attendance is above "
+                   "threshold) | pooled (present ÷ expected over all regular meetings); the other is kept beside"),
+        Param("threshold", _("attendance each meeting must be above (percent)"), COUNT, default=MIN_ATTENDANCE_RATE,
+              when={"measure": ("attendance_rate",)}, maximum=99,
+              help="attendance_rate: the per-meeting bound in percent, strictly above (default 85)"),
     )
 
     def compute(self, target, slots):
@@ -300,26 +319,41 @@ class Meetings(Metric):
     # --------------------------------------------------------------------------- meeting measures
 
     def _attendance_rate(self, target, slots, params):
-        """QT-4b: present ÷ expected (attendance rows not excluded) over the regular meetings."""
-        # Attendance counted once per meeting, then rolled up to the slots above the meeting's cell that day.
+        """QT-4b over the regular meetings, each meeting's attendance counted once: present ÷ expected (attendance
+        rows not excluded: members exempted or on special duty are left out). ``basis`` per_meeting (the default)
+        judges the share of the meetings with an expected attendee whose own rate is strictly above ``threshold``;
+        pooled judges present ÷ expected over all of them. The other figure is kept in ``details["beside"]``."""
+        basis = target.params.get("basis", "per_meeting")
+        if basis not in dict(ATTENDANCE_BASES):
+            raise ValueError(f"unknown attendance basis {basis!r}")
+        threshold = int(target.params.get("threshold", MIN_ATTENDANCE_RATE))
+        # Attendance counted once per meeting, then rolled up to the slots above the meeting's cell that day; the
+        # per-meeting test is exact in integers (present / expected > threshold / 100).
         sql = "WITH " + SLOTS_PERIOD_CTE + _MEETINGS_HELD + _PERIODS + """
             , per_meeting AS MATERIALIZED (
                 SELECT m0.id, m0.cell_id, m0.date, count(*) FILTER (WHERE at.status <> 'excluded') AS expected,
                        count(*) FILTER (WHERE at.status = 'present') AS present
                   FROM m0 JOIN meetings_attendance at ON at.meeting_id = m0.id
                  GROUP BY 1, 2, 3
-            )""" + _rolled_meetings("sum(pm.expected)::int, sum(pm.present)::int, count(*)::int")
+            )""" + _rolled_meetings(
+            "sum(pm.expected)::int, sum(pm.present)::int, count(*)::int, "
+            "(count(*) FILTER (WHERE pm.expected > 0))::int, "
+            "(count(*) FILTER (WHERE pm.expected > 0 AND pm.present * 100 > %(threshold)s * pm.expected))::int")
         # Hash joins for a large scope: every attendance row of the period is counted (11 million at the capital
         # tier) and every meeting rolled up; probing an index per meeting, as the planner's estimates of the CTEs
         # suggest, took 3× the hand-written floor (docs/PERFORMANCE.md). For a small scope the probes are right:
         # hashing read the whole attendance table (the bloc tier's QT-4b: 1.4 s beside the capital, 0.1 alone).
-        rows = by_slot(fetch(sql, {**params, "meeting_kinds": _REGULAR}, hash_joins=large_subtree(slots)))
+        rows = by_slot(fetch(sql, {**params, "meeting_kinds": _REGULAR, "threshold": threshold},
+                             hash_joins=large_subtree(slots)))
         figures = {}
         for slot in slots:
-            row = rows.get(slot.key)
-            figure = _share(row)
-            figure.details = {"meetings": row[2] if row else 0}
-            figures[slot.key] = figure
+            expected, present, meetings, judged, above = rows.get(slot.key) or (0, 0, 0, 0, 0)
+            pooled, per_meeting = (present, expected), (above, judged)
+            judged_on, beside = (per_meeting, pooled) if basis == "per_meeting" else (pooled, per_meeting)
+            other = "pooled" if basis == "per_meeting" else "per_meeting"
+            figures[slot.key] = Figure(numerator=judged_on[0], denominator=judged_on[1], details={
+                "meetings": meetings, "basis": basis, "threshold": threshold,
+                "beside": {"basis": other, "numerator": beside[0], "denominator": beside[1]}})
         return figures
 
     def _unexcused_absences(self, target, slots, params):
