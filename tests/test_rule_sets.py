@@ -80,3 +80,24 @@ def test_the_sick_leave_threshold_is_the_schemes(tree):
     assert (facts.sick_leave_days, facts.long_sick_leave) == (60, True)
     assert member_facts([member.pk], 2022)[member.pk].sick_leave_days == (
         RatingScheme.objects.for_year("member", 2022).first().sick_leave_days)
+
+
+def test_the_register_counts_the_admission_age_in_months_as_the_admissions_do(tree):
+    """One calculation: a rule of 18 years 6 months is held in months by the register too (whole years let an
+    admission at 18 years 7 months be refused), and a birthday on 29/02 turns 18 on 28/02 in both."""
+    AdmissionAgeRule.objects.create(code="thu-2018", legal_basis="Quy định thử", valid_from=D(2018, 1, 1),
+                                    min_months=18 * 12 + 6, max_months=60 * 12)
+    born = D(2000, 1, 1)
+    member = Member(full_name="Nguyễn Văn Tháng", gender="male", birth_date=born, admission_date=D(2018, 8, 1))
+    validate_profile(member, today=D(2019, 1, 1))  # 18 years 7 months
+    assert check_age(born, D(2018, 8, 1)).level == CheckLevel.OK
+    member.admission_date = D(2018, 5, 1)  # 18 years 4 months
+    with pytest.raises(ValidationError) as error:
+        validate_profile(member, today=D(2019, 1, 1))
+    message = error.value.message_dict["admission_date"][0]
+    assert "18" in message and "4" in message and "6" in message, message
+    assert check_age(born, D(2018, 5, 1)).level == CheckLevel.ERROR
+
+    leap = Member(full_name="Trần Thị Nhuận", gender="female", birth_date=D(2008, 2, 29), admission_date=D(2026, 2, 28))
+    assert check_age(leap.birth_date, leap.admission_date).level == CheckLevel.OK  # 216 months
+    validate_profile(leap, today=D(2026, 6, 1))
