@@ -238,7 +238,7 @@ def test_the_grassroots_records_a_member_not_rated_for_another_reason_and_the_fi
     page.wait_for_url(re.compile(rf"/ratings/members/not-rated/{abroad.pk}/{Y}/"))
     page.fill("[name=reason]", "Công tác dài hạn ở nước ngoài")
     page.locator("button[name=action][value=record]").click()
-    page.wait_for_url(re.compile(rf"/ratings/members/{tree.a1.pk}/{Y}/"))
+    page.wait_for_url(f"{live_server.url}/ratings/members/{tree.a1_1.pk}/{Y}/")  # back to the member's cell
     row = page.locator(f"#member-{abroad.pk}")
     assert row.get_attribute("data-rated") == "0"
     assert "Công tác dài hạn ở nước ngoài" in row.locator("[data-not-rated]").inner_text()
@@ -248,7 +248,7 @@ def test_the_grassroots_records_a_member_not_rated_for_another_reason_and_the_fi
     assert page.locator("[name=reason]").input_value() == "Công tác dài hạn ở nước ngoài"
     page.fill("[name=reason]", "Học tập dài hạn ở nước ngoài")
     page.locator("button[name=action][value=record]").click()
-    page.wait_for_url(re.compile(rf"/ratings/members/{tree.a1.pk}/{Y}/"))
+    page.wait_for_url(f"{live_server.url}/ratings/members/{tree.a1_1.pk}/{Y}/")  # back to the member's cell
     assert "Học tập dài hạn ở nước ngoài" in page.locator(f"#member-{abroad.pk} [data-not-rated]").inner_text()
     record = MemberNotRated.objects.get()
     assert (record.member, record.year, record.reason) == (abroad, Y, "Học tập dài hạn ở nước ngoài")
