@@ -9,4 +9,4 @@ from meetings.models import MeetingRuleSet
 
 @admin.register(MeetingRuleSet)
 class MeetingRuleSetAdmin(SimpleHistoryAdmin):
-    list_display = ("legal_basis", "valid_from", "min_minutes", "min_minutes_combined")
+    list_display = ("legal_basis", "valid_from", "min_minutes", "min_minutes_combined", "documents_days_before")

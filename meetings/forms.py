@@ -61,6 +61,8 @@ class MeetingForm(BoundedNumbers, forms.Form):
                                    widget=forms.Textarea(attrs={"rows": 2}))
     conclusions = forms.CharField(label=_("Conclusions / resolution"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 4}))
+    documents_posted_on = forms.DateField(label=_("Documents posted on"), widget=date_input(), required=False,
+                                          input_formats=["%d/%m/%Y", "%Y-%m-%d"])
     preparation_ok = forms.ChoiceField(label=_("Properly prepared (the cell committee met beforehand, draft "
                                                "resolution)"), choices=YES_NO_UNKNOWN, required=False)
     principles_ok = forms.ChoiceField(label=_("Principles followed"), choices=YES_NO_UNKNOWN, required=False)
@@ -132,7 +134,8 @@ class MeetingForm(BoundedNumbers, forms.Form):
     def meeting_fields(self) -> dict:
         data = self.cleaned_data
         fields = {k: data[k] for k in ("date", "kind", "includes_thematic", "start_time", "end_time", "format",
-                                       "chair", "minute_taker", "agenda", "agenda_other", "conclusions")}
+                                       "chair", "minute_taker", "agenda", "agenda_other", "conclusions",
+                                       "documents_posted_on")}
         fields["preparation_ok"] = _to_bool(data.get("preparation_ok"))
         fields["principles_ok"] = _to_bool(data.get("principles_ok"))
         if data.get("minutes"):

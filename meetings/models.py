@@ -43,6 +43,9 @@ class MeetingRuleSet(models.Model):
     # Empty: the guidance sets no longer minimum for a regular and a thematic meeting held together.
     min_minutes_combined = models.PositiveSmallIntegerField(
         _("shortest session with a thematic meeting (minutes)"), null=True, blank=True)
+    # Empty: the guidance sets no time for posting the meeting's documents (or our sources do not give it).
+    documents_days_before = models.PositiveSmallIntegerField(
+        _("documents posted at least (days before the meeting)"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = MeetingRuleSetQuerySet.as_manager()
@@ -80,6 +83,8 @@ class Meeting(models.Model):
                         default=list, blank=True)
     agenda_other = models.TextField(_("other agenda items"), blank=True)
     conclusions = models.TextField(_("conclusions / resolution"), blank=True)
+    # When the meeting's documents were posted to the members (the 2025 guidance: at least a day before).
+    documents_posted_on = models.DateField(_("documents posted on"), null=True, blank=True)
     minutes = models.FileField(_("minutes (attachment)"), upload_to="meetings/minutes/%Y/", blank=True)
     # The parts of the "đạt chất lượng" frame the data cannot show; recorded by the secretary.
     preparation_ok = models.BooleanField(_("properly prepared"), null=True, blank=True)
@@ -129,6 +134,12 @@ class Meeting(models.Model):
         if self.includes_thematic and rules.min_minutes_combined:
             return rules.min_minutes_combined
         return rules.min_minutes
+
+    @property
+    def documents_days_before(self) -> int | None:
+        """How many days before the meeting its documents must be posted under the guidance of its date; None
+        where that guidance sets no such time."""
+        return self.rules.documents_days_before if self.rules is not None else None
 
     @property
     def agenda_labels(self) -> list[str]:

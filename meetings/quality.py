@@ -1,5 +1,6 @@
 """The "đạt chất lượng" frame of Hướng dẫn 12 (RULES §2), evaluated from data where the data allows and
-from the secretary's record where it does not."""
+from the secretary's record where it does not; with the numbers of the meeting date's guidance (its duration,
+and from Hướng dẫn 42 of 2025 the documents posted beforehand: ``meetings.models.MeetingRuleSet``)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,11 @@ def frame(meeting, streaks: dict[int, int] | None) -> dict:
     if minimum is not None:
         checks.append((_("At least %(minutes)d minutes") % {"minutes": minimum},
                        meeting.duration_minutes >= minimum))
+    days = meeting.documents_days_before  # the same guidance (2025: at least a day before); None before it
+    if days is not None:
+        posted = meeting.documents_posted_on
+        checks.append((_("Documents posted at least %(days)d day(s) before the meeting") % {"days": days},
+                       None if posted is None else (meeting.date - posted).days >= days))
     checks += [
         (_("Properly prepared (recorded by the secretary)"), meeting.preparation_ok),
         (_("Principles followed (recorded by the secretary)"), meeting.principles_ok),

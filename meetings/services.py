@@ -42,7 +42,8 @@ BRIEFING_HOLDER_KINDS = frozenset({OrgKind.DIRECT, OrgKind.GRASSROOTS_COMMITTEE,
 
 # Fields of a meeting a form may set directly.
 MEETING_FIELDS = ("kind", "includes_thematic", "date", "start_time", "end_time", "format", "chair", "minute_taker",
-                  "agenda", "agenda_other", "conclusions", "preparation_ok", "principles_ok", "minutes")
+                  "agenda", "agenda_other", "conclusions", "preparation_ok", "principles_ok", "minutes",
+                  "documents_posted_on")
 
 
 def _d(day: dt.date) -> str:
@@ -110,6 +111,10 @@ def _check_meeting(meeting: Meeting, *, exclude_pk=None) -> None:
     if meeting.start_time and meeting.end_time and meeting.end_time <= meeting.start_time:
         errors["end_time"] = _("The meeting ends at %(end)s, not after it starts at %(start)s.") % {
             "end": meeting.end_time.strftime("%H:%M"), "start": meeting.start_time.strftime("%H:%M")}
+    if meeting.documents_posted_on and meeting.date and meeting.documents_posted_on > meeting.date:
+        errors["documents_posted_on"] = _("The documents are posted before the meeting, not on %(posted)s after "
+                                          "it (%(day)s).") % {"posted": _d(meeting.documents_posted_on),
+                                                              "day": _d(meeting.date)}
     if meeting.includes_thematic and meeting.kind != MeetingKind.REGULAR:
         errors["includes_thematic"] = _("Only a regular meeting can include a thematic meeting.")
     unknown = set(meeting.agenda) - set(AgendaItem.values)

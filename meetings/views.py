@@ -194,7 +194,8 @@ def meeting_edit(request, pk):
                 return redirect("meetings:meeting_detail", pk=meeting.pk)
     else:
         initial = {f: getattr(meeting, f) for f in ("date", "kind", "includes_thematic", "start_time", "end_time",
-                                                     "format", "agenda", "agenda_other", "conclusions")}
+                                                     "format", "agenda", "agenda_other", "conclusions",
+                                                     "documents_posted_on")}
         initial.update(chair=meeting.chair_id, minute_taker=meeting.minute_taker_id, version=meeting.version,
                        preparation_ok={True: "true", False: "false"}.get(meeting.preparation_ok, ""),
                        principles_ok={True: "true", False: "false"}.get(meeting.principles_ok, ""))

@@ -138,7 +138,8 @@ def authenticated(client, member_user):
 # these included, so the next transactional test would run without them: load them again first.
 REFERENCE_MIGRATIONS = [("members", "0003_rating_schemes"), ("members", "0003_admission_data"),
                         ("meetings", "0002_rubric_phu_tho"), ("targets", "0002_catalogue"),
-                        ("meetings", "0006_meeting_rule_sets"), ("members", "0009_admission_age_rules"),
+                        ("meetings", "0006_meeting_rule_sets"), ("meetings", "0008_meeting_documents_posted"),
+                        ("members", "0009_admission_age_rules"),
                         ("records", "0002_indicator_whole_from_register"), ("targets", "0007_target_binds_scope"),
                         ("targets", "0008_leadership_from_ratings"), ("targets", "0009_inspection_is_not_supervision")]
 

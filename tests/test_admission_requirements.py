@@ -102,3 +102,17 @@ def test_the_import_refuses_an_admission_at_age_9(coded, client_for):  # noqa: F
     assert response.status_code == 200
     assert problems(response) == [(2, header("admission_date"))]
     assert not Member.objects.exists()
+
+
+def test_the_import_refuses_an_admission_date_in_the_future(coded, client_for):  # noqa: F811
+    from tests.test_members_excel import header, problems
+
+    later = dt.date.today() + dt.timedelta(days=10)
+    client = client_for("grassroots_officer")
+    response = _import(client, [_row("Nguyễn Văn Sắp Vào", admission_date=later, full_membership_date=None),
+                                _row("Nguyễn Văn Đã Vào")], commit=False)
+
+    assert response.status_code == 200
+    assert problems(response) == [(2, header("admission_date"))]
+    assert later.strftime("%d/%m/%Y") in response.content.decode()
+    assert not Member.objects.exists()

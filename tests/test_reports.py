@@ -657,3 +657,38 @@ def test_the_run_list_orders_paginates_by_25_and_costs_the_same_queries_for_3_or
     with django_assert_num_queries(8):
         assert len(records(client.get(url, {"sort": "-requested_at"}))) == 25
     assert len(records(client.get(url, {"page": 2}))) == 5
+
+
+def test_an_issued_report_keeps_the_figures_it_was_issued_with(tree, world, django_capture_on_commit_callbacks):
+    """Issue 18 item 3: editing a target after its report was issued — its bound raised, a record behind it
+    changed and the figures recomputed — leaves the issued PDF and workbook as issued; a new draft reads anew."""
+    from members.ratings.models import MemberRating
+    from targets.engine.services import target_update
+    from tests.test_metric_ratings import level
+
+    def summary(xlsx: bytes) -> dict:
+        sheet = load_workbook(io.BytesIO(xlsx))["Tổng hợp"]
+        header = [c.value for c in sheet[3]]
+        return {row[header.index("Mã")]: (row[header.index(f"Năm {YEAR}")], row[header.index("Mục tiêu")])
+                for row in sheet.iter_rows(min_row=4, values_only=True) if row[header.index("Mã")]}
+
+    run = issued("resolution_year", params(world, tree))
+    pdf, xlsx = run.pdf_file.read(), run.xlsx_file.read()
+    assert summary(xlsx)["KHOIA-1"][0] == 0.875  # 7 of 8 HTT or better, counted when the world was built
+
+    first = world.targets[0]
+    MemberRating.objects.filter(member=world.members[7], year=YEAR).update(decided_level=level("member", "HTT", YEAR))
+    with django_capture_on_commit_callbacks(execute=True):
+        target_update(target=first, user=None, lower=Decimal("95"))
+    first.refresh_from_db()
+    assert first.lower == 95 and first.history.count() == 2
+    assert first.attainments.get(organization=tree.bloc_a, year=YEAR).value == 100  # 8 of 8 now
+
+    run.refresh_from_db()
+    run.pdf_file.open("rb")
+    run.xlsx_file.open("rb")
+    assert (run.pdf_file.read(), run.xlsx_file.read()) == (pdf, xlsx)
+    assert summary(xlsx)["KHOIA-1"] == summary(run.xlsx_file.open("rb").read())["KHOIA-1"]
+    draft = summary(generate("resolution_year", params(world, tree)).xlsx_file.read())["KHOIA-1"]
+    assert draft[0] == 1 and "95" in draft[1]
+    assert "90" in summary(xlsx)["KHOIA-1"][1] and "95" not in summary(xlsx)["KHOIA-1"][1]

@@ -80,3 +80,73 @@ def test_the_sick_leave_threshold_is_the_schemes(tree):
     assert (facts.sick_leave_days, facts.long_sick_leave) == (60, True)
     assert member_facts([member.pk], 2022)[member.pk].sick_leave_days == (
         RatingScheme.objects.for_year("member", 2022).first().sick_leave_days)
+
+
+def test_the_register_counts_the_admission_age_in_months_as_the_admissions_do(tree):
+    """One calculation: a rule of 18 years 6 months is held in months by the register too (whole years let an
+    admission at 18 years 7 months be refused), and a birthday on 29/02 turns 18 on 28/02 in both."""
+    AdmissionAgeRule.objects.create(code="thu-2018", legal_basis="Quy định thử", valid_from=D(2018, 1, 1),
+                                    min_months=18 * 12 + 6, max_months=60 * 12)
+    born = D(2000, 1, 1)
+    member = Member(full_name="Nguyễn Văn Tháng", gender="male", birth_date=born, admission_date=D(2018, 8, 1))
+    validate_profile(member, today=D(2019, 1, 1))  # 18 years 7 months
+    assert check_age(born, D(2018, 8, 1)).level == CheckLevel.OK
+    member.admission_date = D(2018, 5, 1)  # 18 years 4 months
+    with pytest.raises(ValidationError) as error:
+        validate_profile(member, today=D(2019, 1, 1))
+    message = error.value.message_dict["admission_date"][0]
+    assert "18" in message and "4" in message and "6" in message, message
+    assert check_age(born, D(2018, 5, 1)).level == CheckLevel.ERROR
+
+    leap = Member(full_name="Trần Thị Nhuận", gender="female", birth_date=D(2008, 2, 29), admission_date=D(2026, 2, 28))
+    assert check_age(leap.birth_date, leap.admission_date).level == CheckLevel.OK  # 216 months
+    validate_profile(leap, today=D(2026, 6, 1))
+
+
+def documents_check(meeting):
+    return {str(label): ok for label, ok in frame(annotated(meeting), None)["checks"]
+            if "Documents" in str(label) or "Tài liệu" in str(label)}
+
+
+def test_documents_are_posted_a_day_before_under_the_2025_guidance_only(tree, client_for):
+    """RULES §2 (Hướng dẫn 42, 28/10/2025): meeting documents posted at least one day before — a number of the
+    guidance's row; the 2018 row has none, so earlier meetings are not judged on it."""
+    from django.urls import reverse
+
+    from meetings.models import Meeting
+    from meetings.services import meeting_create
+    from tests.test_meetings_views import form_data
+
+    assert list(MeetingRuleSet.objects.values_list("code", "documents_days_before")) == [
+        ("hd12-2018", None), ("hd42-2025", 1)]
+    member = make_member(tree.a1_1)
+    ok = {"preparation_ok": True, "principles_ok": True}
+    before = log(tree.a1_1, D(2024, 5, 10), documents_posted_on=D(2024, 5, 10), **ok)
+    assert documents_check(before) == {} and frame(annotated(before), None)["verdict"] is True
+    on_the_day = log(tree.a1_1, D(2025, 11, 10), documents_posted_on=D(2025, 11, 10), **ok)
+    assert list(documents_check(on_the_day).values()) == [False]
+    assert frame(annotated(on_the_day), None)["verdict"] is False
+    a_day_ahead = log(tree.a1_1, D(2025, 12, 10), documents_posted_on=D(2025, 12, 9), **ok)
+    assert list(documents_check(a_day_ahead).values()) == [True]
+    assert frame(annotated(a_day_ahead), None)["verdict"] is True
+    unrecorded = log(tree.a1_1, D(2026, 1, 12), **ok)
+    assert list(documents_check(unrecorded).values()) == [None]
+    assert frame(annotated(unrecorded), None)["verdict"] is None  # not decidable until recorded
+    with pytest.raises(ValidationError) as error:
+        meeting_create(cell=tree.a1_1, date=D(2026, 2, 10), start_time=dt.time(8), end_time=dt.time(10),
+                       documents_posted_on=D(2026, 2, 11))
+    assert "documents_posted_on" in error.value.message_dict
+
+    # The log page records it and the meeting's page shows the check.
+    client = client_for("cell_secretary")
+    day = D(2026, 3, 10)
+    response = client.post(reverse("meetings:meeting_create") + f"?cell={tree.a1_1.pk}",
+                           form_data([member], day=day, documents_posted_on="08/03/2026"))
+    assert response.status_code == 302
+    meeting = Meeting.objects.get(date=day)
+    assert meeting.documents_posted_on == D(2026, 3, 8)
+    page = client.get(response.url)
+    assert [ok for label, ok in page.context["quality"]["checks"] if "1" in str(label) and (
+        "Documents" in str(label) or "Tài liệu" in str(label))] == [True]
+    edit = client.get(reverse("meetings:meeting_edit", args=[meeting.pk])).content.decode()
+    assert 'value="08/03/2026"' in edit

@@ -135,6 +135,10 @@ def seed_meetings(*, seed: int, start_year: int = 2021, end_year: int | None = N
             format="online" if rng.random() < 0.05 else "in_person",
             agenda=STANDARD_AGENDA + ([AgendaItem.COMMITMENTS] if rng.random() < 0.6 else []),
             conclusions="Chi bộ thống nhất kết luận và phân công nhiệm vụ tháng tới.",
+            # Documents sent out one to four days ahead, now and then only on the day (the 2025 guidance asks a
+            # day); derived from the cell and the day, not drawn, so the random sequence of the rest is unchanged.
+            documents_posted_on=day - dt.timedelta(days=0 if (cell_id + day.toordinal()) % 30 == 0
+                                                   else 1 + (cell_id + day.toordinal()) % 4),
             preparation_ok=rng.random() > 0.03, principles_ok=rng.random() > 0.01, **extra))
 
     for cell_id, path, founded, dissolved in cells:

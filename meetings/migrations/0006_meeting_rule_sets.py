@@ -9,10 +9,15 @@ from django.db import migrations, models
 
 
 ROWS = [
-    # Hướng dẫn 12-HD/BTCTW (06/7/2018): at least 90 minutes; no longer minimum for a combined session.
+    # Hướng dẫn 12-HD/BTCTW (06/7/2018). Its date is in RULES.md and seed 002; its 90 minutes is NOT in our
+    # sources: RULES.md states durations for the 2025 guidance only ("Duration (2025 guidance): at least 90
+    # minutes; at least 120 ..."). 90 is the figure the code applied to every year before the rule sets (the
+    # constant MIN_MINUTES), kept so that earlier meetings are judged as they were; check it against the text of
+    # Hướng dẫn 12 and correct the row in the admin if it differs. No longer minimum for a combined session.
     {"code": "hd12-2018", "legal_basis": "Hướng dẫn 12-HD/BTCTW ngày 06/7/2018", "valid_from": dt.date(2018, 7, 6),
      "min_minutes": 90, "min_minutes_combined": None},
-    # Hướng dẫn 42-HD/BTCTW (28/10/2025): at least 90 minutes, 120 with a thematic meeting in the same session.
+    # Hướng dẫn 42-HD/BTCTW (28/10/2025; RULES.md §2): at least 90 minutes, 120 with a thematic meeting in the
+    # same session.
     {"code": "hd42-2025", "legal_basis": "Hướng dẫn 42-HD/BTCTW ngày 28/10/2025", "valid_from": dt.date(2025, 10, 28),
      "min_minutes": 90, "min_minutes_combined": 120},
 ]

@@ -11,6 +11,8 @@ import calendar
 import datetime as dt
 from collections.abc import Collection
 
+from members.register.models import months_between  # noqa: F401  (one age calculation, the register's)
+
 # The span of calendar days that surely holds n working days: no holiday break is longer than 9 days.
 _SLACK_DAYS = 30
 
@@ -21,14 +23,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
     year, month = divmod(index, 12)
     month += 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def months_between(start: dt.date, end: dt.date) -> int:
-    """Whole months from ``start`` to ``end`` (age in months: 18 years 0 months is 216)."""
-    months = (end.year - start.year) * 12 + end.month - start.month
-    if end.day < start.day and end.day != calendar.monthrange(end.year, end.month)[1]:
-        months -= 1
-    return months
 
 
 def holidays_between(start: dt.date, end: dt.date) -> set[dt.date]:

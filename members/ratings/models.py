@@ -47,7 +47,8 @@ class RatingScheme(models.Model):
     forced_level = models.CharField(_("level forced by discipline"), max_length=16, blank=True)
     # Levels at or above this one are refused to a member on long sick leave ("not above HT").
     sick_leave_max_level = models.CharField(_("best level on long sick leave"), max_length=16, blank=True)
-    # Days of sick leave in the year from which the best level is capped (RULES §1: "3 months or more").
+    # Days of sick leave in the year from which the best level is capped (RULES §1: "3 months or more"; the
+    # sources count months, so the shipped 90 days is our reading of three months, not a figure they give).
     sick_leave_days = models.PositiveSmallIntegerField(_("sick leave that caps the level (days in the year)"),
                                                        default=90, db_default=90)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 from django.conf import settings
@@ -67,6 +68,16 @@ class AdmissionAgeRule(models.Model):
 
     def __str__(self):
         return f"{self.legal_basis} ({self.valid_from:%d/%m/%Y})"
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Whole months from ``start`` to ``end``: the age in months the admission age rules count (18 years 0 months
+    is 216). A birthday the month lacks (29/02) falls on the month's last day. The one calculation of the register
+    and the admissions (``members.admissions.workdays`` re-exports it)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if end.day < start.day and end.day != calendar.monthrange(end.year, end.month)[1]:
+        months -= 1
+    return months
 
 
 def admission_age_rule(day: dt.date, rules: list[AdmissionAgeRule] | None = None) -> AdmissionAgeRule | None:

@@ -29,6 +29,7 @@ from members.register.models import (
     SensitiveAccess,
     StatusPeriod,
     admission_age_rule,
+    months_between,
 )
 from organizations.models import Organization
 from organizations.permissions import Perm
@@ -127,11 +128,13 @@ def validate_profile(member: Member, *, today: dt.date | None = None, age_rules:
             "day": _d(member.admission_date)}
     elif (member.birth_date and member.admission_date and member.admission_date >= member.birth_date
           and (rule := admission_age_rule(member.admission_date, age_rules)) is not None
-          and member.age_on(member.admission_date) * 12 < rule.min_months):
-        errors["admission_date"] = _("Admitted on %(day)s at %(age)d: the minimum age is %(min)d when the cell "
-                                     "considers the admission.") % {"day": _d(member.admission_date),
-                                                                    "age": member.age_on(member.admission_date),
-                                                                    "min": rule.min_months // 12}
+          and (months := months_between(member.birth_date, member.admission_date)) < rule.min_months):
+        # Counted in whole months like the admissions' check_age, so a rule of 18 years 6 months holds here too.
+        errors["admission_date"] = _(
+            "Admitted on %(day)s at %(years)d years %(months)d months: the minimum is %(min_y)d years %(min_m)d "
+            "months when the cell considers the admission.") % {
+            "day": _d(member.admission_date), "years": months // 12, "months": months % 12,
+            "min_y": rule.min_months // 12, "min_m": rule.min_months % 12}
     if member.full_membership_date and not member.admission_date:
         errors["admission_date"] = _("A full member needs an admission date.")
     if member.full_membership_date and member.admission_date and member.full_membership_date < member.admission_date:

@@ -8,6 +8,13 @@ import datetime as dt
 from django.db import migrations, models
 
 
+# RULES.md §3 gives the ages (18 to 60, counted in months) and the chain "Quy định 24-QĐ/TW 2021 → 232 → 294-QĐ/TW
+# 2025" with years only. The days below (30/7/2021, 26/5/2025) are NOT in our sources (RULES.md, the seeds): they
+# are the regulations' signing dates as published, to be checked against the texts. Quy định 232-QĐ/TW (2025),
+# between the two, has no row: our sources give neither its date nor different ages, and with the same ages a row
+# for it would change no check. The age is counted on the day the cell considers the admission (check_age) and,
+# in the register, on the admission date (validate_profile); before the first row, the first applies
+# (AdmissionAgeRuleQuerySet.for_date: it restated what held before it).
 ROWS = [
     {"code": "qd24-2021", "legal_basis": "Quy định 24-QĐ/TW ngày 30/7/2021 (thi hành Điều lệ Đảng)",
      "valid_from": dt.date(2021, 7, 30), "min_months": 18 * 12, "max_months": 60 * 12},
