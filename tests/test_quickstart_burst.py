@@ -13,7 +13,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from urllib.parse import urlencode
 
 import psutil
@@ -30,7 +29,7 @@ from targets.engine.recompute import full_plan, run_recompute
 from tests.conftest import FOUNDED, ROOT
 from tests.factories import make_member
 from tests.test_ratings_views import browser_data, decide_all, grid_url
-from tests.test_targets_worker import HTT_PLUS, YEAR, resolution, settle_setup
+from tests.test_targets_worker import HTT_PLUS, YEAR, resolution, settle_setup, wait_until
 
 GRIDS = 50
 PAUSE = 4  # seconds the worker waits after each target it recomputes: time to kill it in the middle
@@ -96,15 +95,6 @@ class QuickStart:
         stop_embedded_redis(self.redis_dir)
 
 
-def wait_for(predicate, what, quick_start, timeout=120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"{what} within {timeout} s; honcho printed:\n{quick_start.output()[-4000:]}")
-
-
 @pytest.mark.worker
 def test_the_quick_start_loses_nothing_in_a_burst_of_50_grid_saves_with_the_worker_killed(
         transactional_db, tree, client_for, tmp_path, output_dir):
@@ -132,8 +122,9 @@ def test_the_quick_start_loses_nothing_in_a_burst_of_50_grid_saves_with_the_work
 
     quick_start = QuickStart(tmp_path, output_dir)
     try:
-        wait_for(quick_start.healthy, "the web process did not answer", quick_start)
-        wait_for(lambda: " ready." in quick_start.output(), "the worker did not start", quick_start)
+        wait_until(quick_start.healthy, output_dir, timeout=120, what="the web process did not answer")
+        wait_until(lambda: " ready." in quick_start.output(), output_dir, timeout=120,
+                   what="the worker did not start")
         answers: dict[str, tuple] = {}
 
         def save(url, body):
@@ -152,8 +143,8 @@ def test_the_quick_start_loses_nothing_in_a_burst_of_50_grid_saves_with_the_work
 
         burst(posts[:GRIDS // 2])
         # The first saves queued a recompute at once; kill the worker while it runs it (SIGKILL: no cleanup).
-        wait_for(lambda: RecomputeRun.objects.filter(kind=RunKind.CHANGES, status="running").exists(),
-                 "no recompute started after the first saves", quick_start)
+        wait_until(lambda: RecomputeRun.objects.filter(kind=RunKind.CHANGES, status="running").exists(),
+                   output_dir, timeout=120, what="no recompute started after the first saves")
         [worker] = quick_start.workers()
         worker.kill()
         worker.wait(timeout=10)
@@ -170,15 +161,15 @@ def test_the_quick_start_loses_nothing_in_a_burst_of_50_grid_saves_with_the_work
         assert decided.filter(decided_level__code="HT").count() == GRIDS // 2
 
         # supervise started the worker again, and it recomputed what every save changed.
-        wait_for(lambda: len(quick_start.workers()) == 1 and quick_start.workers()[0].pid != worker.pid,
-                 "the worker was not started again", quick_start, timeout=60)
+        wait_until(lambda: len(quick_start.workers()) == 1 and quick_start.workers()[0].pid != worker.pid,
+                   output_dir, timeout=60, what="the worker was not started again")
 
         def settled():
             row = Attainment.objects.filter(target=target, organization=tree.bloc_a, year=YEAR).first()
             return row is not None and (row.numerator, row.denominator) == (75, 100) \
                 and not PendingChange.objects.exists()
 
-        wait_for(settled, "the figures of all 50 saves were not computed", quick_start, timeout=180)
+        wait_until(settled, output_dir, timeout=180, what="the figures of all 50 saves were not computed")
         assert "exited with -9" in quick_start.output()  # config.supervise saw the kill
         assert quick_start.proc.poll() is None  # honcho did not stop everything
         assert quick_start.healthy()
