@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from targets.engine import services
-from targets.engine.baselines import compare, explain
+from targets.engine.baselines import explain
 from targets.engine.catalogue import BASELINES
 from targets.engine.models import Resolution, ResolutionBaseline
 from tests.factories import baseline_data, make_member

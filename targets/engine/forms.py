@@ -12,7 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import EMPTY_CHOICE, BoundedNumbers, date_input
+from core.forms import EMPTY_CHOICE, INTEGER_RANGE, BoundedNumbers, date_input
 from core.params import YEARS
 from organizations.models import Organization
 from organizations.permissions import Perm
@@ -56,9 +56,11 @@ class BaselineForm(forms.ModelForm):
             value = Decimal(text)
         except InvalidOperation:
             value = None
-        if value is None or not value.is_finite() or value < 0 or value >= Decimal(10) ** 10 or \
-                value != value.quantize(Decimal("0.01")):
+        if value is None or not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")):
             raise ValidationError(_("Write the figure as the document does, e.g. 2.712 or 12,5."))
+        if value > INTEGER_RANGE[1]:  # a count of members or organizations; beyond it, a typing slip
+            raise ValidationError(_("Enter a number from %(min)s to %(max)s."),
+                                  params={"min": 0, "max": INTEGER_RANGE[1]})
         return value
 
     def _post_clean(self):
@@ -66,6 +68,12 @@ class BaselineForm(forms.ModelForm):
 
 
 class BaseBaselineFormSet(forms.BaseFormSet):
+    def clean(self):
+        counts = {name: value or 0 for name, value in getattr(self.management_form, "cleaned_data", {}).items()}
+        if any(value > INTEGER_RANGE[1] for value in counts.values()) or \
+                counts.get("INITIAL_FORMS", 0) > counts.get("TOTAL_FORMS", 0):
+            raise ValidationError(_("The baseline figures' form was altered: load the page again."))
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if "DELETE" in form.fields:
