@@ -17,15 +17,21 @@ def baseline_lines_to_rows(apps, schema_editor):
     ResolutionBaseline = apps.get_model("targets", "ResolutionBaseline")
     rows = []
     for resolution in Resolution.objects.exclude(baseline=[]).order_by("pk"):
-        day = resolution.issued_on or dt.date(resolution.start_year, 1, 1)
         seen = set()
         for line in resolution.baseline or []:
-            label = str(line.get("label", ""))[:120]
+            # Lines of issue 18's form have a label and a value; those written back by the reverse step keep
+            # their key and date too.
+            key = line.get("key", "other")
+            day = dt.date.fromisoformat(line["as_of"]) if line.get("as_of") else (
+                resolution.issued_on or dt.date(resolution.start_year, 1, 1))
+            label = str(line.get("label", ""))[:120] if key == "other" or "key" not in line else \
+                str(line.get("document_label", ""))[:120]
             value = Decimal(str(line.get("value", 0)))
-            if label in seen or value < 0:
-                continue  # one figure a label and day, none negative (the rows' constraints)
-            seen.add(label)
-            rows.append(ResolutionBaseline(resolution=resolution, as_of=day, key="other", label=label, value=value))
+            if (day, key, label) in seen or value < 0:
+                continue  # one figure a key, label and day, none negative (the rows' constraints)
+            seen.add((day, key, label))
+            rows.append(ResolutionBaseline(resolution=resolution, as_of=day, key=key, label=label, value=value,
+                                           note=str(line.get("note", ""))[:255]))
     ResolutionBaseline.objects.bulk_create(rows)
 
 
@@ -35,7 +41,9 @@ def rows_to_baseline_lines(apps, schema_editor):
     lines: dict[int, list] = {}
     for row in ResolutionBaseline.objects.order_by("resolution_id", "as_of", "id"):
         value = int(row.value) if row.value == row.value.to_integral_value() else float(row.value)
-        lines.setdefault(row.resolution_id, []).append({"label": row.label or row.key, "value": value})
+        lines.setdefault(row.resolution_id, []).append({"label": row.label or row.key, "value": value, "key": row.key,
+                                                        "document_label": row.label, "as_of": row.as_of.isoformat(),
+                                                        "note": row.note})
     for pk, baseline in lines.items():
         Resolution.objects.filter(pk=pk).update(baseline=baseline)
 
