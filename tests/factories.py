@@ -54,3 +54,19 @@ def make_member(cell, *, start=None, user=None, **overrides):
         if data["birth_date"] > latest:
             data["birth_date"] = fake.date_between(dt.date(1950, 1, 1), latest)
     return member_create(cell=cell, start_date=start or dt.date(2020, 1, 1), user=user, **data)
+
+
+def baseline_data(rows, *, existing=(), prefix="baseline"):
+    """The POST of a resolution's baseline formset (targets.engine.forms.baseline_formset): ``existing`` are the
+    resolution's rows as (id, as_of, key, label, value[, delete]), then the new ``rows`` (as_of, key, label, value)
+    as typed."""
+    data = {f"{prefix}-TOTAL_FORMS": str(len(existing) + len(rows)), f"{prefix}-INITIAL_FORMS": str(len(existing)),
+            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
+    forms = [(row[0], *row[1:5], row[5] if len(row) > 5 else False) for row in existing]
+    forms += [("", *row, False) for row in rows]
+    for i, (pk, as_of, key, label, value, delete) in enumerate(forms):
+        data.update({f"{prefix}-{i}-id": str(pk), f"{prefix}-{i}-as_of": as_of, f"{prefix}-{i}-key": key,
+                     f"{prefix}-{i}-label": label, f"{prefix}-{i}-value": value, f"{prefix}-{i}-note": ""})
+        if delete:
+            data[f"{prefix}-{i}-DELETE"] = "on"
+    return data

@@ -39,6 +39,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from tests.factories import baseline_data
 from tests.url_access import (
     ADMISSION_RUNNERS,
     IN_SCOPE,
@@ -303,7 +304,7 @@ def resolution_payload(w):
     r = bloc_a_resolution(w)
     return {"number": r.number, "kind": r.kind, "title": "Nghị quyết thử (sửa)", "issuer_name": r.issuer_name,
             "issuing_body": r.issuing_body_id or "", "issued_on": "", "start_year": r.start_year,
-            "end_year": r.end_year, "scope": r.scope_id}
+            "end_year": r.end_year, "scope": r.scope_id, **baseline_data([])}
 
 
 def target_payload(w):
@@ -321,7 +322,8 @@ def target_payload(w):
 def resolution_create_payload(w):
     return {"code": "moi-khoi-a", "number": "09-NQ/ĐUK", "kind": "resolution", "title": "Nghị quyết mới",
             "issuer_name": "Đảng ủy Khối A", "issuing_body": "", "issued_on": "", "start_year": 2026,
-            "end_year": 2026, "scope": w.tree.bloc_a.pk, "source_text": "", "baseline": "Đảng viên: 120"}
+            "end_year": 2026, "scope": w.tree.bloc_a.pk, "source_text": "",
+            **baseline_data([("01/01/2026", "members", "", "120")])}
 
 
 def resolution_copy_payload(w):

@@ -2,7 +2,7 @@
 Built for three days — the end of a year after the seed documents' terms, early in a year, and the day of the
 2025 restructuring —, each shows current-year data: last month's meetings and this month's partly logged, an
 open rating year (the one before decided), candidates in progress, reports due; and nothing is dated after
-that day. The seed documents' baselines stay at their own dates (seed 000's bloc on 31/12/2024)."""
+that day. The seed documents' baselines stay at their own dates (seed 000's bloc on 30/06/2021)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from core.events import muted
 from devdata.demo import EXTENSIONS
 from devdata.demo.ratings import open_year
-from devdata.demo.register import CODE_LD, CODE_PROVINCE, LD_MEMBERS, REF, build_demo
+from devdata.demo.register import CODE_LD, CODE_PROVINCE, LD_BASELINE_DAY, LD_MEMBERS, build_demo
 from devdata.demo.targets import seed_targets
 from meetings.models import Meeting
 from members.admissions.choices import CandidateStatus
@@ -123,7 +123,7 @@ def test_the_demo_is_alive_on_any_day(today):
         assert sent.filter(submitted_on__gte=today - dt.timedelta(days=100)).exists()
 
         # Seed 000's baseline stays on its own date.
-        assert Member.objects.under_on(Organization.objects.get(code=CODE_LD), REF).count() == LD_MEMBERS
+        assert Member.objects.under_on(Organization.objects.get(code=CODE_LD), LD_BASELINE_DAY).count() == LD_MEMBERS
         transaction.set_rollback(True)
 
 

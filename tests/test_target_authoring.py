@@ -17,7 +17,7 @@ from targets.engine.forms import PARAM_PREFIX, TargetForm
 from targets.engine.metrics import REGISTRY
 from targets.engine.metrics.base import CHOICE, CODES
 from targets.engine.models import Attainment, Resolution, Target
-from tests.factories import make_member
+from tests.factories import baseline_data, make_member
 from tests.test_targets_views import attach, rate
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,8 @@ def resolution_data(tree, **changes):
             "issuer_name": "Ban Thường vụ Đảng ủy Khối A", "issuing_body": tree.bloc_a.pk, "issued_on": "05/01/2025",
             "start_year": LAST_YEAR, "end_year": LAST_YEAR + 1, "scope": tree.bloc_a.pk,
             "source_text": "Phấn đấu 80% đảng viên hoàn thành tốt nhiệm vụ trở lên.",
-            "baseline": "Đảng viên: 2.712\nTổ chức cơ sở đảng: 68\nTỷ lệ HTT: 87,5"}
+            **baseline_data([("05/01/2025", "members", "", "2.712"), ("05/01/2025", "tccsd", "", "68"),
+                             ("05/01/2025", "other", "Tỷ lệ HTT", "87,5")])}
     data.update(changes)
     return data
 
@@ -52,8 +53,9 @@ def rated_members(tree, year):
 
 def test_staff_create_a_resolution_preview_a_target_and_save_it(tree, client_for, django_capture_on_commit_callbacks):
     client = client_for("committee_staff")
-    response = client.post(reverse("targets:resolution_create"), resolution_data(tree, baseline="Đảng viên 2712"))
-    assert response.status_code == 200 and "baseline" in response.context["form"].errors  # no colon: said
+    response = client.post(reverse("targets:resolution_create"),
+                           resolution_data(tree, **{"baseline-0-value": "2712 đảng viên"}))
+    assert response.status_code == 200 and "value" in response.context["baselines"].errors[0]  # not a figure: said
     response = client.post(reverse("targets:resolution_create"), resolution_data(tree, scope=tree.bloc_b.pk))
     assert response.status_code == 200 and "scope" in response.context["form"].errors  # not theirs
     assert not Resolution.objects.filter(code="nq-moi").exists()
@@ -63,10 +65,11 @@ def test_staff_create_a_resolution_preview_a_target_and_save_it(tree, client_for
     assert response.status_code == 302 and response.url == reverse("targets:resolution_detail", args=[resolution.pk])
     assert (resolution.scope, resolution.issued_on, resolution.start_year) == (tree.bloc_a, dt.date(2025, 1, 5),
                                                                                LAST_YEAR)
-    assert resolution.baseline == [{"label": "Đảng viên", "value": 2712}, {"label": "Tổ chức cơ sở đảng", "value": 68},
-                                   {"label": "Tỷ lệ HTT", "value": 87.5}]
+    assert [(b.as_of, b.key, b.label, b.value) for b in resolution.baselines.order_by("id")] == [
+        (dt.date(2025, 1, 5), "members", "", 2712), (dt.date(2025, 1, 5), "tccsd", "", 68),
+        (dt.date(2025, 1, 5), "other", "Tỷ lệ HTT", Decimal("87.5"))]
     page = client.get(response.url).content.decode()
-    assert "Tổ chức cơ sở đảng" in page and reverse("targets:target_create", args=[resolution.pk]) in page
+    assert "Tỷ lệ HTT" in page and "87,5" in page and reverse("targets:target_create", args=[resolution.pk]) in page
 
     rated_members(tree, LAST_YEAR)
     url = reverse("targets:target_create", args=[resolution.pk])

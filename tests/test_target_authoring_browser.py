@@ -35,10 +35,13 @@ def test_staff_author_a_resolution_and_read_its_target_on_the_dashboard(transact
     page.fill("input[name=start_year]", str(last_year))
     page.fill("input[name=end_year]", str(last_year + 1))
     page.select_option("select[name=scope]", str(tree.bloc_a.pk))
-    page.fill("textarea[name=baseline]", "Đảng viên: 4")
+    page.fill("input[name=baseline-0-as_of]", f"01/01/{last_year}")
+    page.select_option("select[name=baseline-0-key]", "members")
+    page.fill("input[name=baseline-0-value]", "4")
     page.locator("main form button[type=submit]").last.click()
     resolution = Resolution.objects.get(code="nq-thu")
     page.wait_for_url(f"{live_server.url}/targets/resolutions/{resolution.pk}/")
+    assert [(b.key, b.value) for b in resolution.baselines.all()] == [("members", 4)]
 
     page.locator("[data-test=new-target]").click()
     page.select_option("select[name=family]", "R-mem")

@@ -7,9 +7,12 @@ Everything is written through ``organizations.services`` and ``members.register.
 real data would produce. The build is a pure function of the seed: ``random.Random(seed)`` and a seeded
 Faker, fixed dates, no set iteration — the same seed gives the same register.
 
-Reference date: 31/12/2024 (``REF``). On that day the Lâm Đồng-style bloc matches seed 000 exactly:
-68 TCCSĐ (34 đảng bộ cơ sở + 34 chi bộ cơ sở), 2,712 members, political theory 701 cao cấp/cử nhân and
-732 trung cấp.
+Reference days. The Lâm Đồng-style bloc matches seed 000 exactly on the day the resolution gives its figures for
+(``LD_BASELINE_DAY``, 30/06/2021: the document says "hiện nay" in 2021 and dates nothing else): 68 TCCSĐ
+(34 đảng bộ cơ sở + 34 chi bộ cơ sở), 2,712 members, political theory 701 cao cấp/cử nhân and 732 trung cấp;
+admissions, transfers, moves and leavings of 2021–2025 follow that day. The other blocs hold their planned counts
+exactly on 31/12/2024 (``REF``). The resolution keeps the document's own figures (its baseline rows, written by
+``devdata.demo.targets``), which the resolution's page sets beside these.
 
 Professional levels (seed 000): the document lists 27 tiến sĩ + 654 thạc sĩ + 1,807 đại học + 29 cao
 đẳng + 149 trung cấp + 53 công nhân kỹ thuật/nhân viên nghiệp vụ + 5 sinh viên = 2,724 members, yet
@@ -61,7 +64,10 @@ from organizations.services import (
 
 D = dt.date
 
-REF = D(2024, 12, 31)  # the reference date of the baseline figures
+REF = D(2024, 12, 31)  # the day every bloc but the Lâm Đồng-style one holds its planned counts exactly
+# Seed 000 states its figures for "hiện nay", the day of the resolution (2021–2025), which it does not date: it
+# implements Kế hoạch 11-KH/TU of 24/5/2021, so it is later. The demo takes the end of that half-year.
+LD_BASELINE_DAY = D(2021, 6, 30)
 HISTORY_START = D(2021, 1, 1)  # members admitted earlier are recorded from this day
 RESTRUCTURE = D(2025, 7, 1)  # RULES §5: the 2025 reorganization
 # The demo ends on "today" (a parameter, default the real today): probation ending after it has not ended yet, and
@@ -562,7 +568,7 @@ class Bloc:
     org: Organization
     style: str
     female: float
-    total: int  # members on REF
+    total: int  # members on its reference day
     admissions: dict[int, int]  # by year, 2021–2024
     transfers_in: int
     movers: int
@@ -573,6 +579,7 @@ class Bloc:
     cells: list[Cell] = field(default_factory=list)
     tccsd: list[Organization] = field(default_factory=list)
     units: dict = field(default_factory=dict)  # TCCSĐ pk -> UnitSpec
+    ref_day: dt.date = REF  # the day its cells hold exactly their ``ref_count`` members
 
 
 @dataclass
@@ -640,7 +647,9 @@ DEMO_USERS = [
     ("bithu.ld", Role.CELL_SECRETARY, "ld_cell"),
     ("canbo.ubnd", Role.COMMITTEE_STAFF, "tv_gov"),
     ("canbo.qt", Role.COMMITTEE_STAFF, "qt"),
-    ("canbo.kt", Role.COMMITTEE_STAFF, "kt"),
+    # The Kon Tum-style district is dissolved on 01/07/2025 (the district level abolished): its staff work for the
+    # provincial committee, which its communes and the resolution it carries out (03-NQ/TU) now belong to.
+    ("canbo.kt", Role.COMMITTEE_STAFF, "province"),
 ]
 DEMO_USERNAMES = [u for u, _, _ in DEMO_USERS]
 
@@ -694,6 +703,7 @@ class DemoBuilder:
         self.orgs: dict[str, Organization] = {}
         self.positions: list[tuple[PlannedMember, Organization, str, dt.date, dt.date | None]] = []
         self.decision_no = 0
+        self.grown: dict[int, int] = {}  # cell pk -> members it took after its bloc's reference day
 
     # ------------------------------------------------------------------ tree
 
@@ -743,7 +753,8 @@ class DemoBuilder:
             "kt": dict(style="kt", female=0.38, total=800, admissions={2021: 40, 2022: 44, 2023: 47, 2024: 42},
                        transfers_in=8, movers=12, leavers=40, leavers_2025=8, admissions_2025=20),
         }[key]
-        return Bloc(key=key, org=org, **params)
+        # The Lâm Đồng-style bloc is exactly as seed 000 states it on the day the resolution gives its figures for.
+        return Bloc(key=key, org=org, ref_day=LD_BASELINE_DAY if key == "ld" else REF, **params)
 
     def _ethnic_for(self, style: str) -> Callable:
         tables = {
@@ -1096,11 +1107,28 @@ class DemoBuilder:
         the bloc office also supplies the bloc's secretary and deputies."""
         return max(4, cell.ref_count // 2) + (4 if cell is bloc.office else 0)
 
+    def _room_after(self, cell: Cell) -> int:
+        """How many members a cell may still take after its bloc's reference day (admissions, transfers in, moves
+        in; leavings not counted against it): a chi bộ cơ sở stays under 30 (RULES §3), every cell at 58 or
+        fewer, on every later day."""
+        limit = 29 if cell.org.kind == GL else 58
+        return max(0, limit - cell.ref_count - self.grown.get(cell.org.pk, 0))
+
+    def _spread_after(self, bloc: Bloc, count: int, cells: list[Cell] | None = None) -> list[Cell]:
+        picked = self._spread(bloc, count, self._room_after, cells=cells)
+        for cell in picked:
+            self.grown[cell.org.pk] = self.grown.get(cell.org.pk, 0) + 1
+        return picked
+
     def _plan_bloc(self, bloc: Bloc) -> None:
+        """The bloc's members: exactly ``ref_count`` in each cell on the bloc's reference day (``bloc.ref_day``:
+        REF, or for the Lâm Đồng-style bloc the day seed 000 gives its figures for), and the history around it —
+        admissions, transfers in, moves between its cells and leavings, each before or after that day."""
         rng = self.rng
-        year_windows = {y: (D(y, 1, 1), D(y, 12, 31)) for y in range(2021, 2025)}
+        anchor = bloc.ref_day
         earlier = (D(1984, 1, 1), D(2020, 12, 31))
-        # Who is in each cell on REF: admissions 2021–2024, transfers in from outside, and the recorded rest.
+        # Who is in each cell on the reference day: admissions of 2021–2024 up to it, transfers in from outside
+        # before it, and the recorded rest.
         joined: dict[int, int] = {}
 
         def room(cell: Cell) -> int:
@@ -1112,22 +1140,39 @@ class DemoBuilder:
                 pm.ref_cell.members.append(pm)
 
         for year, count in bloc.admissions.items():
-            for cell in self._spread(bloc, count, room):
+            first, last = D(year, 1, 1), D(year, 12, 31)
+            # The year's admissions up to the reference day count in it; the later ones join afterwards.
+            before = count if last <= anchor else 0 if first > anchor else \
+                round(count * ((anchor - first).days + 1) / ((last - first).days + 1))
+            for cell in self._spread(bloc, before, room):
                 joined[cell.org.pk] = joined.get(cell.org.pk, 0) + 1
-                profile = self._person(bloc, cell, year_windows[year], adm_age=(18.3, 23.0, 38.0))
+                profile = self._person(bloc, cell, (first, min(last, anchor)), adm_age=(18.3, 23.0, 38.0))
                 add(PlannedMember(profile, cell, profile["admission_date"], MembershipReason.ADMITTED, ref_cell=cell))
-        for cell in self._spread(bloc, bloc.transfers_in, room):
-            joined[cell.org.pk] = joined.get(cell.org.pk, 0) + 1
+            for cell in self._spread_after(bloc, count - before):
+                profile = self._person(bloc, cell, (max(first, anchor + dt.timedelta(days=1)), last),
+                                       adm_age=(18.3, 23.0, 38.0))
+                add(PlannedMember(profile, cell, profile["admission_date"], MembershipReason.ADMITTED))
+        # Transfers in from outside the bloc, 2022–2024.
+        transfers_after = anchor < D(2022, 1, 1)
+        for cell in (self._spread_after(bloc, bloc.transfers_in) if transfers_after
+                     else self._spread(bloc, bloc.transfers_in, room)):
             start = D(2022, 1, 1) + dt.timedelta(days=rng.randint(0, 1080))
             profile = self._person(bloc, cell, (D(1990, 1, 1), start - dt.timedelta(days=400)), recent_bias=True)
-            add(PlannedMember(profile, cell, start, MembershipReason.TRANSFERRED_IN, ref_cell=cell))
+            if transfers_after:
+                add(PlannedMember(profile, cell, start, MembershipReason.TRANSFERRED_IN))
+            else:
+                joined[cell.org.pk] = joined.get(cell.org.pk, 0) + 1
+                add(PlannedMember(profile, cell, start, MembershipReason.TRANSFERRED_IN, ref_cell=cell))
         for cell in bloc.cells:
             for _ in range(cell.ref_count - joined.get(cell.org.pk, 0)):
                 profile = self._person(bloc, cell, earlier, recent_bias=True)
                 add(PlannedMember(profile, cell, HISTORY_START, MembershipReason.RECORDED, ref_cell=cell))
-        # Moves between cells of the same bloc (2022–2024) and leavings in 2025 are taken from recorded
-        # members, leaving every cell enough stable ones.
+        # Moves between cells of the same bloc (2022–2024), leavings after the reference day and in 2025 are taken
+        # from recorded members, leaving every cell enough stable ones and every đảng bộ cơ sở 30 members or more.
         stable_left = {c.org.pk: sum(pm.reason == MembershipReason.RECORDED for pm in c.members) for c in bloc.cells}
+        committee_left = {}
+        for c in bloc.cells:
+            committee_left[c.tccsd.pk] = committee_left.get(c.tccsd.pk, 0) + c.ref_count
 
         def take(count: int) -> list[PlannedMember]:
             pool = [pm for c in bloc.cells for pm in c.members if pm.stable]
@@ -1136,15 +1181,27 @@ class DemoBuilder:
             for pm in pool:
                 if len(chosen) == count:
                     break
-                if stable_left[pm.ref_cell.org.pk] > self._keep(bloc, pm.ref_cell):
+                tccsd = pm.ref_cell.tccsd
+                if stable_left[pm.ref_cell.org.pk] > self._keep(bloc, pm.ref_cell) and (
+                        tccsd.kind != GC or committee_left[tccsd.pk] > 32):
                     stable_left[pm.ref_cell.org.pk] -= 1
+                    committee_left[tccsd.pk] -= 1
                     chosen.append(pm)
             return chosen
 
-        # A mover starts in another cell of the bloc and reaches the REF cell on the first of a month.
+        moves_after = anchor < D(2022, 1, 1)
         for pm in take(bloc.movers):
-            pm.cell = rng.choice([c for c in bloc.cells if c is not pm.ref_cell])
-            pm.move = (D(rng.randint(2022, 2024), rng.randint(1, 12), 1), pm.ref_cell)
+            day = D(rng.randint(2022, 2024), rng.randint(1, 12), 1)
+            if moves_after:
+                # On the reference day in its cell; it moves to another cell of the bloc later.
+                others = [c for c in bloc.cells if c is not pm.ref_cell and self._room_after(c) > 0]
+                destination = rng.choices(others, weights=[c.ref_count for c in others])[0]
+                self.grown[destination.org.pk] = self.grown.get(destination.org.pk, 0) + 1
+                pm.move = (day, destination)
+            else:
+                # A mover starts in another cell of the bloc and reaches its cell of the reference day.
+                pm.cell = rng.choice([c for c in bloc.cells if c is not pm.ref_cell])
+                pm.move = (day, pm.ref_cell)
         # 2025, before the restructuring: retirements, deaths.
         for pm in take(bloc.leavers_2025):
             old = pm.age >= 55
@@ -1153,7 +1210,8 @@ class DemoBuilder:
                 "Nghỉ hưu, chuyển sinh hoạt đảng về nơi cư trú" if old else "Chuyển công tác ra ngoài Đảng bộ")
             pm.leave = (D(2025, rng.randint(1, 6), rng.randint(1, 28)), reason, note)
         self._full_core(bloc)
-        # Leavings 2021–2024: extra members, gone by REF, so the REF counts stay exact.
+        # Leavings 2021–2024. Before the reference day: extra members, gone by it, so its counts stay exact; after
+        # it (the Lâm Đồng-style bloc): members of that day.
         reasons, weights = _k("transferred_out:68 deceased:20 struck_off:5 resigned:4 expelled:3")
         notes = {
             MembershipReason.TRANSFERRED_OUT: "Chuyển sinh hoạt đảng chính thức ra ngoài Đảng bộ",
@@ -1162,11 +1220,16 @@ class DemoBuilder:
             MembershipReason.RESIGNED: "Xin ra khỏi Đảng",
             MembershipReason.EXPELLED: "Kỷ luật khai trừ ra khỏi Đảng",
         }
-        for cell in self._spread(bloc, bloc.leavers, lambda c: 10 ** 6):
+        window = (D(2021, 2, 1), min(anchor, REF))
+        before = bloc.leavers if anchor >= REF else \
+            round(bloc.leavers * (anchor - window[0]).days / (REF - window[0]).days)
+        probation_window = (D(2021, 1, 10), min(D(2023, 10, 31), anchor - dt.timedelta(days=340)))
+        for cell in self._spread(bloc, before, lambda c: 10 ** 6):
             reason = rng.choices(reasons, weights)[0]
-            if reason == MembershipReason.STRUCK_OFF and rng.random() < 0.6:
+            if reason == MembershipReason.STRUCK_OFF and rng.random() < 0.6 and \
+                    probation_window[0] < probation_window[1]:
                 # A probationary member found unfit is struck off before full membership (RULES §3).
-                profile = self._person(bloc, cell, (D(2021, 1, 10), D(2023, 10, 31)), probation_fails=True)
+                profile = self._person(bloc, cell, probation_window, probation_fails=True)
                 start = profile["admission_date"]
                 pm = PlannedMember(profile, cell, start, MembershipReason.ADMITTED)
                 leave = start + dt.timedelta(days=rng.randint(200, 340))
@@ -1176,12 +1239,22 @@ class DemoBuilder:
                 if reason == MembershipReason.DECEASED and age_on(profile["birth_date"], REF) < 40:
                     reason = MembershipReason.TRANSFERRED_OUT
                 pm = PlannedMember(profile, cell, HISTORY_START, MembershipReason.RECORDED)
-                leave = D(2021, 2, 1) + dt.timedelta(days=rng.randint(0, (REF - D(2021, 2, 1)).days))
+                leave = window[0] + dt.timedelta(days=rng.randint(0, (window[1] - window[0]).days))
                 note = notes[reason]
-            pm.leave = (min(leave, REF), reason, note)
+            pm.leave = (min(leave, anchor), reason, note)
             add(pm)
+        if anchor < REF:
+            first_after = anchor + dt.timedelta(days=1)
+            for pm in take(bloc.leavers - before):
+                reason = rng.choices(reasons, weights)[0]
+                if reason == MembershipReason.STRUCK_OFF:
+                    reason = MembershipReason.TRANSFERRED_OUT  # a member of long standing: transferred out
+                if reason == MembershipReason.DECEASED and pm.age < 40:
+                    reason = MembershipReason.TRANSFERRED_OUT
+                day = first_after + dt.timedelta(days=rng.randint(0, (REF - first_after).days))
+                pm.leave = (day, reason, notes[reason])
         # Admissions of 2025 (still probationary at the end of the data).
-        for cell in self._spread(bloc, bloc.admissions_2025, lambda c: 10 ** 6):
+        for cell in self._spread_after(bloc, bloc.admissions_2025):
             profile = self._person(bloc, cell, (D(2025, 1, 10), D(2025, 6, 28)), adm_age=(18.3, 23.0, 36.0))
             add(PlannedMember(profile, cell, profile["admission_date"], MembershipReason.ADMITTED))
 
@@ -1248,13 +1321,14 @@ class DemoBuilder:
                 early += 1
 
     def _exact_ld_profiles(self) -> None:
-        """Seed 000's figures on REF for the Lâm Đồng-style bloc: theory and professional levels exactly."""
+        """Seed 000's figures on its day (LD_BASELINE_DAY) for the Lâm Đồng-style bloc: theory and professional
+        levels exactly."""
         rng = self.rng
         present = [pm for pm in self.plan if pm.ref_cell is not None and pm.ref_cell.bloc == "ld"]
         assert len(present) == LD_MEMBERS, len(present)
         # Students first (their age changes): the most recent admissions at the schools, aged 22 on REF.
         recent = [pm for pm in present if pm.reason == MembershipReason.ADMITTED
-                  and pm.profile["admission_date"].year >= 2023]
+                  and pm.profile["admission_date"] >= add_years(LD_BASELINE_DAY, -2)]
         schools = [pm for pm in recent if pm.ref_cell.work == "school"]
         n_students = LD_LEVELS[ProfessionalLevel.STUDENT]
         pool = schools if len(schools) >= n_students else recent
@@ -1318,7 +1392,7 @@ class DemoBuilder:
             self.positions.append((pm, org, kind, start, end))
 
         for bloc in self.blocs.values():
-            bloc_end = RESTRUCTURE if bloc.key == "tv" else None
+            bloc_end = RESTRUCTURE if bloc.key in ("tv", "kt") else None  # dissolved on 01/07/2025
             # Cells (chi bộ cơ sở and chi bộ trực thuộc).
             sub_secretaries: dict[int, list[PlannedMember]] = {}
             for cell in bloc.cells:
@@ -1486,7 +1560,8 @@ class DemoBuilder:
 
     def restructure_2025(self) -> None:
         """RULES §5 on 01/07/2025: two chi bộ cơ sở of the Trà Vinh-style bloc merge; the bloc is replaced by
-        two new đảng bộ that take its TCCSĐ; the bloc is dissolved."""
+        two new đảng bộ that take its TCCSĐ; the bloc is dissolved. The district level is abolished (the Kon
+        Tum-style district's TCCSĐ move under the provincial committee, the district is dissolved)."""
         bloc = self.blocs["tv"]
         province = self.orgs["province"]
         by_name = {org.name: org for org in bloc.tccsd}
@@ -1526,7 +1601,20 @@ class DemoBuilder:
             kinds = [PositionKind.SECRETARY, PositionKind.DEPUTY_SECRETARY] + [PositionKind.COMMITTEE_MEMBER] * 5
             for pm, kind in zip(heads, kinds):
                 self.positions.append((pm, new, kind, RESTRUCTURE, None))
-        self.log("  2025: merge, two new đảng bộ, moves, dissolution")
+        self._abolish_district()
+        self.log("  2025: merge, two new đảng bộ, moves, dissolutions")
+
+    def _abolish_district(self) -> None:
+        """RULES §5: the district level is abolished on 01/07/2025. The Kon Tum-style district's TCCSĐ (its
+        communes and town, its agencies' organizations) move directly under the provincial committee, and the
+        district is dissolved; its own mass organizations end with it."""
+        district, province = self.blocs["kt"].org, self.orgs["province"]
+        decision = "1523-QĐ/TU"
+        for org in self.blocs["kt"].tccsd:
+            organization_move(organization=org, new_parent=province, date=RESTRUCTURE, user=None, decision=decision)
+        organization_dissolve(organization=district, date=RESTRUCTURE, user=None, decision=decision,
+                              note="Kết thúc hoạt động của cấp huyện, các tổ chức cơ sở đảng trực thuộc Tỉnh ủy")
+        self._deactivate_mass_organizations(district)
 
     @staticmethod
     def _deactivate_mass_organizations(org: Organization) -> None:
@@ -1587,16 +1675,18 @@ class DemoBuilder:
         return table
 
     def check(self) -> None:
-        """The figures promised for REF, checked against the database so a change that breaks them fails loudly."""
+        """Seed 000's figures on their day, checked against the database so a change that breaks them fails loudly."""
         bloc = self.orgs["ld"]
-        on_ref = Member.objects.under_on(bloc, REF)
-        count = on_ref.count()
+        on_day = Member.objects.under_on(bloc, LD_BASELINE_DAY)
+        count = on_day.count()
         if count != LD_MEMBERS:
-            raise AssertionError(f"Lâm Đồng-style bloc has {count} members on {REF}, expected {LD_MEMBERS}")
-        for theory, expected in LD_THEORY.items():
-            got = on_ref.filter(political_theory=theory).count()
-            if got != expected:
-                raise AssertionError(f"{theory}: {got} != {expected}")
+            raise AssertionError(f"Lâm Đồng-style bloc has {count} members on {LD_BASELINE_DAY}, expected "
+                                 f"{LD_MEMBERS}")
+        for field_name, expected in (("political_theory", LD_THEORY), ("professional_level", LD_LEVELS)):
+            for value, n in expected.items():
+                got = on_day.filter(**{field_name: value}).count()
+                if got != n:
+                    raise AssertionError(f"{value}: {got} != {n}")
 
     def build(self, progress: Callable[[str], None] | None = None) -> DemoResult:
         started = time.perf_counter()

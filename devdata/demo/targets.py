@@ -21,14 +21,15 @@ from simple_history.utils import bulk_create_with_history
 
 from devdata.demo.bulk import analyze
 from devdata.demo.ratings import rated_years
-from devdata.demo.register import CODE_KT, CODE_LD, CODE_PROVINCE, CODE_QT, CODE_TV
+from devdata.demo.register import CODE_LD, CODE_PROVINCE, CODE_QT, CODE_TV, LD_BASELINE_DAY
 from members.ratings.models import OrganizationRating, RecognitionAward
 from members.ratings.rules import rating_date
 from members.register.population import member_counts_on
-from organizations.choices import CELL_KINDS, TCCSD_KINDS, OrgKind
+from organizations.choices import CELL_KINDS, TCCSD_KINDS, OrgKind, Sector
 from organizations.models import Organization, OrganizationPlacement
+from targets.engine.catalogue import BASELINES
 from targets.engine.choices import Family, RunKind
-from targets.engine.models import RecomputeRun, Resolution
+from targets.engine.models import RecomputeRun, Resolution, ResolutionBaseline
 from targets.records.choices import Reporters
 from targets.records.models import (
     DocumentAdoption,
@@ -40,15 +41,23 @@ from targets.records.models import (
     RequiredDocument,
 )
 
-# Which demo organization each seed document measures (issue 8: LD on the Lâm Đồng-style bloc, KT on the
-# Kon Tum-style district, QT on the Quảng Trị-style bloc, KH and TV on the Trà Vinh-style bloc).
-ATTACH = {"LD": CODE_LD, "KT": CODE_KT, "QT": CODE_QT, "KH": CODE_TV, "TV": CODE_TV}
+# Which demo organization each seed document measures (issue 8: LD on the Lâm Đồng-style bloc, QT on the Quảng
+# Trị-style bloc, KH and TV on the Trà Vinh-style bloc; issue 17 item 10: KT, a resolution of the provincial
+# committee on its whole party organization, on the province — its Kon Tum-style district is dissolved in 2025).
+ATTACH = {"LD": CODE_LD, "KT": CODE_PROVINCE, "QT": CODE_QT, "KH": CODE_TV, "TV": CODE_TV}
 ISSUER = {"KT": CODE_PROVINCE}  # the provincial committee issued 03-NQ/TU; the blocs issued their own
 DEMO_YEARS = range(2016, 2026)  # reported figures back to 2016 for KT's dated targets; the rest from 2020
 # The day each demo organization's records are kept from (Organization.records_from): KT's reported figures
 # begin in 2016, the other records in 2020 — so KT-3's 2015–2020 term, and 2020 for the meeting targets (the
-# meetings begin in 2021), have nothing to judge rather than failing.
+# meetings begin in 2021), have nothing to judge rather than failing. Set from the outermost resolution's
+# organization in, so a bloc's own resolution decides its subtree's day inside the province KT measures.
 RECORDS_FROM = {"KT": dt.date(2016, 1, 1)}
+# The reported figures only a commune's party organization has (its villages and residential groups, KT-1d and
+# KT-4): the others under the province report none.
+VILLAGE_INDICATORS = {"villages_without_party", "village_heads_members"}
+# The day the demo dates seed 000's baseline figures (targets.engine.catalogue.BASELINES): the document's
+# "hiện nay" of 2021 (devdata.demo.register.LD_BASELINE_DAY, the day its bloc matches them).
+BASELINE_DAYS = {"LD": LD_BASELINE_DAY}
 RECORDS_FROM_DEFAULT = dt.date(2020, 1, 1)
 
 
@@ -66,14 +75,18 @@ def seed_targets(*, seed: int, today: dt.date | None = None, log: Callable[[str]
     today = today or dt.date.today()
     rng = random.Random(f"targets:{seed}")
     orgs = {o.code: o for o in Organization.objects.filter(code__in=set(ATTACH.values()) | {CODE_PROVINCE})}
-    counts = {"figures": 0, "models": 0, "documents": 0, "submissions": 0, "titles": 0, "briefings": 0}
-    for resolution in Resolution.objects.filter(code__in=ATTACH):
+    counts = {"figures": 0, "models": 0, "documents": 0, "submissions": 0, "titles": 0, "briefings": 0,
+              "baselines": 0}
+    resolutions = sorted(Resolution.objects.filter(code__in=ATTACH),
+                         key=lambda r: (orgs[ATTACH[r.code]].depth if ATTACH[r.code] in orgs else 0, r.code))
+    for resolution in resolutions:
         scope = orgs.get(ATTACH[resolution.code])
         if scope is None:
             continue
         resolution.scope = scope
         resolution.issuing_body = orgs.get(ISSUER.get(resolution.code, ATTACH[resolution.code]))
         resolution.save(update_fields=["scope", "issuing_body"])
+        counts["baselines"] += _baselines(resolution)
         begin = RECORDS_FROM.get(resolution.code, RECORDS_FROM_DEFAULT)
         Organization.objects.filter(path__startswith=scope.path).update(
             records_from=Greatest("founded_on", Value(begin)))
@@ -115,6 +128,19 @@ def seed_targets(*, seed: int, today: dt.date | None = None, log: Callable[[str]
     return counts
 
 
+def _baselines(resolution: Resolution) -> int:
+    """The figures the document states as its starting point, as it states them, on the day the demo dates them."""
+    day = BASELINE_DAYS.get(resolution.code)
+    figures = BASELINES.get(resolution.code, [])
+    if day is None or not figures:
+        return 0
+    note = f"Văn bản ghi “hiện nay” (năm {day.year}), không ghi ngày; bản demo lấy ngày {day:%d/%m/%Y}"
+    rows = [ResolutionBaseline(resolution=resolution, as_of=day, key=key, value=value,
+                               note=note if key == "members" else "") for key, value in figures]
+    bulk_create_with_history(rows, ResolutionBaseline)
+    return len(rows)
+
+
 def _figures(rng, scope, year, targets) -> int:
     codes = {t.params.get("indicator") for t in targets}
     indicators = ReportIndicator.objects.filter(code__in=codes)
@@ -122,13 +148,17 @@ def _figures(rng, scope, year, targets) -> int:
     # A member share's whole is the register's (issue 17): what each TCCSĐ had on the rating day.
     day = rating_date(year)
     register = member_counts_on([(org_id, day) for org_id in tccsd])
+    communes = set(Organization.objects.filter(pk__in=tccsd, host_unit__sector=Sector.COMMUNE)
+                   .values_list("pk", flat=True))
     rows = []
     for indicator in indicators:
         reporters = [scope.pk] if indicator.reporters == Reporters.SCOPE else tccsd
         for org_id in reporters:
             if year == 2025 and rng.random() < 0.03 and indicator.reporters != Reporters.SCOPE:
                 continue  # a few organizations have not reported the last year: it shows as incomplete
-            if indicator.is_count:
+            if indicator.code in VILLAGE_INDICATORS and org_id not in communes:
+                numerator, denominator = 0, None if indicator.is_count else 0  # no villages: nothing to report
+            elif indicator.is_count:
                 numerator, denominator = (0 if rng.random() < 0.85 else rng.randint(1, 2)), None
             elif indicator.denominator_label == "1":
                 numerator, denominator = int(rng.random() < 0.88), 1

@@ -45,9 +45,10 @@ from organizations.choices import TCCSD_KINDS, OrgKind
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import require_anywhere, scope_roots
+from targets.engine.baselines import compare
 from targets.engine.choices import Family
 from targets.engine.formatting import band_of, bounds_text
-from targets.engine.models import Target
+from targets.engine.models import ResolutionBaseline, Target
 from targets.records.models import PeriodicReport
 
 UPCOMING_DAYS = 60
@@ -151,8 +152,17 @@ def composition(request):
             [(_("Grassroots party organizations"), kinds)], title=tccsd_title, width=CHART_WIDTH, label_width=110,
             summary=_("%(n)s grassroots party organizations in total") % {"n": number(comp.tccsd_total)})),
     }
+    # The baseline figures of the resolutions measuring this organization, each beside the register's on the
+    # date the document gives them for (one query; the register's composition once per such date).
+    baselines = list(ResolutionBaseline.objects.visible_to(request.user).filter(resolution__scope=organization)
+                     .select_related("resolution__scope").order_by("resolution__code", "as_of", "id"))
+    by_resolution: dict[int, list] = {}
+    for baseline in baselines:
+        by_resolution.setdefault(baseline.resolution_id, []).append(baseline)
+    comparisons = [c for rows in by_resolution.values() for c in compare(rows[0].resolution, rows)]
     return render(request, "boards/composition.html", {
         "org": organization, "day": day, "params": params, "comp": comp, "sections": sections, "tccsd": tccsd,
+        "comparisons": comparisons,
         "sentence": statistics.summary_sentence(comp), "organizations": _picker(request.user, organization),
         "years": range(now.year, now.year - 10, -1),
     })

@@ -12,67 +12,104 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import EMPTY_CHOICE, BoundedNumbers, date_input
+from core.forms import EMPTY_CHOICE, INTEGER_RANGE, BoundedNumbers, date_input
 from core.params import YEARS
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import restrict_form_fields
+from targets.engine.baselines import figure_text
 from targets.engine.choices import Family
 from targets.engine.metrics import REGISTRY
 from targets.engine.metrics.base import CHOICE, CODES, COUNT, FLAG, Param
-from targets.engine.models import Resolution, Target
+from targets.engine.models import Resolution, ResolutionBaseline, Target
 
 PARAM_PREFIX = "p_"
 
 
-class BaselineField(forms.CharField):
-    """The baseline figures as lines "label: figure" (Vietnamese numbers: 2.712 or 12,5), stored as a list of
-    {"label", "value"} in the document's order."""
+class BaselineForm(forms.ModelForm):
+    """One baseline figure as the document states it: its date, the figure of the vocabulary (the register's
+    counterpart), the document's own label where it differs, the value and a note. The rules the rows keep
+    (a label for another figure, one figure a key and day) are checked by the service."""
 
-    widget = forms.Textarea(attrs={"rows": 4})
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Typed as the document writes it: 2.712 (a dot groups thousands) or 12,5 (a comma before the decimals).
+    value = forms.CharField(label=_("value"), max_length=20)
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", _("One figure a line, e.g. “Tổ chức cơ sở đảng: 68”."))
-        super().__init__(**kwargs)
+    class Meta:
+        model = ResolutionBaseline
+        fields = ["as_of", "key", "label", "value", "note"]
+        widgets = {"as_of": date_input()}
 
-    def prepare_value(self, value):
-        if isinstance(value, list):
-            return "\n".join(f"{row['label']}: {_number_text(row['value'])}" for row in value)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        value = self.initial.get("value")
+        if isinstance(value, (int, Decimal)):
+            self.initial["value"] = figure_text(value)
+        # Laid out as a table row: the column headers name the fields, each box carries its name for screen readers.
+        for name, field in self.fields.items():
+            css = "form-select form-select-sm" if name == "key" else "form-control form-control-sm"
+            field.widget.attrs.update({"class": css, "aria-label": str(field.label)})
+
+    def clean_value(self):
+        text = re.sub(r"[\s.]", "", self.cleaned_data["value"]).replace(",", ".")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")):
+            raise ValidationError(_("Write the figure as the document does, e.g. 2.712 or 12,5."))
+        if value > INTEGER_RANGE[1]:  # a count of members or organizations; beyond it, a typing slip
+            raise ValidationError(_("Enter a number from %(min)s to %(max)s."),
+                                  params={"min": 0, "max": INTEGER_RANGE[1]})
         return value
 
-    def clean(self, value):
-        text = super().clean(value)
+    def _post_clean(self):
+        pass  # the service validates the rows (targets.engine.services.check_baselines)
+
+
+class BaseBaselineFormSet(forms.BaseFormSet):
+    def clean(self):
+        counts = {name: value or 0 for name, value in getattr(self.management_form, "cleaned_data", {}).items()}
+        if any(value > INTEGER_RANGE[1] for value in counts.values()) or \
+                counts.get("INITIAL_FORMS", 0) > counts.get("TOTAL_FORMS", 0):
+            raise ValidationError(_("The baseline figures' form was altered: load the page again."))
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs.update({"class": "form-check-input", "aria-label": str(_("Delete"))})
+
+    def rows(self) -> list[dict]:
+        """The figures as the form leaves them: one dict a filled, undeleted form (``id`` for an existing row)."""
         rows = []
-        for number, line in enumerate((text or "").splitlines(), start=1):
-            if not line.strip():
-                continue
-            label, _sep, figure = line.rpartition(":")
-            try:
-                amount = Decimal(re.sub(r"[\s.]", "", figure).replace(",", "."))
-            except InvalidOperation:
-                amount = None
-            if not label.strip() or amount is None:
-                raise ValidationError(_("Line %(line)s: write the label, a colon and the figure, e.g. "
-                                        "“Đảng viên: 2.712”."), params={"line": number})
-            rows.append({"label": label.strip(), "value": int(amount) if amount == amount.to_integral() else
-                         float(amount)})
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE") or not (form.has_changed() or data.get("id")):
+                continue  # an empty extra form, or a figure struck out
+            rows.append({k: v for k, v in data.items() if k != "DELETE"})
         return rows
 
 
-def _number_text(value) -> str:
-    if isinstance(value, int):
-        return f"{value:,}".replace(",", ".")
-    return str(value).replace(".", ",")
+BaselineFormSet = forms.formset_factory(BaselineForm, formset=BaseBaselineFormSet, extra=3, can_delete=True)
+BASELINE_PREFIX = "baseline"
+
+
+def baseline_formset(data=None, resolution: Resolution | None = None) -> BaseBaselineFormSet:
+    """The resolution's baseline figures as a formset (its rows, and three empty ones to add)."""
+    initial = []
+    if resolution is not None and resolution.pk:
+        initial = [{"id": b.pk, "as_of": b.as_of, "key": b.key, "label": b.label, "value": b.value, "note": b.note}
+                   for b in resolution.baselines.order_by("as_of", "id")]
+    return BaselineFormSet(data, initial=initial, prefix=BASELINE_PREFIX)
 
 
 class ResolutionForm(BoundedNumbers, forms.ModelForm):
-    baseline = BaselineField(label=_("baseline figures"))
+    """A resolution's fields; its baseline figures are a formset beside it (``baseline_formset``)."""
 
     class Meta:
         model = Resolution
         fields = ["number", "kind", "title", "issuer_name", "issuing_body", "issued_on", "start_year", "end_year",
-                  "scope", "source_text", "baseline"]
+                  "scope", "source_text"]
         widgets = {"issued_on": date_input(), "title": forms.Textarea(attrs={"rows": 2}),
                    "source_text": forms.Textarea(attrs={"rows": 5})}
 
@@ -103,7 +140,7 @@ class ResolutionCreateForm(ResolutionForm):
 class ResolutionCopyForm(ResolutionForm):
     """What changes from the resolution copied: its code, number, date, years and title (the rest is copied)."""
 
-    baseline = None  # copied
+    # Its baseline figures are copied with the rest.
 
     class Meta(ResolutionForm.Meta):
         fields = ["code", "number", "title", "issued_on", "start_year", "end_year", "scope"]

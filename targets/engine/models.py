@@ -14,6 +14,7 @@ from core.models import BackgroundRun
 from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import ScopedQuerySet
+from targets.engine.baselines import BASELINE_KEYS
 from targets.engine.choices import AppliesTo, Comparator, Family, Periodicity, ResolutionKind, RunKind, Status, Unit
 
 
@@ -45,9 +46,6 @@ class Resolution(models.Model):
     start_year = models.PositiveSmallIntegerField(_("from year"))
     end_year = models.PositiveSmallIntegerField(_("to year"))
     source_text = models.TextField(_("source text"), blank=True)
-    # The figures the document states as its starting point (TARGETS.md: "68 TCCSĐ, 2,712 members …"), in
-    # its order: a list of {"label": …, "value": …}.
-    baseline = models.JSONField(_("baseline figures"), default=list, blank=True, db_default=[])
     history = HistoricalRecords()
 
     objects = ResolutionQuerySet.as_manager()
@@ -65,6 +63,42 @@ class Resolution(models.Model):
     @property
     def years(self) -> range:
         return range(self.start_year, self.end_year + 1)
+
+
+class ResolutionBaseline(models.Model):
+    """A figure the resolution states as its starting point, as the document states it (TARGETS.md: seed 000's
+    "68 TCCSĐ … 2.712 đảng viên … 1807 đại học", whose parts add up to 2,724): a key of the fixed vocabulary
+    (``targets.engine.baselines.BASELINE_KEYS``), so the pages can set the register's figure for the same key
+    beside it, on the date the document gives it. "other" is a figure the register has no counterpart for."""
+
+    scope_field = "resolution__scope__path"  # as its resolution
+    scope_seen_from_below = True
+    unscoped_action = Perm.CHANGE_TARGETS
+
+    resolution = models.ForeignKey(Resolution, verbose_name=_("resolution"), on_delete=models.CASCADE,
+                                   related_name="baselines")
+    as_of = models.DateField(_("figures as of"), help_text=_("The date the document gives its figures for"))
+    key = models.CharField(_("figure"), max_length=40, choices=BASELINE_KEYS)
+    label = models.CharField(_("label in the document"), max_length=120, blank=True,
+                             help_text=_("Required for another figure; otherwise the document's own words, if "
+                                         "they differ"))
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("baseline figure")
+        verbose_name_plural = _("baseline figures")
+        ordering = ["resolution", "as_of", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["resolution", "as_of", "key", "label"], name="baseline_once_a_day"),
+            models.CheckConstraint(condition=models.Q(value__gte=0), name="baseline_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.resolution.code} {self.as_of:%d/%m/%Y} {self.label or self.get_key_display()}: {self.value}"
 
 
 class TargetQuerySet(ScopedQuerySet):

@@ -14,15 +14,17 @@ from django.utils.translation import gettext as _
 from core.params import YEARS
 from organizations.permissions import Perm
 from organizations.scoping import user_can, user_has_anywhere
+from targets.engine.baselines import KEY_LABELS, OTHER
 from targets.engine.choices import Comparator, Periodicity, Unit
 from targets.engine.metrics import REGISTRY
-from targets.engine.models import RecomputeRun, Resolution, Target
+from targets.engine.models import RecomputeRun, Resolution, ResolutionBaseline, Target
 from targets.engine.recompute import start_full_recompute
 
 NEEDS_LOWER = {Comparator.GTE, Comparator.GT, Comparator.RANGE}
 NEEDS_UPPER = {Comparator.LTE, Comparator.LT, Comparator.RANGE}
 RESOLUTION_FIELDS = {"number", "kind", "title", "issuer_name", "issuing_body", "issued_on", "start_year", "end_year",
-                     "scope", "source_text", "baseline"}
+                     "scope", "source_text"}
+BASELINE_FIELDS = ("as_of", "key", "label", "value", "note")
 TARGET_FIELDS = {"short_text", "clause", "comparator", "lower", "upper", "unit", "periodicity", "start_year",
                  "end_year", "active", "params", "applies_to", "method_note"}
 
@@ -65,11 +67,65 @@ def _apply(obj, fields: dict, allowed: set[str]) -> set[str]:
     return changed
 
 
+def check_baselines(rows: list[dict]) -> None:
+    """The rules a resolution's baseline figures keep: a date, a figure of the vocabulary, a label for another
+    figure, a value of at least 0, and one figure a key (and label) and date."""
+    errors = []
+    seen = set()
+    for number, row in enumerate(rows, start=1):
+        problems = []
+        if not row.get("as_of"):
+            problems.append(_("the date of the figure is missing"))
+        if row.get("key") not in KEY_LABELS:
+            problems.append(_("choose what the figure counts"))
+        elif row["key"] == OTHER and not (row.get("label") or "").strip():
+            problems.append(_("another figure needs the document's label"))
+        value = row.get("value")
+        if value is None or Decimal(value) < 0:
+            problems.append(_("the value must be a number of at least 0"))
+        identity = (row.get("as_of"), row.get("key"), (row.get("label") or "").strip())
+        if not problems and identity in seen:
+            problems.append(_("the same figure is given twice for that date"))
+        seen.add(identity)
+        errors += [_("Baseline figure %(n)s: %(problem)s.") % {"n": number, "problem": p} for p in problems]
+    if errors:
+        raise ValidationError({"baselines": errors})
+
+
+def _save_baselines(resolution: Resolution, rows: list[dict]) -> bool:
+    """Make the resolution's baseline figures those of ``rows`` (an ``id`` keeps an existing figure, changed in
+    place; figures not listed are deleted), each save and delete with its history row. True if any changed."""
+    check_baselines(rows)
+    existing = {b.pk: b for b in resolution.baselines.all()}
+    kept = {row.get("id") for row in rows} & set(existing)
+    changed = False
+    # The figures struck out go first, so a new one may take a deleted one's date and key (the unique constraint).
+    for pk, baseline in existing.items():
+        if pk not in kept:
+            baseline.delete()
+            changed = True
+    for row in rows:
+        values = {name: row.get(name) for name in BASELINE_FIELDS}
+        values["label"] = (values["label"] or "").strip()
+        values["note"] = (values["note"] or "").strip()
+        baseline = existing.get(row.get("id")) or ResolutionBaseline(resolution=resolution)
+        if baseline.pk and all(getattr(baseline, name) == value for name, value in values.items()):
+            continue
+        for name, value in values.items():
+            setattr(baseline, name, value)
+        baseline.full_clean(exclude=["resolution"], validate_unique=False, validate_constraints=False)
+        baseline.save()
+        changed = True
+    return changed
+
+
 @transaction.atomic
-def resolution_update(*, resolution: Resolution, user, **fields) -> tuple[Resolution, RecomputeRun | None]:
-    """Save a resolution's fields. The organization measured must be one where the user may change targets
-    (or stay as it is), and once attached it stays attached. Returns the recompute run started when the
-    organization measured or the years changed (its figures depend on them), else None."""
+def resolution_update(*, resolution: Resolution, user, baselines: list[dict] | None = None,
+                      **fields) -> tuple[Resolution, RecomputeRun | None]:
+    """Save a resolution's fields (and, when given, its baseline figures: the rows as listed). The organization
+    measured must be one where the user may change targets (or stay as it is), and once attached it stays
+    attached. Returns the recompute run started when the organization measured or the years changed (its
+    figures depend on them), else None."""
     if user is not None and not may_change(user, resolution):
         raise PermissionDenied(_("You may not change this resolution."))
     was_attached = resolution.scope_id is not None
@@ -83,17 +139,21 @@ def resolution_update(*, resolution: Resolution, user, **fields) -> tuple[Resolu
           and not user_can(user, Perm.CHANGE_TARGETS, resolution.scope)):
         errors.add("scope", _("You may not attach resolutions to “%(org)s”.") % {"org": resolution.scope})
     errors.raise_if_any()
+    if baselines is not None:
+        check_baselines(baselines)
     resolution.full_clean()
     resolution.save()
+    if baselines is not None:
+        _save_baselines(resolution, baselines)
     if {"scope", "start_year", "end_year"} & changed and resolution.scope_id:
         return resolution, start_full_recompute(user=user, resolution=resolution)
     return resolution, None
 
 
 @transaction.atomic
-def resolution_create(*, user, code: str, **fields) -> Resolution:
-    """A new resolution measuring ``scope``, an organization where the user may change targets. It has no
-    targets yet, so nothing is computed until one is added."""
+def resolution_create(*, user, code: str, baselines: list[dict] | None = None, **fields) -> Resolution:
+    """A new resolution measuring ``scope``, an organization where the user may change targets, with its
+    baseline figures. It has no targets yet, so nothing is computed until one is added."""
     errors = _Errors()
     scope = fields.get("scope")
     if scope is None:
@@ -104,10 +164,12 @@ def resolution_create(*, user, code: str, **fields) -> Resolution:
         errors.add("code", _("Another resolution already has the code %(code)s.") % {"code": code})
     _check_years(errors, fields.get("start_year"), fields.get("end_year"))
     errors.raise_if_any()
+    check_baselines(baselines or [])
     resolution = Resolution(code=code)
     _apply(resolution, fields, RESOLUTION_FIELDS)
     resolution.full_clean()
     resolution.save()
+    _save_baselines(resolution, baselines or [])
     return resolution
 
 
@@ -121,11 +183,13 @@ def copied_code(code: str, source: Resolution, copy: Resolution) -> str:
 @transaction.atomic
 def resolution_copy(*, source: Resolution, user, code: str, **fields) -> tuple[Resolution, RecomputeRun | None]:
     """A new resolution made from ``source`` (next year's annual resolution from this year's): its fields, with
-    the given ones changed, and a copy of each of its targets — codes under the new prefix, own years moved by
-    as many years as the resolution's, the same parameters, bounds and order, retired ones left behind. The
-    copy is a new resolution: the source and its figures do not change."""
+    the given ones changed, its baseline figures, and a copy of each of its targets — codes under the new prefix,
+    own years moved by as many years as the resolution's, the same parameters, bounds and order, retired ones left
+    behind. The copy is a new resolution: the source and its figures do not change."""
     copied = {name: getattr(source, name) for name in RESOLUTION_FIELDS}
     copied.update(fields)
+    copied["baselines"] = [{name: getattr(b, name) for name in BASELINE_FIELDS}
+                           for b in source.baselines.order_by("as_of", "id")]
     resolution = resolution_create(user=user, code=code, **copied)
     shift = resolution.start_year - source.start_year
     targets = []

@@ -22,6 +22,7 @@ from organizations.models import Organization
 from organizations.permissions import Perm
 from organizations.scoping import is_administrator, require_administrator, require_anywhere, user_has_anywhere
 from targets.engine import services
+from targets.engine.baselines import compare
 from targets.engine.choices import Family
 from targets.engine.compute import preview_target
 from targets.engine.formatting import (
@@ -35,12 +36,14 @@ from targets.engine.formatting import (
     with_unit,
 )
 from targets.engine.forms import (
+    BASELINE_PREFIX,
     FamilyForm,
     ResolutionCopyForm,
     ResolutionCreateForm,
     ResolutionForm,
     TargetCreateForm,
     TargetForm,
+    baseline_formset,
 )
 from targets.engine.models import Attainment, RecomputeRun, Resolution, Target
 from targets.engine.recompute import start_full_recompute
@@ -119,6 +122,9 @@ def resolution_detail(request, pk):
     return render(request, "targets/resolution_detail.html", {
         "resolution": resolution, "rows": rows, "years": years, "year": year, "organizations": organizations,
         "organization": organization, "may_change": changeable,
+        # The document's own baseline figures beside the register's (one query, and the register's composition
+        # once per date the figures are given for).
+        "comparisons": compare(resolution),
         "may_copy": user_has_anywhere(user, Perm.CHANGE_TARGETS),
         "may_recompute": changeable and resolution.scope_id is not None})
 
@@ -133,6 +139,13 @@ def _after_save(request, run, resolution_pk: int):
     return redirect("targets:resolution_detail", pk=resolution_pk)
 
 
+def _baselines_posted(request, resolution=None):
+    """The baseline formset, bound when the post carries it (its management form); a post without it (an API-like
+    client, an older page) leaves the figures as they are."""
+    posted = request.method == "POST" and f"{BASELINE_PREFIX}-TOTAL_FORMS" in request.POST
+    return baseline_formset(request.POST if posted else None, resolution), posted
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def resolution_edit(request, pk):
@@ -140,15 +153,18 @@ def resolution_edit(request, pk):
     if not may_change(request.user, resolution):
         raise PermissionDenied
     form = ResolutionForm(request.POST or None, instance=resolution, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    baselines, posted = _baselines_posted(request, resolution)
+    if request.method == "POST" and form.is_valid() and (not posted or baselines.is_valid()):
         try:
             resolution, run = services.resolution_update(resolution=resolution, user=request.user,
+                                                         baselines=baselines.rows() if posted else None,
                                                          **form.cleaned_data)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
             return _after_save(request, run, resolution.pk)
-    return render(request, "targets/resolution_form.html", {"form": form, "resolution": resolution})
+    return render(request, "targets/resolution_form.html", {"form": form, "baselines": baselines,
+                                                            "resolution": resolution})
 
 
 @login_required
@@ -156,15 +172,18 @@ def resolution_edit(request, pk):
 def resolution_create(request):
     require_anywhere(request.user, Perm.CHANGE_TARGETS)
     form = ResolutionCreateForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    baselines, posted = _baselines_posted(request)
+    if request.method == "POST" and form.is_valid() and (not posted or baselines.is_valid()):
         try:
-            resolution = services.resolution_create(user=request.user, **form.cleaned_data)
+            resolution = services.resolution_create(user=request.user, baselines=baselines.rows() if posted else [],
+                                                    **form.cleaned_data)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
             messages.success(request, _("Saved. Add its targets."))
             return redirect("targets:resolution_detail", pk=resolution.pk)
-    return render(request, "targets/resolution_form.html", {"form": form, "resolution": None})
+    return render(request, "targets/resolution_form.html", {"form": form, "baselines": baselines,
+                                                            "resolution": None})
 
 
 @login_required

@@ -1,7 +1,7 @@
-"""The demo data set (`manage.py seed_demo`): seed 000's baseline on 31/12/2024, the party's rules, the 2025
-restructuring, determinism and the demo users. The tests read the full demo, built once for the package
-(tests/demo/conftest.py) inside a transaction that is rolled back at the end, so other test modules never see
-it."""
+"""The demo data set (`manage.py seed_demo`): seed 000's baseline on the day the demo dates it (30/06/2021), the
+other blocs' shape on 31/12/2024, the party's rules, the 2025 restructuring, determinism and the demo users. The
+tests read the full demo, built once for the package (tests/demo/conftest.py) inside a transaction that is rolled
+back at the end, so other test modules never see it."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ from tests.demo.conftest import DEMO_TODAY
 pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 D = dt.date
 REF = demo.REF
+LD_DAY = demo.LD_BASELINE_DAY  # seed 000's "hiện nay" (2021)
 
 
 @pytest.fixture(scope="module")
@@ -67,12 +68,13 @@ def members_per_organization_on(day, kinds):
         return {org_id: (n, full) for org_id, n, full in cur.fetchall()}
 
 
-def test_lam_dong_bloc_matches_seed_000_on_the_reference_date(built):
+def test_lam_dong_bloc_matches_seed_000_on_the_day_it_gives_its_figures(built):
     bloc = built.org(demo.CODE_LD)
-    tccsd = tccsd_on(bloc, REF)
+    assert D(2021, 6, 30) == LD_DAY
+    tccsd = tccsd_on(bloc, LD_DAY)
     assert tccsd.filter(kind=OrgKind.GRASSROOTS_COMMITTEE).count() == 34
     assert tccsd.filter(kind=OrgKind.GRASSROOTS_CELL).count() == 34
-    members = Member.objects.under_on(bloc, REF)
+    members = Member.objects.under_on(bloc, LD_DAY)
     assert members.count() == 2712
     assert members.filter(political_theory=PoliticalTheory.ADVANCED).count() == 701
     assert members.filter(political_theory=PoliticalTheory.INTERMEDIATE).count() == 732
@@ -80,7 +82,7 @@ def test_lam_dong_bloc_matches_seed_000_on_the_reference_date(built):
     assert sum(levels.values()) == 2712
     assert levels == demo.LD_LEVELS  # 27/654/1,795/29/149/53/5: đại học carries the document's 12 extra
     # Each đảng bộ cơ sở has 2–6 chi bộ trực thuộc of its own; a few also have an đảng bộ bộ phận.
-    placed = OrganizationPlacement.objects.on(REF)
+    placed = OrganizationPlacement.objects.on(LD_DAY)
     partials = 0
     for committee in tccsd.filter(kind=OrgKind.GRASSROOTS_COMMITTEE):
         direct = placed.filter(path__startswith=committee.path).filter(depth=committee.depth + 1)
@@ -89,7 +91,7 @@ def test_lam_dong_bloc_matches_seed_000_on_the_reference_date(built):
     assert 1 <= partials <= 6
 
 
-@pytest.mark.parametrize("day", [D(2021, 1, 1), D(2022, 6, 30), REF, D(2025, 12, 31)])
+@pytest.mark.parametrize("day", [D(2021, 1, 1), LD_DAY, D(2022, 6, 30), REF, D(2025, 12, 31)])
 def test_party_rules_hold_throughout_the_history(built, day):
     """RULES §3: a chi bộ cơ sở has fewer than 30 members, an đảng bộ cơ sở at least 30; every cell has at
     least 3 full members (and 3–60 members in all) — on the reference date and before and after it."""
@@ -264,7 +266,7 @@ def test_the_same_seed_gives_the_same_register(built):
     call_command("seed_demo", reset=True, seed=2025, register_only=True, today=DEMO_TODAY, stdout=out)
     assert demo.member_digest() == built.digest
     assert Organization.objects.filter(code=demo.CODE_PROVINCE).count() == 1
-    assert Member.objects.under_on(built.org(demo.CODE_LD), REF).count() == 2712
+    assert Member.objects.under_on(built.org(demo.CODE_LD), LD_DAY).count() == 2712
     assert out.getvalue().split("Demo users:")[1] == built.output.split("Demo users:")[1]
 
 
@@ -279,7 +281,7 @@ def test_the_composition_page_shows_seed_000_for_the_lam_dong_bloc(built, client
     bloc = built.org(demo.CODE_LD)
     with translation.override("vi"):
         response = client.get(reverse("organizations:organization_composition", args=[bloc.pk]),
-                              {"date": "31/12/2024"}, HTTP_ACCEPT_LANGUAGE="vi")
+                              {"date": "30/06/2021"}, HTTP_ACCEPT_LANGUAGE="vi")
     assert response.status_code == 200
     comp = response.context["comp"]
     assert (comp.tccsd_total, comp.tccsd_by_kind[OrgKind.GRASSROOTS_COMMITTEE],

@@ -76,7 +76,7 @@ def test_every_seed_target_is_computed_with_some_met_and_some_not(full):
     from targets.engine.models import Attainment, Resolution, Target
 
     assert {r.code: r.scope.code for r in Resolution.objects.select_related("scope")} == {
-        "LD": "DBK-CQ", "KT": "DBH-NL", "QT": "DBK-DN", "KH": "DBK-CQDN", "TV": "DBK-CQDN"}
+        "LD": "DBK-CQ", "KT": "TU-DEMO", "QT": "DBK-DN", "KH": "DBK-CQDN", "TV": "DBK-CQDN"}
     targets = list(Target.objects.select_related("resolution"))
     assert len(targets) == 69
     scope_of = {t.pk: t.resolution.scope_id for t in targets}

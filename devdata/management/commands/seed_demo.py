@@ -38,7 +38,7 @@ class Command(BaseCommand):
         from core.events import muted
         from devdata.demo import EXTENSIONS
         from devdata.demo.bulk import analyze
-        from devdata.demo.register import build_demo, check_today, has_data, reset_demo
+        from devdata.demo.register import LD_BASELINE_DAY, build_demo, check_today, has_data, reset_demo
         from organizations.models import Organization
 
         today = today or dt.date.today()
@@ -87,7 +87,8 @@ class Command(BaseCommand):
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(
             f"Demo data loaded (seed {result.seed}) in {elapsed:.1f} s: {result.organizations} party organizations, "
-            f"{result.members} members; Lâm Đồng-style bloc on 31/12/2024: {result.ld_members_on_ref} members."
+            f"{result.members} members; Lâm Đồng-style bloc on "
+            f"{LD_BASELINE_DAY:%d/%m/%Y} (seed 000's figures): {result.ld_members_on_ref} members."
         ))
         if verbosity >= 2:
             self.stdout.write(f"Register digest: {result.digest}")
