@@ -407,13 +407,14 @@ def test_the_target_page_states_how_an_approximated_target_is_counted(tree, pers
 
 # --------------------------------------------- the API, the dashboard, the Excel and the report agree
 
-def test_api_dashboard_excel_and_report_agree_on_a_changed_target(tree, client_for):
+def test_api_dashboard_excel_and_report_agree_on_a_changed_target(tree, client_for, output_dir):
     import io
 
     from openpyxl import load_workbook
 
+    from core.formatting import number
     from targets.engine.formatting import rule_notes_text
-    from tests.test_reports import DOC, YEAR, build_world, generate
+    from tests.test_reports import DOC, YEAR, build_world, generate, near, pdf_text
 
     world = build_world(tree)  # LD-4c (15–20% HTXS): 1 of 8 HTXS, 7 of 8 HTT or better -> bound 14,58%
     ld4c = next(t for t in world.targets if t.clause == Target.objects.get(code="LD-4c").clause)
@@ -433,7 +434,17 @@ def test_api_dashboard_excel_and_report_agree_on_a_changed_target(tree, client_f
     assert row[6] == own.get_status_display() and notes in row[8]
 
     run = generate("resolution_year", {"resolution": world.resolution.pk, "organization": tree.bloc_a.pk,
-                                       "year": YEAR, **DOC}, formats="xlsx")
+                                       "year": YEAR, **DOC}, formats="xlsx,pdf")
     sheet = load_workbook(io.BytesIO(run.xlsx_file.read()))["Tổng hợp"]
     report_row = next(r for r in sheet.iter_rows(values_only=True) if r[1] == ld4c.code)
     assert notes in (report_row[-1] or "")
+    # The PDF: the figure on LD-4c's row of the summary and the rule's note under the table, as on the page.
+    pdf_path = output_dir / "ld4c.pdf"
+    pdf_path.write_bytes(run.pdf_file.read())
+    pdf = pdf_text(pdf_path)
+    lines = pdf.splitlines()
+    flat = " ".join(pdf.split())
+    row = near(lines, ld4c.code)
+    assert f"{number(own.value)}%" in row and f"{int(own.numerator)}/{int(own.denominator)}" in row, row
+    assert own.get_status_display().lower() in row.lower()  # the table capitalises the word
+    assert f"{ld4c.code}: {' '.join(notes.split())}" in flat
