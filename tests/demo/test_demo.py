@@ -51,13 +51,14 @@ def tccsd_on(org, day):
 
 def members_per_organization_on(day, kinds):
     """{organization id: (members, full members)} for the organizations of ``kinds`` placed on ``day``, counting
-    members of the cells placed under them that day."""
+    members of the cells placed under them that day. Read from the dated placements by path, not through the
+    population vocabulary the application uses, so the check is independent of it."""
     with connection.cursor() as cur:
         cur.execute(
             """
             SELECT t.organization_id, count(m.id), count(m.id) FILTER (WHERE m.full_membership_date <= %(day)s)
               FROM organizations_organizationplacement t
-              JOIN organizations_organizationplacement c ON c.path LIKE t.path || '%%' AND c.valid @> %(day)s::date
+              JOIN organizations_organizationplacement c ON starts_with(c.path, t.path) AND c.valid @> %(day)s::date
               JOIN members_membershipperiod p ON p.cell_id = c.organization_id AND p.valid @> %(day)s::date
               JOIN members_member m ON m.id = p.member_id
              WHERE t.valid @> %(day)s::date AND t.kind = ANY(%(kinds)s)
