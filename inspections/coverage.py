@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from members.register.population import members_of_cell_during
 from organizations.choices import TCCSD_KINDS, OrgKind
 from organizations.population import during, under_during
-from organizations.slots import SLOTS_PERIOD_CTE, Slot, fetch, slot_params
+from organizations.slots import SLOTS_PERIOD_CTE, Slot, fetch, large_subtree, slot_params
 
 
 @dataclass(frozen=True)
@@ -73,10 +73,11 @@ _ORGANIZATION_POPULATION = """
      WHERE pc.kind = ANY(%(kinds)s)
 )"""
 
-# The subjects named by an inspection decided in each distinct period (few: one per year asked) — only those
-# of the population, so a small scope does not carry every inspection of the database into the window below
-# (the bloc tier's LD-5a took 0.4–0.7 s instead of 0.06 s beside the capital tier's 26,500 inspections and
-# 156,000 members inspected a year) — then a
+# The subjects named by an inspection decided in each distinct period (few: one per year asked) — for a small
+# scope only those of the population (``{only_population}``), so it does not carry every inspection of the
+# database into the window below (the bloc tier's LD-5a took 0.4–0.7 s instead of 0.06 s beside the capital
+# tier's 26,500 inspections and 156,000 members inspected a year); for a large one the test against its
+# million-row population costs more than it saves (the capital's LD-5a: 7 s → 10 s) — then a
 # subject of a slot is covered when the same (period, subject) is named. That test is a window over the
 # two lists put together rather than a join or a per-subject lookup, because the planner misjudges both
 # when statistics are stale (rows inserted since the last ANALYZE, e.g. just after seeding) and then scans
@@ -86,8 +87,7 @@ _COVERAGE_SQL = "WITH " + SLOTS_PERIOD_CTE + """{population}
     SELECT DISTINCT per.start_d, per.end_d, s.{subject_column} AS subject_id
       FROM (SELECT DISTINCT start_d, end_d FROM slot) AS per
       JOIN inspections_inspection i ON i.decision_date BETWEEN per.start_d AND per.end_d{extra}
-      JOIN {subject_table} s ON s.inspection_id = i.id
-     WHERE s.{subject_column} IN (SELECT subject_id FROM pop)
+      JOIN {subject_table} s ON s.inspection_id = i.id{only_population}
 ), flagged AS (
     SELECT t.*, bool_or(t.is_named) OVER (PARTITION BY t.start_d, t.end_d, t.subject_id) AS hit
       FROM (SELECT scope_id, year, start_d, end_d, subject_id, FALSE AS is_named FROM pop
@@ -98,6 +98,8 @@ SELECT scope_id, year, count(*) AS population, count(*) FILTER (WHERE hit) AS co
   FROM flagged
  WHERE NOT is_named
  GROUP BY 1, 2"""
+
+_ONLY_POPULATION = "\n     WHERE s.{} IN (SELECT subject_id FROM pop)"
 
 _IDS_COLUMN = ",\n       COALESCE(array_agg(subject_id ORDER BY subject_id) FILTER (WHERE hit), " \
               "ARRAY[]::int[]) AS covered_ids"
@@ -110,7 +112,8 @@ def member_coverage_counts(slots: list[Slot], *, article=None, activity=None) ->
         return {}
     extra, params = _inspection_filter(article, activity)
     sql = _COVERAGE_SQL.format(population=_MEMBER_POPULATION, extra=extra, ids="",
-                               subject_table="inspections_inspection_members", subject_column="member_id")
+                               subject_table="inspections_inspection_members", subject_column="member_id",
+                               only_population="" if large_subtree(slots) else _ONLY_POPULATION.format("member_id"))
     rows = fetch(sql, slot_params(slots, **params))
     return {(scope_id, year): (population, covered) for scope_id, year, population, covered in rows}
 
@@ -123,7 +126,8 @@ def organization_coverage_counts(slots: list[Slot], kinds, *, article=None, acti
         return {}
     extra, params = _inspection_filter(article, activity)
     sql = _COVERAGE_SQL.format(population=_ORGANIZATION_POPULATION, extra=extra, ids=_IDS_COLUMN if with_ids else "",
-                               subject_table="inspections_inspection_organizations", subject_column="organization_id")
+                               subject_table="inspections_inspection_organizations", subject_column="organization_id",
+                               only_population=_ONLY_POPULATION.format("organization_id"))
     rows = fetch(sql, slot_params(slots, kinds=[str(k) for k in kinds], **params))
     return {(row[0], row[1]): (row[2], row[3], list(row[4]) if with_ids else []) for row in rows}
 
