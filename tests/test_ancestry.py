@@ -103,3 +103,29 @@ def test_raw_placement_writes_are_followed_too(tree):
     OrganizationPlacement.objects.filter(organization=tree.b1).delete()
     assert tree.b1.pk not in _under(tree.bloc_b, D(2024, 1, 1))
     _assert_consistent()
+
+
+def test_top_slots_and_the_size_of_their_subtrees(tree, monkeypatch):
+    """``fetch_per_top`` runs a statement once per top slot (a slot under no other of its year and day) with its
+    scope, year and day as constants; ``large_subtree`` counts the organizations under the top slots only, and
+    decides whether a statement hashes whole tables."""
+    from organizations import slots
+    from organizations.slots import Slot, fetch_per_top, large_subtree
+
+    day = dt.date(2024, 12, 15)
+
+    def slot(org, year=2024, on=day):
+        return Slot(org.pk, year, dt.date(year, 1, 1), dt.date(year, 12, 31), on)
+
+    # Bloc A and its A1 (under it) and bloc B: the tops are bloc A and bloc B; 2023 is a year of its own.
+    sample = [slot(tree.bloc_a), slot(tree.a1), slot(tree.bloc_b), slot(tree.a1, 2023, dt.date(2023, 12, 15))]
+    rows = fetch_per_top("SELECT %(scope)s::bigint, %(year)s::int", sample, {})
+    assert sorted(rows) == sorted([(2024, day, tree.bloc_a.pk, 2024), (2024, day, tree.bloc_b.pk, 2024),
+                                   (2023, dt.date(2023, 12, 15), tree.a1.pk, 2023)])
+    # Under the 2024 tops: bloc A, A1, A1-1, A1-2, A2 and bloc B, B1 (A1 is not counted twice); under 2023's A1:
+    # A1 and its two cells. Ten in all.
+    monkeypatch.setattr(slots, "HASH_JOIN_MIN_ORGANIZATIONS", 10)
+    assert large_subtree(sample)
+    monkeypatch.setattr(slots, "HASH_JOIN_MIN_ORGANIZATIONS", 11)
+    assert not large_subtree(sample)
+    assert not large_subtree([])
