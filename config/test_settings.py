@@ -16,3 +16,9 @@ LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # noqa: F405
 
 # Examples per form of the fuzz suite (tests/test_fuzz_forms.py): a few in every run, more on demand.
 FUZZ_EXAMPLES = env_int("FUZZ_EXAMPLES", 6)  # noqa: F405
+
+# Tasks run inline, so a debounce window cannot work as it does with a worker: the window's trailing task runs
+# at once instead of at the window's end, and a change made later in the window was then never recomputed (the
+# live-server tests saw stale figures when their edits came within 3 s of each other on a busy machine). Each
+# change is processed as it commits; the real-worker tests set a window of their own.
+TARGETS_DEBOUNCE_SECONDS = 0
