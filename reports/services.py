@@ -57,15 +57,35 @@ def run_create(*, user, kind: str, params: dict, formats: str = "pdf,xlsx", queu
                                    formats=",".join(wanted),
                                    requested_by=user if user and user.is_authenticated else None)
     if queue:
-        from reports.tasks import generate_report
+        _queue(run)
+    return run
 
-        def send():
-            try:
-                generate_report.apply_async(args=[run.pk], **queue_option())
-            except Exception:  # broker down: the run stays queued, visibly; it can be started again
-                log.exception("could not queue report run %s", run.pk)
 
-        transaction.on_commit(send)
+def _queue(run: ReportRun) -> None:
+    """Queue the run's generation once the transaction commits."""
+    from reports.tasks import generate_report
+
+    def send():
+        try:
+            generate_report.apply_async(args=[run.pk], **queue_option())
+        except Exception:  # broker down: the run stays queued, visibly; it can be started again
+            log.exception("could not queue report run %s", run.pk)
+
+    transaction.on_commit(send)
+
+
+def run_retry(*, run: ReportRun, user) -> ReportRun:
+    """Start a failed run again (a failure, or a worker lost while it ran): the same parameters, formats and any
+    number it was issued with, queued afresh. Any other run is refused with the reason."""
+    if user is not None and not user_can(user, Perm.VIEW, run.organization):
+        raise PermissionDenied
+    with transaction.atomic():
+        run = ReportRun.objects.select_for_update().select_related("organization").get(pk=run.pk)
+        if run.shown_status != RunStatus.FAILED:
+            raise ValidationError(_("Only a failed run can be started again; this one is “%(status)s”.")
+                                  % {"status": run.get_status_display()})
+        run.record(status=RunStatus.QUEUED, progress=0, messages=[], error="", started_at=None, finished_at=None)
+        _queue(run)
     return run
 
 

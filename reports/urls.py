@@ -13,5 +13,6 @@ urlpatterns = [
     path("<int:pk>/progress/", views.run_progress, name="run_progress"),
     path("<int:pk>/download/<str:format>/", views.run_download, name="run_download"),
     path("<int:pk>/issue/", views.run_issue, name="run_issue"),
+    path("<int:pk>/retry/", views.run_retry, name="run_retry"),
     path("<int:pk>/submitted/", views.run_mark_submitted, name="run_mark_submitted"),
 ]

@@ -91,7 +91,9 @@ def _context(request, run: ReportRun) -> dict:
         form = MarkSubmittedForm(initial={"year": year}, prefix="mark")
     may_issue = (run.shown_status == RunStatus.DONE and run.document_number is None and "pdf" in run.format_list
                  and user_can(request.user, Perm.ISSUE_REPORTS, run.organization))
+    may_retry = run.shown_status == RunStatus.FAILED and user_can(request.user, Perm.VIEW, run.organization)
     return {"run": run, "kind": KINDS.get(run.kind), "may_mark": may_mark, "mark_form": form, "may_issue": may_issue,
+            "may_retry": may_retry,
             "tccsd": run.organization.is_tccsd, "progress_url": reverse("reports:run_progress", args=[run.pk]),
             "note_template": "reports/_run_note.html", "after_template": "reports/_run_after.html"}
 
@@ -136,6 +138,21 @@ def run_issue(request, pk):
     else:
         messages.success(request, _("Issued as number %(ref)s: the document is being generated again with it.")
                          % {"ref": run.document_reference})
+    return redirect("reports:run_detail", pk=run.pk)
+
+
+@login_required
+@require_POST
+def run_retry(request, pk):
+    """Start a failed run again (whoever may start a report about its organization)."""
+    run = _run_to_act_on(request, pk, Perm.VIEW)
+    try:
+        run = services.run_retry(run=run, user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The report is being generated again."))
     return redirect("reports:run_detail", pk=run.pk)
 
 

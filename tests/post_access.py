@@ -394,6 +394,17 @@ def draft_of_a1(w):
     return {"pk": run.pk}
 
 
+def failed_of_a1(w):
+    """A run of Đảng bộ Sở A1's composition report that failed (its worker was lost)."""
+    from reports.models import ReportRun
+
+    run = ReportRun.objects.create(kind="composition", title="Cơ cấu đảng viên", organization=w.tree.a1,
+                                   parameters={"organization": w.tree.a1.pk, "day": "2024-12-31",
+                                               "issued_on": "2025-01-15"},
+                                   formats="pdf", status="failed", error="Tiến trình xử lý bị dừng.")
+    return {"pk": run.pk}
+
+
 def mark_payload(w):
     from django.utils import timezone
 
@@ -631,6 +642,12 @@ POSTS: dict[str, Post] = {
     "reports:run_issue": Post(ok=frozenset({"administrator", "committee_staff", "grassroots_officer"}),
                               kwargs=draft_of_a1, denied_overrides={**OUT_OF_SCOPE, "cell_secretary": 404},
                               payload=lambda w: {}),
+    # Starting A1's failed run again queues it (whoever may start a report about A1; the walk's transaction is
+    # rolled back, so it is queued, not generated); the cell secretary and the outsider do not see it (404).
+    "reports:run_retry": Post(ok=frozenset({"administrator", "committee_staff", "inspection_staff",
+                                            "grassroots_officer", "leadership"}),
+                              kwargs=failed_of_a1, denied_overrides={**OUT_OF_SCOPE, "cell_secretary": 404},
+                              payload=lambda w: {}),
     # Marking A1's year-end report submitted records a submission of A1 (REPORT_FIGURES on A1).
     "reports:run_mark_submitted": Post(
         ok=REPORTERS - {"cell_secretary"}, kwargs=year_report_of_a1,
@@ -680,7 +697,7 @@ def bloc_b_run(w):
     return {"pk": run.pk}
 
 
-def report_of_b1(w, kind="composition", *, draft=False):
+def report_of_b1(w, kind="composition", *, draft=False, status="done"):
     """A finished report of cell B1 with a (tiny) PDF: beside bloc A, so bloc A's users do not see it."""
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
@@ -691,7 +708,7 @@ def report_of_b1(w, kind="composition", *, draft=False):
     parameters = ({"resolution": bloc_b_resolution(w).pk, "organization": w.tree.b1.pk, "year": 2024}
                   if kind == "resolution_year" else {"organization": w.tree.b1.pk, "day": "2024-12-31"})
     run = ReportRun.objects.create(kind=kind, title="Báo cáo của Chi bộ Sở B1", organization=w.tree.b1,
-                                   parameters=parameters, formats="pdf", status="done", progress=100, pdf_file=name,
+                                   parameters=parameters, formats="pdf", status=status, progress=100, pdf_file=name,
                                    document_number=None if draft else 1, document_reference="" if draft else "01-BC/CB")
     return {"pk": run.pk}
 
@@ -729,6 +746,8 @@ OBJECT_SCOPE: list[ObjectScope] = [
                 ok=frozenset({"administrator", "outsider"}), method="get", ok_status=200),
     ObjectScope("reports:run_issue", lambda w: report_of_b1(w, draft=True), ok=frozenset({"administrator", "outsider"}),
                 payload=lambda w: {}),
+    ObjectScope("reports:run_retry", lambda w: report_of_b1(w, status="failed"),
+                ok=frozenset({"administrator", "outsider"}), payload=lambda w: {}),
     ObjectScope("reports:run_mark_submitted", lambda w: report_of_b1(w, "resolution_year"),
                 ok=frozenset({"administrator", "outsider"}), payload=mark_payload),
 ]

@@ -692,3 +692,33 @@ def test_an_issued_report_keeps_the_figures_it_was_issued_with(tree, world, djan
     draft = summary(generate("resolution_year", params(world, tree)).xlsx_file.read())["KHOIA-1"]
     assert draft[0] == 1 and "95" in draft[1]
     assert "90" in summary(xlsx)["KHOIA-1"][1] and "95" not in summary(xlsx)["KHOIA-1"][1]
+
+
+def test_a_failed_run_is_generated_again_from_its_page(tree, world, client_for, personas,
+                                                      django_capture_on_commit_callbacks):
+    """Issue 21 item 8: a run that failed (here: its worker was lost) is started again from its page, with the
+    same parameters; a finished run is not, and a user who does not see its organization gets nothing."""
+    run = services.run_create(user=personas.committee_staff, kind="resolution_year", params=params(world, tree),
+                              formats="pdf", queue=False)
+    run.mark_failed("Tiến trình xử lý bị dừng.")
+    client = client_for("committee_staff")
+    page = client.get(reverse("reports:run_detail", args=[run.pk]))
+    assert 'data-test="retry"' in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:run_retry", args=[run.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("reports:run_detail", args=[run.pk])
+    run.refresh_from_db()
+    assert (run.status, run.error, run.progress) == (RunStatus.DONE, "", 100) and run.pdf_file
+    assert run.pdf_file.read().startswith(b"%PDF")
+    assert 'data-test="retry"' not in client.get(reverse("reports:run_detail", args=[run.pk])).content.decode()
+    # A finished run is not started again: the page says why, the run is as it was.
+    finished_at = run.finished_at
+    response = client.post(reverse("reports:run_retry", args=[run.pk]), follow=True)
+    assert "Chỉ chạy lại được" in response.content.decode()
+    run.refresh_from_db()
+    assert (run.status, run.finished_at) == (RunStatus.DONE, finished_at)
+    # Another bloc's staff do not see the run at all.
+    run.mark_failed("Lỗi thử.")
+    assert client_for("outsider").post(reverse("reports:run_retry", args=[run.pk])).status_code == 404
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED

@@ -42,4 +42,5 @@ ACCESS = {
     "reports:run_download": Access(ok=IN_SCOPE, kwargs=pdf_of_a1_1, denied=404),
     "reports:run_mark_submitted": Access(ok=frozenset(), kwargs=run_of_a1_1, denied=405),
     "reports:run_issue": Access(ok=frozenset(), kwargs=run_of_a1_1, denied=405),
+    "reports:run_retry": Access(ok=frozenset(), kwargs=run_of_a1_1, denied=405),  # POST only
 }
