@@ -81,6 +81,20 @@ def _run_to_act_on(request, pk, perm: str) -> ReportRun:
     return run
 
 
+def _act_on_run(request, pk, perm: str, action, success):
+    """An action on a run (``perm`` on its organization): the service's refusal shown as messages, its success
+    with ``success(run)``; back to the run's page either way."""
+    run = _run_to_act_on(request, pk, perm)
+    try:
+        run = action(run)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success(run))
+    return redirect("reports:run_detail", pk=run.pk)
+
+
 def _context(request, run: ReportRun) -> dict:
     may_mark = (run.kind == "resolution_year" and run.shown_status == RunStatus.DONE and run.submission_id is None
                 and run.document_number is not None
@@ -129,31 +143,17 @@ def run_download(request, pk, format):
 @require_POST
 def run_issue(request, pk):
     """Give the draft its official number and generate it again as issued (staff with ISSUE_REPORTS there)."""
-    run = _run_to_act_on(request, pk, Perm.ISSUE_REPORTS)
-    try:
-        run = services.issue(run=run, user=request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Issued as number %(ref)s: the document is being generated again with it.")
-                         % {"ref": run.document_reference})
-    return redirect("reports:run_detail", pk=run.pk)
+    return _act_on_run(request, pk, Perm.ISSUE_REPORTS, lambda run: services.issue(run=run, user=request.user),
+                       lambda run: _("Issued as number %(ref)s: the document is being generated again with it.")
+                       % {"ref": run.document_reference})
 
 
 @login_required
 @require_POST
 def run_retry(request, pk):
     """Start a failed run again (whoever may start a report about its organization)."""
-    run = _run_to_act_on(request, pk, Perm.VIEW)
-    try:
-        run = services.run_retry(run=run, user=request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The report is being generated again."))
-    return redirect("reports:run_detail", pk=run.pk)
+    return _act_on_run(request, pk, Perm.VIEW, lambda run: services.run_retry(run=run, user=request.user),
+                       lambda run: _("The report is being generated again."))
 
 
 @login_required
