@@ -31,11 +31,23 @@ D = dt.date
 
 def _pick(page, name, typed, pk):
     """Choose ``pk`` in the remote organization picker ``name`` as a user does: type, then click the option."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
     page.locator(f"select[name={name}] + .ts-wrapper .ts-control").click()
     page.keyboard.type(typed)
     option = page.locator(f"select[name={name}] + .ts-wrapper .option[data-value='{pk}']")
     option.wait_for(state="visible", timeout=10_000)
-    option.click()
+    # The list is drawn again as each typed letter's answer arrives: click once the answers have stopped, and
+    # again if the option was redrawn under the pointer (a busy machine answers late).
+    page.wait_for_load_state("networkidle")
+    for attempt in range(3):
+        try:
+            option.click(timeout=5_000)
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+            page.wait_for_load_state("networkidle")
     page.keyboard.press("Escape")
     assert page.locator(f"select[name={name}]").input_value() == str(pk)
 
