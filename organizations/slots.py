@@ -64,11 +64,12 @@ def top_slots_sql(name: str, source: str, day: str, group: str = "year") -> str:
 )"""
 
 
-_TOPS_SQL = "WITH " + SLOTS_CTE + ", " + top_slots_sql("top", "sx", "rating_d") + """
-SELECT DISTINCT scope_id, year, rating_d FROM top"""
+# The top slots of the slots passed as ``slot_params``, as the CTE ``top``.
+_WITH_TOPS = "WITH " + SLOTS_CTE + ", " + top_slots_sql("top", "sx", "rating_d")
+_TOPS_SQL = _WITH_TOPS + "\nSELECT DISTINCT scope_id, year, rating_d FROM top"
 
 
-def fetch_per_top(sql: str, slots: list[Slot], params: dict, *, hash_joins: bool = False) -> list[tuple]:
+def fetch_per_top(sql: str, slots: list[Slot], params: dict) -> list[tuple]:
     """Run ``sql`` once per top slot (a slot under no other of its year and day: ``top_slots_sql``) with
     ``%(scope)s``, ``%(year)s`` and ``%(day)s`` as constants, and return its rows, each prefixed with the top's
     (year, day). A statement whose scope and day are constants, not columns of a CTE, is what the planner can
@@ -77,8 +78,7 @@ def fetch_per_top(sql: str, slots: list[Slot], params: dict, *, hash_joins: bool
     tops = fetch(_TOPS_SQL, slot_params(slots))
     rows = []
     for scope, year, day in tops:
-        rows += [(year, day, *row) for row in fetch(sql, {**params, "scope": scope, "year": year, "day": day},
-                                                    hash_joins=hash_joins)]
+        rows += [(year, day, *row) for row in fetch(sql, {**params, "scope": scope, "year": year, "day": day})]
     return rows
 
 
@@ -87,7 +87,7 @@ def fetch_per_top(sql: str, slots: list[Slot], params: dict, *, hash_joins: bool
 # scope costs the same whether or not a city's 11 million attendance rows sit in the same tables.
 HASH_JOIN_MIN_ORGANIZATIONS = 2_000
 
-_SUBTREE_SIZE_SQL = "WITH " + SLOTS_CTE + ", " + top_slots_sql("top", "sx", "rating_d") + """
+_SUBTREE_SIZE_SQL = _WITH_TOPS + """
 SELECT count(*) FROM top JOIN """ + under_during("u", "top.scope_id", "daterange(top.start_d, top.end_d, '[]')")
 
 

@@ -310,10 +310,10 @@ def overview_xlsx(request):
 
 # --------------------------------------------------------------------------------------------- drill-down
 
-# Organizations placed under an organization at some day of a year, at the same time (the dated tree the
-# engine used: ``engine._SCOPES_SQL``). Params: organization id, start, end.
-# The target's rows are a few thousand at most (its slots): each is checked against its own ancestry rows,
-# instead of listing the tens of thousands of organizations under a root and joining them.
+# Condition on a target's row: its organization stood under the organization at some day of the period (the
+# dated tree the engine used). Params: organization id, start, end. The rows are a few thousand at most (the
+# target's slots): each is checked against its own ancestry rows, instead of listing the tens of thousands of
+# organizations under a root and joining them.
 _PLACED_UNDER_DURING = was_under_during('"targets_attainment"."organization_id"', "%s", "daterange(%s, %s, '[]')")
 
 _STATUS_ORDER = Case(When(status=Status.NOT_MET, then=Value(0)), When(status=Status.NO_DATA, then=Value(1)),
